@@ -1,0 +1,132 @@
+"""Opening the DuckDB file, creating and upgrading its schema, settings and the data version.
+
+One connection per process; each thread (or Streamlit rerun) takes its own ``con.cursor()``.
+DuckDB lets only one process open a file for writing: when another holds it, ``connect`` raises
+``DatabaseBusyError`` with one sentence that says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import duckdb
+
+from .schema import DEFAULT_SETTINGS, DEFAULT_STAGES, MIGRATIONS, SCHEMA_VERSION
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_ROOT / "data" / "cx.duckdb"
+
+
+class DatabaseBusyError(RuntimeError):
+    """Another process holds the database file."""
+
+
+def default_db_path() -> Path:
+    """``CX_DB`` if set, else ``data/cx.duckdb`` in the project."""
+    env = os.environ.get("CX_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and create or upgrade) the database at ``path``; ``":memory:"`` for a scratch one."""
+    target = str(path) if path is not None else str(default_db_path())
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(target, read_only=read_only)
+    except duckdb.IOException as exc:
+        msg = str(exc)
+        if "lock" in msg.lower():
+            pid = re.search(r"PID (\d+)", msg)
+            holder = f" (process {pid.group(1)})" if pid else ""
+            raise DatabaseBusyError(
+                f"The database {target} is in use by another process{holder}, probably a running "
+                "dashboard: stop it, or import through the dashboard's Upload page, then try again."
+            ) from exc
+        raise
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_meta'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    row = con.execute("select value from schema_meta where key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the schema on first open; apply pending migrations in one transaction."""
+    current = schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"The database has schema version {current}, newer than this program's {SCHEMA_VERSION}: "
+            "upgrade the program."
+        )
+    if current == SCHEMA_VERSION:
+        return
+    con.execute("begin transaction")
+    try:
+        for migration in MIGRATIONS[current:]:
+            con.execute(migration)
+        con.execute(
+            "insert or replace into schema_meta values ('schema_version', $v)",
+            {"v": str(SCHEMA_VERSION)},
+        )
+        con.execute("insert or ignore into schema_meta values ('data_version', '0')")
+        for key, value in DEFAULT_SETTINGS.items():
+            con.execute("insert or ignore into settings values ($k, $v)", {"k": key, "v": value})
+        if con.execute("select count(*) from stages").fetchone()[0] == 0:
+            set_stages(con, DEFAULT_STAGES)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def get_setting(con, key: str) -> str | None:
+    row = con.execute("select value from settings where key = $k", {"k": key}).fetchone()
+    return row[0] if row else DEFAULT_SETTINGS.get(key)
+
+
+def set_setting(con, key: str, value: str) -> None:
+    if key == "ces_direction" and value not in ("effort", "ease"):
+        raise ValueError("ces_direction is 'effort' (1 = least effort) or 'ease' (7 = easiest)")
+    con.execute("insert or replace into settings values ($k, $v)", {"k": key, "v": value})
+
+
+def stages(con) -> list[str]:
+    """Journey stages in funnel order (the order is data: table ``stages``)."""
+    return [r[0] for r in con.execute("select stage from stages order by position").fetchall()]
+
+
+def set_stages(con, ordered: list[str] | tuple[str, ...]) -> None:
+    con.execute("delete from stages")
+    con.executemany("insert into stages values (?, ?)", [(s, i + 1) for i, s in enumerate(ordered)])
+
+
+def data_version(con) -> int:
+    """A counter every import, undo and demo load bumps: cache keys include it."""
+    row = con.execute("select value from schema_meta where key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def bump_data_version(con) -> None:
+    con.execute(
+        "update schema_meta set value = cast(cast(value as bigint) + 1 as varchar) "
+        "where key = 'data_version'"
+    )
+
+
+def last_import(con):
+    """(finished_at, file_name) of the latest finished import, or None."""
+    return con.execute(
+        "select finished_at, file_name from imports where status = 'done' "
+        "order by finished_at desc limit 1"
+    ).fetchone()

@@ -1,0 +1,195 @@
+"""``Filters``: the one object that carries the filters from the URL to the SQL and back.
+
+URL keys (a public interface: keep them stable)::
+
+    from=YYYY-MM-DD  to=YYYY-MM-DD       inclusive dates
+    channel=web&channel=app               repeatable, likewise segment, region, product,
+                                          touchpoint, stage
+    attr=Class:Business                   repeatable, an imported attribute ``key:value``
+
+"All" is the absence of a key and of a SQL clause, never a wildcard value. Values only ever
+reach SQL as bound parameters; column names come from ``FILTER_COLUMNS`` below.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+# filter field -> column per table. A table missing from a mapping does not have that column.
+FILTER_COLUMNS: dict[str, dict[str, str]] = {
+    "channel": {"responses": "channel", "interactions": "channel"},
+    "segment": {"responses": "segment", "interactions": "segment"},
+    "region": {"responses": "region", "interactions": "region"},
+    "product": {"responses": "product", "interactions": "product"},
+    "touchpoint": {"responses": "touchpoint", "interactions": "touchpoint"},
+    "stage": {"responses": "journey_stage", "interactions": "stage"},
+}
+TIME_COLUMN = {"responses": "responded_at", "interactions": "occurred_at"}
+LIST_FIELDS = tuple(FILTER_COLUMNS)
+URL_KEYS = ("from", "to", *LIST_FIELDS, "attr")
+
+MAX_VALUES = 50  # per key: more is not a filter a person set
+MAX_LEN = 200  # per value
+
+
+def _clean(values: Sequence[str], key: str, notices: list[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for v in values:
+        if not isinstance(v, str) or v == "" or len(v) > MAX_LEN or "\x00" in v:
+            notices.append(f"Ignored a malformed value for '{key}' in the link.")
+            continue
+        if v not in out:
+            out.append(v)
+    if len(out) > MAX_VALUES:
+        notices.append(f"Ignored '{key}' in the link: more than {MAX_VALUES} values.")
+        return ()
+    return tuple(sorted(out))
+
+
+def _parse_date(value: str, key: str, notices: list[str]) -> date | None:
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    notices.append(f"Ignored '{key}={value[:40]}' in the link: not a date (YYYY-MM-DD).")
+    return None
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: date | None = None
+    date_to: date | None = None
+    channel: tuple[str, ...] = ()
+    segment: tuple[str, ...] = ()
+    region: tuple[str, ...] = ()
+    product: tuple[str, ...] = ()
+    touchpoint: tuple[str, ...] = ()
+    stage: tuple[str, ...] = ()
+    # ((key, (value, ...)), ...), sorted by key: an imported attribute and the values kept.
+    attrs: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+
+    # ---- URL ----------------------------------------------------------------------------
+    @classmethod
+    def from_query_params(cls, params: Mapping[str, Sequence[str] | str]) -> tuple[Filters, list[str]]:
+        """Build from a query string mapping (key -> list of values). Returns (filters, notices):
+        malformed values are dropped with a notice; keys this object does not own are ignored."""
+        notices: list[str] = []
+
+        def values(key: str) -> list[str]:
+            v = params.get(key, [])
+            return [v] if isinstance(v, str) else list(v)
+
+        kwargs: dict = {}
+        for key, attr in (("from", "date_from"), ("to", "date_to")):
+            vals = values(key)
+            if vals:
+                if len(vals) > 1:
+                    notices.append(f"'{key}' appears more than once in the link: the first is used.")
+                kwargs[attr] = _parse_date(vals[0], key, notices)
+        if kwargs.get("date_from") and kwargs.get("date_to") and kwargs["date_from"] > kwargs["date_to"]:
+            notices.append("The link's 'from' date is after its 'to' date: the dates were ignored.")
+            kwargs["date_from"] = kwargs["date_to"] = None
+        for key in LIST_FIELDS:
+            kwargs[key] = _clean(values(key), key, notices)
+        attrs: dict[str, list[str]] = {}
+        for raw in values("attr"):
+            k, sep, v = raw.partition(":") if isinstance(raw, str) else ("", "", "")
+            if not sep or not k or not v or len(raw) > MAX_LEN or "\x00" in raw:
+                notices.append("Ignored a malformed 'attr' in the link (expected attr=name:value).")
+                continue
+            attrs.setdefault(k, []).append(v)
+        kwargs["attrs"] = tuple(
+            (k, cleaned) for k in sorted(attrs) if (cleaned := _clean(attrs[k], "attr", notices))
+        )[:MAX_VALUES]
+        return cls(**kwargs), notices
+
+    def to_query_params(self) -> dict[str, list[str]]:
+        """The URL form, defaults omitted; ``from_query_params`` of it gives back ``self``."""
+        out: dict[str, list[str]] = {}
+        if self.date_from:
+            out["from"] = [self.date_from.isoformat()]
+        if self.date_to:
+            out["to"] = [self.date_to.isoformat()]
+        for key in LIST_FIELDS:
+            if getattr(self, key):
+                out[key] = list(getattr(self, key))
+        if self.attrs:
+            out["attr"] = [f"{k}:{v}" for k, vals in self.attrs for v in vals]
+        return out
+
+    # ---- SQL ----------------------------------------------------------------------------
+    def where_sql(self, table: str = "responses", skip: Sequence[str] = ()) -> tuple[str, dict]:
+        """``(sql, params)``: a boolean expression (``true`` when nothing is filtered) with every
+        value bound. ``skip`` names filter fields the caller handles itself (e.g. the funnel
+        ignores ``stage``)."""
+        if table not in TIME_COLUMN:
+            raise ValueError(f"unknown table {table!r}")
+        clauses: list[str] = []
+        params: dict = {}
+        ts = TIME_COLUMN[table]
+        if self.date_from and "date" not in skip:
+            clauses.append(f"{ts} >= $f_from")
+            params["f_from"] = datetime.combine(self.date_from, datetime.min.time())
+        if self.date_to and "date" not in skip:
+            clauses.append(f"{ts} < $f_to")
+            params["f_to"] = datetime.combine(self.date_to + timedelta(days=1), datetime.min.time())
+        for key in LIST_FIELDS:
+            vals = getattr(self, key)
+            if not vals or key in skip:
+                continue
+            col = FILTER_COLUMNS[key].get(table)
+            if col is None:
+                continue
+            clauses.append(f"list_contains($f_{key}, {col})")
+            params[f"f_{key}"] = list(vals)
+        if "attrs" not in skip:
+            for i, (k, vals) in enumerate(self.attrs):
+                clauses.append(f"list_contains($f_attr{i}_v, attributes[$f_attr{i}_k])")
+                params[f"f_attr{i}_k"] = k
+                params[f"f_attr{i}_v"] = list(vals)
+        return (" and ".join(clauses) if clauses else "true"), params
+
+    # ---- words --------------------------------------------------------------------------
+    def describe(self) -> str:
+        """The caption under a chart: which filters are active, in words."""
+        parts: list[str] = []
+        if self.date_from or self.date_to:
+            a = self.date_from.strftime("%d %b %Y") if self.date_from else "the start"
+            b = self.date_to.strftime("%d %b %Y") if self.date_to else "the latest data"
+            parts.append(f"{a} to {b}")
+        else:
+            parts.append("all dates")
+        for key in LIST_FIELDS:
+            vals = getattr(self, key)
+            if vals:
+                parts.append(f"{key}: {', '.join(vals)}")
+        for k, vals in self.attrs:
+            parts.append(f"{k}: {', '.join(vals)}")
+        if len(parts) == 1:
+            parts.append("all channels, segments and regions")
+        return "Filters: " + "; ".join(parts)
+
+    # ---- helpers ------------------------------------------------------------------------
+    def replace(self, **changes) -> Filters:
+        for key in LIST_FIELDS:
+            if key in changes:
+                changes[key] = tuple(sorted(set(changes[key])))
+        return dataclasses.replace(self, **changes)
+
+    def is_default(self) -> bool:
+        return self == Filters()
+
+    def previous_period(self) -> Filters | None:
+        """The same filters over the period of equal length just before this one (needs both dates)."""
+        if not (self.date_from and self.date_to):
+            return None
+        length = (self.date_to - self.date_from).days + 1
+        return dataclasses.replace(
+            self,
+            date_from=self.date_from - timedelta(days=length),
+            date_to=self.date_from - timedelta(days=1),
+        )

@@ -1,0 +1,282 @@
+"""Response queries the pages use, named for what they return; each takes ``(con, filters, ...)``.
+
+All of them aggregate the same additive counts (``KPI_COUNTS``) in SQL and turn them into KPIs with
+the formulas of ``kpis.py`` in Python, so a summary, a trend point and a segment row are computed
+exactly alike, and "the rest" of a breakdown is the total minus the group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import kpis
+from .db import get_setting
+from .filters import FILTER_COLUMNS, Filters
+
+# Dimensions a breakdown may group by: name -> column. Identifiers only from here.
+DIMENSIONS = {
+    "channel": "channel",
+    "segment": "segment",
+    "region": "region",
+    "product": "product",
+    "touchpoint": "touchpoint",
+    "journey_stage": "journey_stage",
+}
+ATTR_PREFIX = "attr:"
+GRAINS = ("day", "week", "month", "quarter")
+
+KPI_COUNTS = """
+    count(nps) as nps_n,
+    count(*) filter (where nps >= 9) as promoters,
+    count(*) filter (where nps between 7 and 8) as passives,
+    count(*) filter (where nps <= 6) as detractors,
+    count(csat) as csat_n,
+    count(*) filter (where csat >= 4) as csat_sat,
+    count(ces) as ces_n,
+    coalesce(sum(ces), 0) as ces_sum,
+    coalesce(sum(ces * ces), 0) as ces_sumsq,
+    count(*) filter (where ces between $le_lo and $le_hi) as ces_low
+"""
+COUNT_COLUMNS = ("nps_n", "promoters", "passives", "detractors", "csat_n", "csat_sat",
+                 "ces_n", "ces_sum", "ces_sumsq", "ces_low")
+
+
+def _low_effort_params(con) -> dict:
+    direction = get_setting(con, "ces_direction") or "effort"
+    return {"le_lo": 1, "le_hi": 2} if direction == "effort" else {"le_lo": 6, "le_hi": 7}
+
+
+def dimension_expr(dimension: str, params: dict) -> str:
+    """SQL for a breakdown dimension: a column from ``DIMENSIONS`` or ``attr:<key>`` (bound)."""
+    if dimension in DIMENSIONS:
+        return DIMENSIONS[dimension]
+    if dimension.startswith(ATTR_PREFIX) and len(dimension) > len(ATTR_PREFIX):
+        params["dim_key"] = dimension[len(ATTR_PREFIX):]
+        return "attributes[$dim_key]"
+    raise ValueError(f"unknown dimension {dimension!r}")
+
+
+@dataclass(frozen=True)
+class KpiSet:
+    nps: kpis.NPS
+    csat: kpis.CSAT
+    ces: kpis.CES
+
+    @classmethod
+    def from_counts(cls, c: dict, direction: str) -> KpiSet:
+        return cls(
+            kpis.nps(int(c["promoters"]), int(c["passives"]), int(c["detractors"])),
+            kpis.csat(int(c["csat_sat"]), int(c["csat_n"])),
+            kpis.ces(float(c["ces_sum"]), float(c["ces_sumsq"]), int(c["ces_n"]), int(c["ces_low"]),
+                     direction),
+        )
+
+    def headline(self, kpi: str) -> tuple[float | None, float | None]:
+        """(value, standard error) of the headline figure of ``kpi`` (nps, csat, ces)."""
+        if kpi == "nps":
+            return self.nps.value, self.nps.se
+        if kpi == "csat":
+            return self.csat.value, self.csat.se
+        if kpi == "ces":
+            return self.ces.mean, self.ces.se
+        raise ValueError(kpi)
+
+    def n(self, kpi: str) -> int:
+        return getattr(self, kpi).n
+
+
+def _counts(con, filters: Filters, group: str | None = None, extra_params: dict | None = None,
+            extra_where: str = "true") -> pd.DataFrame:
+    where, params = filters.where_sql("responses")
+    params |= _low_effort_params(con)
+    params |= extra_params or {}
+    if group:
+        sql = (f"select {group} as grp, {KPI_COUNTS} from responses "  # noqa: S608 - group from allowlist
+               f"where {where} and {extra_where} group by grp order by grp")
+    else:
+        sql = f"select {KPI_COUNTS} from responses where {where} and {extra_where}"  # noqa: S608
+    return con.execute(sql, params).df()
+
+
+def _direction(con) -> str:
+    return get_setting(con, "ces_direction") or "effort"
+
+
+def kpi_set(con, filters: Filters) -> KpiSet:
+    row = _counts(con, filters).iloc[0].fillna(0).to_dict()
+    return KpiSet.from_counts(row, _direction(con))
+
+
+@dataclass(frozen=True)
+class Summary:
+    current: KpiSet
+    previous: KpiSet | None
+    changes: dict[str, kpis.Change]
+
+
+def kpi_summary(con, filters: Filters) -> Summary:
+    """KPIs for the filters, and their change against the previous period of the same length."""
+    current = kpi_set(con, filters)
+    prev_filters = filters.previous_period()
+    previous = kpi_set(con, prev_filters) if prev_filters else None
+    changes = {}
+    for k in ("nps", "csat", "ces"):
+        if previous is None:
+            changes[k] = kpis.Change(None, None, False)
+        else:
+            changes[k] = kpis.change(*current.headline(k), *previous.headline(k))
+    return Summary(current, previous, changes)
+
+
+def _kpi_frame(counts: pd.DataFrame, direction: str) -> pd.DataFrame:
+    """Counts per group -> one row per group with every KPI, its interval, n and small flag."""
+    rows = []
+    for rec in counts.to_dict("records"):
+        c = {k: (0 if pd.isna(rec[k]) else rec[k]) for k in COUNT_COLUMNS}
+        ks = KpiSet.from_counts(c, direction)
+        rows.append({
+            **{k: v for k, v in rec.items() if k not in COUNT_COLUMNS},
+            "nps": ks.nps.value, "nps_moe": ks.nps.moe, "nps_n": ks.nps.n, "nps_se": ks.nps.se,
+            "promoters": ks.nps.promoters, "passives": ks.nps.passives,
+            "detractors": ks.nps.detractors,
+            "csat": ks.csat.value, "csat_low": ks.csat.low, "csat_high": ks.csat.high,
+            "csat_n": ks.csat.n, "csat_se": ks.csat.se,
+            "ces": ks.ces.mean, "ces_moe": ks.ces.mean_moe, "ces_n": ks.ces.n, "ces_se": ks.ces.se,
+            "ces_low_effort_pct": ks.ces.low_effort_pct,
+        })
+    return pd.DataFrame(rows)
+
+
+def kpi_trend(con, filters: Filters, grain: str = "month", split: str | None = None) -> pd.DataFrame:
+    """Every KPI per period (``date_trunc`` at ``grain``), optionally per value of ``split``.
+
+    Columns: ``period`` [, ``split``], then nps, nps_moe, nps_n, csat, csat_low, csat_high, csat_n,
+    ces, ces_moe, ces_n, ces_low_effort_pct (and *_se)."""
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {GRAINS}")
+    where, params = filters.where_sql("responses")
+    params |= _low_effort_params(con) | {"grain": grain}
+    split_sql = ""
+    if split:
+        split_sql = f", coalesce(cast({dimension_expr(split, params)} as varchar), '(none)') as split"
+    sql = (f"select date_trunc($grain, responded_at) as period{split_sql}, {KPI_COUNTS} "  # noqa: S608
+           f"from responses where {where} group by all order by all")
+    counts = con.execute(sql, params).df()
+    frame = _kpi_frame(counts, _direction(con))
+    if frame.empty:
+        return frame
+    frame["period"] = pd.to_datetime(frame["period"])
+    return frame
+
+
+def segment_breakdown(con, filters: Filters, dimension: str) -> pd.DataFrame:
+    """Every KPI per value of ``dimension`` (a column or ``attr:<key>``), with, for each KPI, the
+    difference against the rest of the responses and whether it exceeds the noise
+    (``<kpi>_vs_rest``, ``<kpi>_differs``). Sorted by NPS, highest first."""
+    params: dict = {}
+    expr = dimension_expr(dimension, params)
+    counts = _counts(con, filters, group=f"coalesce(cast({expr} as varchar), '(none)')",
+                     extra_params=params)
+    direction = _direction(con)
+    frame = _kpi_frame(counts.rename(columns={"grp": "value"}), direction)
+    if frame.empty:
+        return frame
+    totals = counts[list(COUNT_COLUMNS)].fillna(0).sum()
+    for kpi in ("nps", "csat", "ces"):
+        deltas, differs = [], []
+        for rec in counts.to_dict("records"):
+            group = KpiSet.from_counts({k: rec[k] or 0 for k in COUNT_COLUMNS}, direction)
+            rest = KpiSet.from_counts({k: totals[k] - (rec[k] or 0) for k in COUNT_COLUMNS}, direction)
+            ch = kpis.change(*group.headline(kpi), *rest.headline(kpi))
+            deltas.append(ch.delta)
+            differs.append(ch.significant)
+        frame[f"{kpi}_vs_rest"] = deltas
+        frame[f"{kpi}_differs"] = differs
+    return frame.sort_values("nps", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def kpi_heatmap(con, filters: Filters, rows: str, cols: str) -> pd.DataFrame:
+    """Every KPI for each (``rows`` value, ``cols`` value) pair: long format with columns
+    ``row``, ``col`` and the KPI columns of ``kpi_trend``."""
+    params: dict = {}
+    r = dimension_expr(rows, params)
+    if cols.startswith(ATTR_PREFIX) and rows.startswith(ATTR_PREFIX):
+        raise ValueError("a heatmap takes at most one attribute dimension")
+    c = dimension_expr(cols, params)
+    where, wparams = filters.where_sql("responses")
+    params |= wparams | _low_effort_params(con)
+    sql = (f"select coalesce(cast({r} as varchar), '(none)') as row, "  # noqa: S608 - allowlisted
+           f"coalesce(cast({c} as varchar), '(none)') as col, {KPI_COUNTS} "
+           f"from responses where {where} group by all order by all")
+    return _kpi_frame(con.execute(sql, params).df(), _direction(con))
+
+
+def biggest_movers(con, filters: Filters, kpi: str = "nps",
+                   dimensions: tuple[str, ...] = ("segment", "touchpoint", "channel", "region"),
+                   limit: int = 3) -> pd.DataFrame:
+    """Dimension values whose ``kpi`` changed most against the previous period, beyond the noise.
+
+    Columns: dimension, value, current, previous, delta, margin, n. Empty without a date range."""
+    prev_filters = filters.previous_period()
+    cols = ["dimension", "value", "current", "previous", "delta", "margin", "n"]
+    if prev_filters is None:
+        return pd.DataFrame(columns=cols)
+    direction = _direction(con)
+    out = []
+    for dim in dimensions:
+        params: dict = {}
+        group = f"coalesce(cast({dimension_expr(dim, params)} as varchar), '(none)')"
+        cur = _counts(con, filters, group=group, extra_params=params).set_index("grp")
+        prev = _counts(con, prev_filters, group=group, extra_params=params).set_index("grp")
+        for value in cur.index.intersection(prev.index):
+            a = KpiSet.from_counts(cur.loc[value].fillna(0).to_dict(), direction)
+            b = KpiSet.from_counts(prev.loc[value].fillna(0).to_dict(), direction)
+            ch = kpis.change(*a.headline(kpi), *b.headline(kpi))
+            if ch.significant:
+                out.append({"dimension": dim, "value": value, "current": a.headline(kpi)[0],
+                            "previous": b.headline(kpi)[0], "delta": ch.delta, "margin": ch.margin,
+                            "n": a.n(kpi)})
+    frame = pd.DataFrame(out, columns=cols)
+    if frame.empty:
+        return frame
+    # For CES on the effort scale a fall is the good news; ranking is by size of the move.
+    frame = frame.reindex(frame["delta"].abs().sort_values(ascending=False).index)
+    return frame.head(limit).reset_index(drop=True)
+
+
+def dimension_values(con, dimension: str, table: str = "responses") -> list[str]:
+    """Distinct non-null values of a filter dimension, for the filter widgets."""
+    if table == "responses":
+        params: dict = {}
+        expr = dimension_expr(dimension, params)
+    else:
+        expr = FILTER_COLUMNS[dimension]["interactions"]
+        params = {}
+    sql = f"select distinct cast({expr} as varchar) v from {table} where v is not null order by v"  # noqa: S608
+    return [r[0] for r in con.execute(sql, params).fetchall()]
+
+
+def attribute_keys(con, limit: int = 200) -> list[str]:
+    """Keys of imported attributes (columns kept from source files), most common first."""
+    sql = """
+        select k, count(*) n from (select unnest(map_keys(attributes)) k from responses
+                                    where attributes is not null)
+        group by k order by n desc, k limit $limit
+    """
+    return [r[0] for r in con.execute(sql, {"limit": limit}).fetchall()]
+
+
+def date_bounds(con, table: str = "responses"):
+    """(min, max) timestamps in ``table``; (None, None) when it is empty."""
+    col = {"responses": "responded_at", "interactions": "occurred_at"}[table]
+    return con.execute(f"select min({col}), max({col}) from {table}").fetchone()  # noqa: S608
+
+
+def response_rows(con, filters: Filters, limit: int = 100_000) -> pd.DataFrame:
+    """The filtered responses themselves (for a download), newest first."""
+    where, params = filters.where_sql("responses")
+    sql = (f"select * exclude (attributes), cast(attributes as varchar) as attributes "  # noqa: S608
+           f"from responses where {where} order by responded_at desc limit $limit")
+    return con.execute(sql, params | {"limit": limit}).df()

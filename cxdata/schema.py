@@ -1,0 +1,130 @@
+"""The data model: tables, constraints and the versioned migrations that create and upgrade them.
+
+Scales (stored as answered; "answered responses only" is the default everywhere):
+- ``nps``        0-10  "How likely are you to recommend us?"
+- ``csat``       1-5   "Overall, how satisfied are you?"
+- ``ces``        1-7   in the data set's CES direction (setting ``ces_direction``: ``effort``,
+                       1 = least effort, the default; or ``ease``, 7 = easiest). Never guessed per row.
+- ``needs_met``  1-5   agreement with "I found what I was looking for" (5 = strongly agree);
+                       4-5 counts as *needs met*, the base of the 3-level pyramid.
+- ``enjoyment``  1-5   agreement with "The experience was pleasant" (5 = strongly agree);
+                       4-5 counts as *enjoyable*, the top of the 3-level pyramid.
+- ``cx_level``   0-6   the highest level of seed 000's 6-level pyramid the interaction reached
+                       (0 = none: not even relevant information), as coded by the survey or CRM.
+
+Every table that holds imported rows carries ``import_id`` so an import can be undone as a unit.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+RESPONSE_FIELDS = (
+    "response_id", "customer_id", "responded_at", "channel", "touchpoint", "journey_stage",
+    "segment", "region", "product", "nps", "csat", "ces", "needs_met", "enjoyment", "cx_level",
+    "comment",
+)
+INTERACTION_FIELDS = (
+    "event_id", "customer_id", "occurred_at", "channel", "stage", "touchpoint", "session_id",
+    "revenue", "segment", "region", "product",
+)
+
+# Inclusive ranges of every score field, shared by the CHECK constraints and the importer.
+SCORE_RANGES = {
+    "nps": (0, 10),
+    "csat": (1, 5),
+    "ces": (1, 7),
+    "needs_met": (1, 5),
+    "enjoyment": (1, 5),
+    "cx_level": (0, 6),
+}
+
+DEFAULT_STAGES = ("awareness", "consideration", "purchase", "retention", "advocacy")
+
+DEFAULT_SETTINGS = {
+    "ces_direction": "effort",
+}
+
+_V1 = """
+create table if not exists schema_meta (
+    key   varchar primary key,
+    value varchar not null
+);
+
+create table if not exists settings (
+    key   varchar primary key,
+    value varchar not null
+);
+
+create sequence if not exists import_id_seq start 1;
+
+create table if not exists imports (
+    import_id     integer primary key,
+    file_name     varchar not null,
+    content_hash  varchar not null,
+    kind          varchar not null check (kind in ('responses', 'interactions')),
+    imported_by   varchar,
+    rows_read     bigint not null default 0,
+    loaded        bigint not null default 0,
+    duplicates    bigint not null default 0,
+    rejected      bigint not null default 0,
+    started_at    timestamp not null,
+    finished_at   timestamp,
+    status        varchar not null check (status in ('running', 'done', 'failed', 'undone')),
+    mapping       varchar,
+    message       varchar
+);
+
+create table if not exists import_rejects (
+    import_id  integer not null,
+    line       bigint not null,
+    "column"   varchar,
+    value      varchar,
+    reason     varchar not null
+);
+
+create table if not exists stages (
+    stage     varchar primary key,
+    position  integer not null unique
+);
+
+create table if not exists responses (
+    response_id    varchar not null,
+    customer_id    varchar,
+    responded_at   timestamp not null,
+    channel        varchar,
+    touchpoint     varchar,
+    journey_stage  varchar,
+    segment        varchar,
+    region         varchar,
+    product        varchar,
+    nps            tinyint check (nps between 0 and 10),
+    csat           tinyint check (csat between 1 and 5),
+    ces            tinyint check (ces between 1 and 7),
+    needs_met      tinyint check (needs_met between 1 and 5),
+    enjoyment      tinyint check (enjoyment between 1 and 5),
+    cx_level       tinyint check (cx_level between 0 and 6),
+    comment        varchar,
+    attributes     map(varchar, varchar),
+    import_id      integer
+);
+
+create table if not exists interactions (
+    event_id     varchar not null,
+    customer_id  varchar not null,
+    occurred_at  timestamp not null,
+    channel      varchar not null,
+    stage        varchar not null,
+    touchpoint   varchar,
+    session_id   varchar,
+    revenue      decimal(14, 2),
+    segment      varchar,
+    region       varchar,
+    product      varchar,
+    attributes   map(varchar, varchar),
+    import_id    integer
+);
+"""
+
+# Each migration takes the schema from version i to i + 1. Append, never edit a shipped one.
+MIGRATIONS: list[str] = [_V1]
