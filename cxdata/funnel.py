@@ -35,14 +35,14 @@ def _funnel_sql(n_steps: int, across_channels: bool, where: str) -> str:
     ]
     for k in range(2, n_steps + 1):
         ctes.append(
-            f"step{k} as (select p.customer_id, p.channel, p.t1, min(e.occurred_at) as t "
+            f"step{k} as (select p.customer_id, p.channel, p.t1, min(e.occurred_at) as t "  # noqa: S608 - k is an int
             f"from step{k - 1} p join events e on e.customer_id = p.customer_id "
             f"and e.channel = p.channel and e.stage = $s{k} and e.occurred_at >= p.t "
             f"and e.occurred_at <= p.t1 + $window_days * interval 1 day "
             f"group by p.customer_id, p.channel, p.t1)"
         )
     counts = " union all ".join(
-        f"select channel, {k} as step, count(*) as customers from step{k} group by channel"
+        f"select channel, {k} as step, count(*) as customers from step{k} group by channel"  # noqa: S608
         for k in range(1, n_steps + 1)
     )
     return "with " + ",\n".join(ctes) + f"\nselect * from ({counts}) order by channel, step"

@@ -153,10 +153,17 @@ class Change:
 
 
 def change(current: float | None, current_se: float | None, previous: float | None,
-           previous_se: float | None) -> Change:
-    """Difference of two independent estimates; significant when |delta| > 1.96 * sqrt(se1² + se2²)."""
+           previous_se: float | None, n_current: int = 0, n_previous: int = 0) -> Change:
+    """Difference of two independent estimates; significant when |delta| > 1.96 * sqrt(se1² + se2²).
+
+    When both standard errors are 0 (every answer alike on both sides, e.g. all promoters) the
+    margin is 0: the difference is then called real only if both sides have at least
+    ``SMALL_SAMPLE`` answers."""
     if current is None or previous is None or current_se is None or previous_se is None:
         return Change(None if current is None or previous is None else current - previous, None, False)
     delta = current - previous
     margin = Z95 * math.sqrt(current_se**2 + previous_se**2)
-    return Change(delta, margin, margin > 0 and abs(delta) > margin)
+    if margin > 0:
+        return Change(delta, margin, abs(delta) > margin)
+    enough = min(n_current, n_previous) >= SMALL_SAMPLE
+    return Change(delta, margin, enough and delta != 0)

@@ -46,6 +46,8 @@ def level_name(model: int, level: int) -> str:
 def _params(con, model: int) -> dict:
     if model not in MODELS:
         raise ValueError("model is 3 or 6")
+    if model == 6:
+        return {}
     direction = get_setting(con, "ces_direction") or "effort"
     return {"le_lo": 1, "le_hi": 2} if direction == "effort" else {"le_lo": 6, "le_hi": 7}
 

@@ -86,6 +86,10 @@ class KpiSet:
     def n(self, kpi: str) -> int:
         return getattr(self, kpi).n
 
+    def compare(self, other: KpiSet, kpi: str) -> kpis.Change:
+        """This set's ``kpi`` minus ``other``'s, and whether the difference exceeds the noise."""
+        return kpis.change(*self.headline(kpi), *other.headline(kpi), self.n(kpi), other.n(kpi))
+
 
 def _counts(con, filters: Filters, group: str | None = None, extra_params: dict | None = None,
             extra_where: str = "true") -> pd.DataFrame:
@@ -126,7 +130,7 @@ def kpi_summary(con, filters: Filters) -> Summary:
         if previous is None:
             changes[k] = kpis.Change(None, None, False)
         else:
-            changes[k] = kpis.change(*current.headline(k), *previous.headline(k))
+            changes[k] = current.compare(previous, k)
     return Summary(current, previous, changes)
 
 
@@ -189,7 +193,7 @@ def segment_breakdown(con, filters: Filters, dimension: str) -> pd.DataFrame:
         for rec in counts.to_dict("records"):
             group = KpiSet.from_counts({k: rec[k] or 0 for k in COUNT_COLUMNS}, direction)
             rest = KpiSet.from_counts({k: totals[k] - (rec[k] or 0) for k in COUNT_COLUMNS}, direction)
-            ch = kpis.change(*group.headline(kpi), *rest.headline(kpi))
+            ch = group.compare(rest, kpi)
             deltas.append(ch.delta)
             differs.append(ch.significant)
         frame[f"{kpi}_vs_rest"] = deltas
@@ -233,7 +237,7 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
         for value in cur.index.intersection(prev.index):
             a = KpiSet.from_counts(cur.loc[value].fillna(0).to_dict(), direction)
             b = KpiSet.from_counts(prev.loc[value].fillna(0).to_dict(), direction)
-            ch = kpis.change(*a.headline(kpi), *b.headline(kpi))
+            ch = a.compare(b, kpi)
             if ch.significant:
                 out.append({"dimension": dim, "value": value, "current": a.headline(kpi)[0],
                             "previous": b.headline(kpi)[0], "delta": ch.delta, "margin": ch.margin,

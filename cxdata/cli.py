@@ -1,0 +1,254 @@
+"""``python -m cxdata``: a thin command line over the library (it only parses arguments).
+
+    python -m cxdata demo    [--db PATH] [--responses N] [--interactions N] [--seed N]
+    python -m cxdata import  FILE [--db PATH] [--kind responses|interactions] [--map FIELD=COLUMN ...]
+                             [--mapping NAME] [--save-mapping NAME] [--date-format FMT] [--dry-run] [--json]
+    python -m cxdata imports [--db PATH] [--json]
+    python -m cxdata undo    IMPORT_ID [--db PATH] [--json]
+    python -m cxdata kpis    [--db PATH] [--from DATE] [--to DATE] [--channel X ...] [--segment X ...] [--json]
+    python -m cxdata setting [--db PATH] KEY [VALUE]
+
+Exit codes: 0 ok, 1 failed, 2 bad input (unreadable file, bad arguments), 3 database in use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from datetime import date
+
+from . import db
+from .filters import Filters
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_BUSY = 0, 1, 2, 3
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _mapping(value: str) -> tuple[str, str]:
+    field, sep, column = value.partition("=")
+    if not sep or not field or not column:
+        raise argparse.ArgumentTypeError(f"--map takes FIELD=COLUMN, got {value!r}")
+    return field.strip(), column
+
+
+def _clean(obj):
+    """JSON-safe: NaN -> null, numpy scalars -> Python."""
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if hasattr(obj, "item"):
+        obj = obj.item()
+    if isinstance(obj, float) and math.isnan(obj):
+        return None
+    return obj
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(_clean(obj), default=str, ensure_ascii=False))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m cxdata", description="CX analytics on DuckDB")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_db(sp):
+        sp.add_argument("--db", help="DuckDB file (default: $CX_DB or data/cx.duckdb)")
+        return sp
+
+    d = with_db(sub.add_parser("demo", help="(re)create the demo data set"))
+    d.add_argument("--responses", type=int, default=200_000)
+    d.add_argument("--interactions", type=int, default=1_000_000)
+    d.add_argument("--seed", type=int, default=42)
+
+    i = with_db(sub.add_parser("import", help="import a CSV export"))
+    i.add_argument("file")
+    i.add_argument("--kind", choices=("responses", "interactions"))
+    i.add_argument("--map", type=_mapping, action="append", default=[], metavar="FIELD=COLUMN")
+    i.add_argument("--mapping", help="a saved mapping to reuse")
+    i.add_argument("--save-mapping", help="save the mapping used under this name")
+    i.add_argument("--date-format", help="e.g. %%d/%%m/%%Y, dayfirst or monthfirst")
+    i.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    i.add_argument("--by", help="who imports (recorded in the history)")
+    i.add_argument("--json", action="store_true")
+
+    ls = with_db(sub.add_parser("imports", help="list imports"))
+    ls.add_argument("--json", action="store_true")
+
+    u = with_db(sub.add_parser("undo", help="undo one import"))
+    u.add_argument("import_id", type=int)
+    u.add_argument("--json", action="store_true")
+
+    k = with_db(sub.add_parser("kpis", help="print NPS, CSAT and CES"))
+    k.add_argument("--from", dest="date_from", type=_date)
+    k.add_argument("--to", dest="date_to", type=_date)
+    k.add_argument("--channel", action="append", default=[])
+    k.add_argument("--segment", action="append", default=[])
+    k.add_argument("--json", action="store_true")
+
+    s = with_db(sub.add_parser("setting", help="show or set a data-set setting (e.g. ces_direction)"))
+    s.add_argument("key")
+    s.add_argument("value", nargs="?")
+    return p
+
+
+def cmd_demo(args) -> int:
+    from .demo import generate_demo
+
+    con = db.connect(args.db)
+    t0 = time.perf_counter()
+    result = generate_demo(con, responses=args.responses, interactions=args.interactions, seed=args.seed)
+    con.close()
+    elapsed = time.perf_counter() - t0
+    print(f"Demo data written to {args.db or db.default_db_path()}: {args.responses:,} responses, "
+          f"{args.interactions:,} interactions in {elapsed:.1f} s.")
+    if isinstance(result, dict) and result.get("stories"):
+        print("Planted stories:", *result["stories"], sep="\n- ")
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from .ingest import IngestError, import_file
+
+    con = db.connect(args.db)
+    try:
+        result = import_file(
+            con, args.file, kind=args.kind, mapping=dict(args.map) or None,
+            mapping_name=args.mapping, save_mapping_as=args.save_mapping,
+            date_format=args.date_format, dry_run=args.dry_run, imported_by=args.by,
+        )
+    except IngestError as exc:
+        if args.json:
+            _print_json({"error": str(exc)})
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    summary = result.as_dict()
+    if args.json:
+        _print_json(summary)
+    else:
+        what = "Checked (dry run, nothing written)" if args.dry_run else f"Import {result.import_id}"
+        print(f"{what}: {result.file_name} as {result.kind}: {result.rows_read:,} rows read, "
+              f"{result.loaded:,} loaded, {result.duplicates:,} duplicates, {result.rejected:,} rejected.")
+        for sentence in getattr(result, "conversions", []) or []:
+            print(f"  conversion: {sentence}")
+        for rej in (result.rejects or [])[:20]:
+            print(f"  line {rej.line}, column {rej.column!r}, value {rej.value!r}: {rej.reason}")
+        if result.rejected > 20:
+            print(f"  ... and {result.rejected - 20:,} more rejected rows (see `python -m cxdata imports`).")
+    return EXIT_OK if result.status in ("done", "dry-run", "dry run") or args.dry_run else EXIT_FAIL
+
+
+def cmd_imports(args) -> int:
+    from .ingest import list_imports
+
+    con = db.connect(args.db)
+    frame = list_imports(con)
+    if args.json:
+        _print_json(frame.to_dict("records"))
+    elif frame.empty:
+        print("No imports yet.")
+    else:
+        print(frame.to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_undo(args) -> int:
+    from .ingest import IngestError, undo_import
+
+    con = db.connect(args.db)
+    try:
+        removed = undo_import(con, args.import_id)
+    except (IngestError, ValueError, KeyError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    if args.json:
+        _print_json({"import_id": args.import_id, "removed": removed})
+    else:
+        print(f"Import {args.import_id} undone: {removed:,} rows removed.")
+    return EXIT_OK
+
+
+def kpis_json(con, filters: Filters) -> dict:
+    """The ``kpis --json`` object (a contract other tools rely on)."""
+    from .queries import kpi_set
+
+    k = kpi_set(con, filters)
+    return {
+        "nps": {"value": k.nps.value, "n": k.nps.n, "moe": k.nps.moe, "promoters": k.nps.promoters,
+                "passives": k.nps.passives, "detractors": k.nps.detractors,
+                "small_sample": k.nps.small},
+        "csat": {"value": k.csat.value, "n": k.csat.n, "low": k.csat.low, "high": k.csat.high,
+                 "small_sample": k.csat.small},
+        "ces": {"mean": k.ces.mean, "n": k.ces.n, "low_effort_pct": k.ces.low_effort_pct,
+                "direction": k.ces.direction, "small_sample": k.ces.small},
+        "filters": filters.describe(),
+    }
+
+
+def _fmt(v, spec: str) -> str:
+    return "n/a" if v is None else format(v, spec)
+
+
+def cmd_kpis(args) -> int:
+    con = db.connect(args.db, read_only=False)
+    filters = Filters().replace(date_from=args.date_from, date_to=args.date_to,
+                                channel=args.channel, segment=args.segment)
+    out = kpis_json(con, filters)
+    if args.json:
+        _print_json(out)
+        return EXIT_OK
+    flag = {True: "  (small sample)", False: ""}
+    n, c, e = out["nps"], out["csat"], out["ces"]
+    print(out["filters"])
+    print(f"NPS   {_fmt(n['value'], '+.1f')} ± {_fmt(n['moe'], '.1f')}  n={n['n']:,}  "
+          f"(promoters {n['promoters']:,}, passives {n['passives']:,}, detractors {n['detractors']:,})"
+          f"{flag[n['small_sample']]}")
+    print(f"CSAT  {_fmt(c['value'], '.1f')}% satisfied  95% CI {_fmt(c['low'], '.1f')}-{_fmt(c['high'], '.1f')}  "
+          f"n={c['n']:,}{flag[c['small_sample']]}")
+    scale = "1 = least effort" if e["direction"] == "effort" else "7 = easiest"
+    print(f"CES   mean {_fmt(e['mean'], '.2f')} ({scale}), {_fmt(e['low_effort_pct'], '.1f')}% low effort  "
+          f"n={e['n']:,}{flag[e['small_sample']]}")
+    return EXIT_OK
+
+
+def cmd_setting(args) -> int:
+    con = db.connect(args.db)
+    if args.value is None:
+        print(db.get_setting(con, args.key))
+        return EXIT_OK
+    try:
+        db.set_setting(con, args.key, args.value)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    db.bump_data_version(con)
+    print(f"{args.key} = {args.value}")
+    return EXIT_OK
+
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "imports": cmd_imports, "undo": cmd_undo,
+            "kpis": cmd_kpis, "setting": cmd_setting}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except db.DatabaseBusyError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BUSY
+    except FileNotFoundError as exc:
+        print(f"File not found: {exc.filename or exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("Interrupted: nothing was committed by the interrupted step.", file=sys.stderr)
+        return EXIT_FAIL
