@@ -1,0 +1,87 @@
+"""The CLI contract: `python -m cxdata kpis --json`, and one clear sentence when the DB is held."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cxdata
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "cxdata", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, **kw)
+
+
+@pytest.fixture
+def small_db(tmp_path):
+    path = tmp_path / "cx.duckdb"
+    con = cxdata.connect(path)
+    rows = [
+        ("r1", "2024-01-05", "web", "SME", 10, 5, 1),
+        ("r2", "2024-01-06", "web", "SME", 9, 4, 2),
+        ("r3", "2024-01-07", "app", "Consumer", 3, 2, 6),
+        ("r4", "2024-02-07", "app", "Consumer", 0, 1, 7),
+        ("r5", "2024-02-08", "web", "Consumer", 8, None, None),
+    ]
+    con.executemany("insert into responses (response_id, responded_at, channel, segment, nps, csat, ces) "
+                    "values (?, ?, ?, ?, ?, ?, ?)", rows)
+    con.close()
+    return path
+
+
+def test_kpis_json_contract(small_db):
+    out = run("kpis", "--db", str(small_db), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)  # exactly one JSON object
+    # NPS: 10, 9, 3, 0, 8 -> P 2, passives 1, D 2, n 5 -> 0
+    assert (data["nps"]["n"], data["nps"]["promoters"], data["nps"]["passives"], data["nps"]["detractors"]) \
+        == (5, 2, 1, 2)
+    assert data["nps"]["value"] == pytest.approx(0.0)
+    assert data["nps"]["moe"] == pytest.approx(1.96 * ((0.4 + 0.4 - 0) / 5) ** 0.5 * 100)
+    assert data["csat"]["n"] == 4 and data["csat"]["value"] == pytest.approx(50.0)
+    assert data["csat"]["low"] < 50 < data["csat"]["high"]
+    assert data["ces"]["n"] == 4 and data["ces"]["mean"] == pytest.approx(16 / 4)
+    assert data["ces"]["low_effort_pct"] == pytest.approx(50.0)
+
+
+def test_kpis_filters_inclusive_dates_and_repeatable_channel(small_db):
+    out = run("kpis", "--db", str(small_db), "--from", "2024-01-06", "--to", "2024-02-07",
+              "--channel", "app", "--channel", "web", "--json")
+    data = json.loads(out.stdout)
+    assert data["nps"]["n"] == 3  # r2, r3, r4: both ends inclusive
+    out = run("kpis", "--db", str(small_db), "--segment", "SME", "--json")
+    assert json.loads(out.stdout)["nps"]["value"] == pytest.approx(100.0)
+
+
+def test_kpis_text_output_shows_n_and_small_sample(small_db):
+    out = run("kpis", "--db", str(small_db))
+    assert out.returncode == 0
+    assert "n=5" in out.stdout and "small sample" in out.stdout
+
+
+def test_bad_date_is_a_usage_error(small_db):
+    out = run("kpis", "--db", str(small_db), "--from", "2024-02-30")
+    assert out.returncode == 2 and "not a date" in out.stderr
+
+
+def test_database_held_by_another_process_gives_one_sentence(small_db):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+                               "sys.stdin.read()", str(small_db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        out = run("kpis", "--db", str(small_db), "--json")
+        assert out.returncode == 3
+        assert "Traceback" not in out.stderr
+        assert out.stderr.strip().count("\n") == 0  # one sentence
+        assert "in use by another process" in out.stderr
+    finally:
+        holder.communicate("", timeout=30)
+    # the data is untouched and readable again
+    assert json.loads(run("kpis", "--db", str(small_db), "--json").stdout)["nps"]["n"] == 5
