@@ -1,0 +1,519 @@
+"""Seeded, realistic demo data: an Italian telco and energy company, three years of surveys and journeys.
+
+``generate_demo`` fills ``responses`` and ``interactions`` with numpy, chunk by chunk, and hands each
+chunk to DuckDB as a pyarrow table (never row by row), so 10 million responses and 50 million
+events fit in a bounded amount of memory. ``ensure_database`` builds the default set when the
+dashboard starts on an empty database. ``DEMO_STORIES`` lists the findings planted in the data,
+each one large enough to show beyond the noise in the library's own queries.
+
+How the scores are made. Every response has a latent experience ``z`` (standard normal plus the
+effects of its channel, segment, product, loyalty tier, wait and date). Each score is ``z`` mixed
+with its own noise and cut at fixed thresholds (an ordered-probit model): scores of one response
+are correlated as in real surveys (a detractor tends to give a low CSAT and a high effort), and the
+thresholds put a neutral response at NPS about +25 and CSAT about 80%. Planted stories shift ``z`` or
+one score's own latent value for one group. Journeys are ordered stages with a per-step chance to go
+on, a 65% chance to stay on the same channel at each step, and gaps of days between stages.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from statistics import NormalDist
+
+import numpy as np
+import pyarrow as pa
+
+from . import db
+from .schema import DEFAULT_STAGES
+
+STAGES = DEFAULT_STAGES
+CHANNELS = ("web", "app", "email", "social", "phone", "store", "chat")
+SEGMENTS = ("Consumer", "Young professionals", "Families", "SME", "Enterprise")
+SEGMENT_WEIGHTS = (0.40, 0.20, 0.22, 0.13, 0.05)
+# Resident population in millions (ISTAT, rounded): regions are drawn in proportion.
+REGIONS = {
+    "Lombardia": 10.0, "Lazio": 5.7, "Campania": 5.6, "Veneto": 4.85, "Sicilia": 4.8,
+    "Emilia-Romagna": 4.45, "Piemonte": 4.25, "Puglia": 3.9, "Toscana": 3.65, "Calabria": 1.85,
+    "Sardegna": 1.57, "Liguria": 1.5, "Marche": 1.49, "Abruzzo": 1.27, "Friuli-Venezia Giulia": 1.19,
+    "Trentino-Alto Adige": 1.08, "Umbria": 0.85, "Basilicata": 0.54, "Molise": 0.29,
+    "Valle d'Aosta": 0.12,
+}
+PRODUCTS = ("Mobile", "Fibra", "Energia Luce", "Energia Gas", "Assicurazioni")
+PRODUCT_MIX = np.array([  # per segment, in SEGMENTS order
+    [0.34, 0.22, 0.22, 0.14, 0.08],
+    [0.45, 0.30, 0.13, 0.07, 0.05],
+    [0.20, 0.22, 0.25, 0.20, 0.13],
+    [0.25, 0.30, 0.22, 0.13, 0.10],
+    [0.30, 0.35, 0.17, 0.10, 0.08],
+])
+REVENUE_EUR = (140.0, 320.0, 620.0, 720.0, 380.0)  # median first-year value of a sale, per product
+LOYALTY_TIERS = ("Bronze", "Silver", "Gold", "Platinum")
+LOYALTY_MIX = (0.45, 0.30, 0.18, 0.07)
+WAIT_BANDS = ("<2 min", "2-5 min", "5-10 min", ">10 min")
+
+# channel -> touchpoints per stage, in STAGES order.
+TOUCHPOINTS = {
+    "web": (("homepage", "blog article"), ("product page", "price comparator"), ("checkout",),
+            ("customer area", "online bill"), ("review page",)),
+    "app": (("app store page",), ("offers in app", "plan configurator"), ("app checkout",),
+            ("usage and bills",), ("refer a friend",)),
+    "email": (("newsletter",), ("promo email",), ("order confirmation",), ("renewal reminder",),
+              ("referral invite",)),
+    "social": (("sponsored post", "influencer video"), ("social DM",), ("social shop link",),
+               ("social customer care",), ("public review",)),
+    "phone": (("outbound call",), ("sales call",), ("phone order",), ("support call",),
+              ("satisfaction call",)),
+    "store": (("shop window",), ("in-store consultant",), ("in-store cashier",),
+              ("store assistance desk",), ("store event",)),
+    "chat": (("chatbot welcome",), ("live chat",), ("chat assisted order",), ("live chat support",),
+             ("chat feedback",)),
+}
+
+# --- interactions: where each stage happens, and how many go on --------------------------------
+STAGE_CHANNEL_MIX = np.array([  # per stage, in CHANNELS order
+    [0.20, 0.12, 0.15, 0.28, 0.03, 0.17, 0.05],
+    [0.30, 0.22, 0.05, 0.08, 0.08, 0.18, 0.09],
+    [0.28, 0.22, 0.02, 0.03, 0.10, 0.30, 0.05],
+    [0.15, 0.25, 0.15, 0.03, 0.20, 0.07, 0.15],
+    [0.20, 0.15, 0.10, 0.40, 0.02, 0.08, 0.05],
+])
+STAY_ON_CHANNEL = 0.65
+GO_ON = (0.60, 0.42, 0.70, 0.35)  # awareness->consideration, ->purchase, ->retention, ->advocacy
+BUY_BY_CHANNEL = np.array([0.42, 0.42, 0.35, 0.30, 0.45, 0.50, 0.40])  # consideration->purchase
+APP_CHECKOUT_BROKEN = 0.12  # consideration->purchase on the app after the release
+GAP_DAYS = (1.5, 2.5, 8.0, 5.0)  # mean days between consecutive stages
+EXTRA_EVENTS = (0.3, 1.2, 0.6, 0.4, 0.2)  # mean extra events in a stage's session
+
+# --- responses ---------------------------------------------------------------------------------
+RESPONSE_CHANNEL_MIX = (0.22, 0.18, 0.07, 0.05, 0.20, 0.16, 0.12)
+RESPONSE_STAGE_MIX = np.array([  # per channel: which stage the surveyed touchpoint belongs to
+    [0.10, 0.35, 0.25, 0.25, 0.05], [0.05, 0.25, 0.30, 0.35, 0.05], [0.30, 0.20, 0.15, 0.25, 0.10],
+    [0.35, 0.25, 0.05, 0.10, 0.25], [0.02, 0.18, 0.15, 0.60, 0.05], [0.10, 0.30, 0.40, 0.15, 0.05],
+    [0.03, 0.35, 0.10, 0.50, 0.02],
+])
+CHANNEL_EFFECT = np.array([0.05, -0.05, 0.0, -0.10, -0.10, 0.20, 0.0])
+SEGMENT_EFFECT = np.array([0.10, 0.15, 0.10, -0.42, 0.15])
+PRODUCT_EFFECT = np.array([0.0, -0.10, 0.05, 0.05, 0.10])
+LOYALTY_EFFECT = np.array([-0.08, 0.0, 0.10, 0.20])
+WAIT_MIX = {"phone": (0.35, 0.33, 0.20, 0.12), "phone_outsourced": (0.12, 0.23, 0.33, 0.32),
+            "chat": (0.55, 0.30, 0.10, 0.05)}
+WAIT_EFFECT = {"phone": np.array([0.35, 0.0, -0.55, -1.15]), "chat": np.array([0.10, 0.0, -0.30, -0.60])}
+OUTSOURCING_EFFECT = -0.25  # on z, plus CSAT_OUTSOURCING on CSAT alone
+CSAT_OUTSOURCING = -0.55
+APP_REDESIGN_EFFECT = 0.40
+CHAT_NEEDS_BOOST, CHAT_EFFORT_PENALTY = 0.55, 1.05
+
+# Share of each answer for a neutral response (z = 0), in scale order.
+MARGINALS = {
+    "nps": (0.03, 0.015, 0.02, 0.025, 0.03, 0.05, 0.07, 0.11, 0.17, 0.22, 0.26),
+    "csat": (0.04, 0.06, 0.10, 0.38, 0.42),
+    "ces": (0.30, 0.28, 0.16, 0.11, 0.08, 0.05, 0.02),
+    "needs_met": (0.04, 0.07, 0.14, 0.40, 0.35),
+    "enjoyment": (0.06, 0.10, 0.22, 0.37, 0.25),
+    "cx_level": (0.05, 0.15, 0.25, 0.25, 0.17, 0.10, 0.03),
+}
+LOADING = {"nps": 0.85, "csat": 0.80, "ces": -0.60, "needs_met": 0.65, "enjoyment": 0.75, "cx_level": 0.65}
+LOWEST = {"nps": 0, "csat": 1, "ces": 1, "needs_met": 1, "enjoyment": 1, "cx_level": 0}
+_THRESHOLDS = {k: np.array([NormalDist().inv_cdf(c) for c in np.cumsum(p)[:-1]])
+               for k, p in MARGINALS.items()}
+
+COMMENTS = {
+    "positive": ("Servizio impeccabile, lo consiglio a tutti.", "Personale gentile e preparato.",
+                 "Attivazione rapidissima, nessun problema.", "Ottimo rapporto qualità-prezzo.",
+                 "Mi hanno risolto tutto al primo contatto.", "Finalmente una bolletta chiara."),
+    "neutral": ("Tutto sommato va bene, ma i prezzi sono aumentati.", "Niente di speciale.",
+                "Servizio nella media, tempi un po' lunghi.", "Offerta buona, sito migliorabile."),
+    "negative": ("Ho dovuto chiamare tre volte per lo stesso problema.", "Bolletta più alta del previsto.",
+                 "Nessuno mi ha richiamato come promesso.", "Problema ancora non risolto.",
+                 "Contratto poco chiaro, costi nascosti."),
+    "wait": ("Attesa al telefono troppo lunga.", "Più di venti minuti in attesa prima di parlare con qualcuno.",
+             "Linea caduta dopo una lunga attesa."),
+    "chat": ("In chat mi hanno aiutato, ma ho dovuto ripetere tutto più volte.",
+             "Il chatbot non capiva la domanda, poi un operatore ha risolto.",
+             "Risposta giusta ma quanta fatica per arrivarci."),
+    "app": ("La nuova app è molto più semplice.", "Dall'app ora trovo subito consumi e bollette."),
+}
+COMMENT_RATE = 0.08
+
+
+def _month_start(d: date, months_back: int) -> date:
+    m = d.year * 12 + d.month - 1 - months_back
+    return date(m // 12, m % 12 + 1, 1)
+
+
+def story_dates(end: date = date(2026, 10, 31)) -> dict[str, date]:
+    """The dates of the planted stories, placed relative to ``end`` (defaults: 2025-Q3 outsourcing,
+    app redesign 1 Oct 2024, app release 1 Mar 2026)."""
+    q = _month_start(end, 15)
+    q = date(q.year, (q.month - 1) // 3 * 3 + 1, 1)
+    return {"outsourcing_from": q, "outsourcing_to": _month_start(q, -3),
+            "recovery_to": _month_start(q, -4), "app_redesign": _month_start(end, 24),
+            "app_release": _month_start(end, 7)}
+
+
+_D = story_dates()
+DEMO_STORIES = [
+    {"title": "Phone CSAT fell during the call-centre outsourcing",
+     "what": f"Phone CSAT drops about 15 points in {_D['outsourcing_from']:%Y}-Q3 (support moved to an "
+             "outsourced call centre; waits got longer) and recovers from November.",
+     "how_to_see": "Trends, channel = phone, grain quarter: the CSAT line dips in 2025-Q3; kpi_trend."},
+    {"title": "App checkout breaks after a release",
+     "what": f"Since the app release of {_D['app_release']:%d %b %Y} only about 1 in 8 customers who "
+             "consider an offer on the app buy there, against about 4 in 10 before and elsewhere.",
+     "how_to_see": f"Journey funnel from {_D['app_release']:%d %b %Y}: app loses ~90% between "
+                   "consideration and purchase, the biggest drop-off; funnel_steps, worst_step."},
+    {"title": "Long phone waits make detractors",
+     "what": "Phone responses carry the attribute wait_band; NPS falls steeply with the wait, from "
+             "about +40 under 2 minutes to about -20 over 10 minutes.",
+     "how_to_see": "Segments, channel = phone, break down by attr:wait_band; segment_breakdown."},
+    {"title": "SME customers are less loyal",
+     "what": "The SME segment's NPS is about 15 points below the rest, in every channel and region.",
+     "how_to_see": "Segments, break down by segment: SME is flagged below the rest; segment_breakdown."},
+    {"title": "Chat meets needs but is rarely easy",
+     "what": "Chat answers the question more often than most channels, yet few chat customers "
+             "found it low effort: chat falls off the pyramid between 'meets needs' and 'easy'.",
+     "how_to_see": "Pyramid by channel: chat is among the highest at 'Meets needs' and the lowest at "
+                   "'Easy'; pyramid_distribution(by='channel')."},
+    {"title": "The app redesign lifted NPS",
+     "what": f"After the new app of {_D['app_redesign']:%d %b %Y} app NPS rises about 13 points.",
+     "how_to_see": "Trends, channel = app: the NPS line steps up in Oct 2024; kpi_summary over the "
+                   "12 months after against the 12 before."},
+]
+
+
+# --- building blocks -----------------------------------------------------------------------------
+class _Calendar:
+    """Days from ``end - years`` to ``end``, weighted by growth, season and weekday."""
+
+    def __init__(self, end: date, years: int):
+        self.start = _month_start(end, 12 * years - 1)
+        self.end = end
+        days = np.arange(np.datetime64(self.start), np.datetime64(end + timedelta(days=1)))
+        self.days = days
+        t = np.linspace(0, 1, len(days))
+        month = days.astype("datetime64[M]").astype(int) % 12 + 1
+        season = np.select([month == 12, month == 8, month == 11], [1.25, 0.7, 1.15], 1.0)
+        weekday = (days.astype("datetime64[D]").astype(int) + 3) % 7  # 0 = Monday
+        w = (1 + 0.3 * t) * season * np.where(weekday == 6, 0.45, np.where(weekday == 5, 0.8, 1.0))
+        self.cdf = _cdf(w)
+        hours = np.array([0, 0, 0, 0, 0, 0, 1, 2, 5, 8, 9, 9, 8, 7, 8, 8, 8, 8, 9, 8, 6, 4, 2, 1], float)
+        self.hour_cdf = _cdf(hours)
+        self.end_us = (np.datetime64(end + timedelta(days=1)) - np.datetime64(0, "D")).astype(
+            "timedelta64[us]").astype(np.int64)
+
+    def sample_us(self, rng, n) -> np.ndarray:
+        """Epoch microseconds of ``n`` random moments, busier in daytime and in December."""
+        day = np.searchsorted(self.cdf, rng.random(n), side="right")
+        hour = np.searchsorted(self.hour_cdf, rng.random(n), side="right")
+        secs = hour * 3600 + rng.integers(0, 3600, n)
+        return (self.days[day].astype("datetime64[s]").astype(np.int64) + secs) * 1_000_000
+
+
+def _us(d: date) -> int:
+    return int((np.datetime64(d) - np.datetime64(0, "D")).astype("timedelta64[us]").astype(np.int64))
+
+
+def _cdf(weights) -> np.ndarray:
+    """Cumulative probabilities of ``weights`` (per row), the last exactly 1."""
+    w = np.asarray(weights, float)
+    c = np.cumsum(w, axis=-1) / w.sum(axis=-1, keepdims=True)
+    c[..., -1] = 1.0
+    return c
+
+
+def _draw(rng, weights, n: int) -> np.ndarray:
+    """``n`` category indexes drawn with probabilities proportional to ``weights``."""
+    return np.searchsorted(_cdf(weights), rng.random(n), side="right").astype(np.int8)
+
+
+def _pick(rng, weights_rows: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """One category per element, drawn from the weights ``weights_rows[row]``."""
+    u = rng.random(len(row))
+    return (u[:, None] >= _cdf(weights_rows)[row]).sum(axis=1).astype(np.int8)
+
+
+def _cut(x: np.ndarray, score: str) -> np.ndarray:
+    return (np.searchsorted(_THRESHOLDS[score], x) + LOWEST[score]).astype(np.int8)
+
+
+def _dict_array(idx: np.ndarray, names, mask=None) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(idx.astype(np.int32), mask=mask), pa.array(list(names)))
+
+
+class _Customers:
+    """Fixed per customer: segment, region, loyalty tier, main product (used in both tables)."""
+
+    def __init__(self, n: int, seed: int):
+        rng = np.random.default_rng([seed, 0])
+        region_w = np.array(list(REGIONS.values()))
+        self.n = n
+        self.segment = _draw(rng, SEGMENT_WEIGHTS, n)
+        self.region = _draw(rng, region_w, n)
+        self.tier = _draw(rng, LOYALTY_MIX, n)
+        self.product = _pick(rng, PRODUCT_MIX, self.segment)
+
+
+def _touchpoint_tables():
+    names: list[str] = []
+    offset = np.zeros((len(CHANNELS), len(STAGES)), int)
+    count = np.zeros_like(offset)
+    for c, ch in enumerate(CHANNELS):
+        for s, options in enumerate(TOUCHPOINTS[ch]):
+            offset[c, s], count[c, s] = len(names), len(options)
+            names.extend(options)
+    return names, offset, count
+
+
+TOUCHPOINT_NAMES, _TP_OFFSET, _TP_COUNT = _touchpoint_tables()
+
+
+def _touchpoint(rng, ch: np.ndarray, st: np.ndarray) -> np.ndarray:
+    return _TP_OFFSET[ch, st] + (rng.random(len(ch)) * _TP_COUNT[ch, st]).astype(int)
+
+
+# --- responses -------------------------------------------------------------------------------------
+def _response_batch(rng, n: int, first_id: int, cust: _Customers, cal: _Calendar, d: dict) -> pa.Table:
+    c = rng.integers(0, cust.n, n)
+    seg, tier, prod = cust.segment[c], cust.tier[c], cust.product[c]
+    ts = cal.sample_us(rng, n)
+    ch = _draw(rng, RESPONSE_CHANNEL_MIX, n)
+    st = _pick(rng, RESPONSE_STAGE_MIX, ch)
+    phone, chat, app = ch == CHANNELS.index("phone"), ch == CHANNELS.index("chat"), ch == CHANNELS.index("app")
+    outsourced = phone & (ts >= _us(d["outsourcing_from"])) & (ts < _us(d["outsourcing_to"]))
+    recovering = phone & (ts >= _us(d["outsourcing_to"])) & (ts < _us(d["recovery_to"]))
+
+    wait = np.full(n, -1, np.int8)
+    for mask, mix in ((phone & ~outsourced, "phone"), (outsourced, "phone_outsourced"), (chat, "chat")):
+        wait[mask] = _draw(rng, WAIT_MIX[mix], int(mask.sum()))
+    z = (CHANNEL_EFFECT[ch] + SEGMENT_EFFECT[seg] + PRODUCT_EFFECT[prod] + LOYALTY_EFFECT[tier]
+         + rng.standard_normal(n))
+    z[phone] += WAIT_EFFECT["phone"][wait[phone]]
+    z[chat] += WAIT_EFFECT["chat"][wait[chat]]
+    z[outsourced] += OUTSOURCING_EFFECT
+    z[recovering] += OUTSOURCING_EFFECT / 2
+    z[app & (ts >= _us(d["app_redesign"]))] += APP_REDESIGN_EFFECT
+
+    shift = {k: np.zeros(n) for k in MARGINALS}
+    shift["csat"][outsourced] += CSAT_OUTSOURCING
+    shift["csat"][recovering] += CSAT_OUTSOURCING / 2
+    shift["needs_met"][chat] += CHAT_NEEDS_BOOST
+    shift["ces"][chat] += CHAT_EFFORT_PENALTY
+    scores = {}
+    for k, a in LOADING.items():
+        scores[k] = _cut(a * z + np.sqrt(1 - a * a) * rng.standard_normal(n) + shift[k], k)
+
+    # Which questions each survey asked: 10% are CSAT-only transactional surveys; of the rest 5% skip
+    # NPS, 15% have no CES, 30% skip the pyramid questions, half do not code the 6-level cx_level.
+    u = rng.random((5, n))
+    csat_only = u[0] < 0.10
+    missing = {"nps": csat_only | (u[1] < 0.05), "csat": np.zeros(n, bool), "ces": csat_only | (u[2] < 0.15),
+               "needs_met": csat_only | (u[3] < 0.30), "cx_level": csat_only | (u[4] < 0.50)}
+    missing["enjoyment"] = missing["needs_met"]
+
+    nps, csat = scores["nps"], scores["csat"]
+    kind = np.where((nps >= 9) & (csat >= 4), 0, np.where((nps <= 6) | (csat <= 2), 2, 1))
+    kind[(kind == 2) & phone & (wait >= 2)] = 3
+    kind[chat & (scores["ces"] >= 4)] = 4
+    kind[app & (kind == 0) & (ts >= _us(d["app_redesign"])) & (rng.random(n) < 0.5)] = 5
+    pools = list(COMMENTS.values())
+    sizes = np.array([len(p) for p in pools])
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    comment = offsets[kind] + (rng.random(n) * sizes[kind]).astype(int)
+    no_comment = rng.random(n) >= COMMENT_RATE
+
+    return pa.table({
+        "rid": pa.array(np.arange(first_id, first_id + n, dtype=np.int64)),
+        "cust": pa.array(c + 1),
+        "responded_at": pa.array(ts.astype("datetime64[us]")),
+        "channel": _dict_array(ch, CHANNELS),
+        "touchpoint": _dict_array(_touchpoint(rng, ch, st), TOUCHPOINT_NAMES),
+        "journey_stage": _dict_array(st, STAGES),
+        "segment": _dict_array(seg, SEGMENTS),
+        "region": _dict_array(cust.region[c], REGIONS),
+        "product": _dict_array(prod, PRODUCTS),
+        **{k: pa.array(scores[k], mask=missing[k]) for k in MARGINALS},
+        "comment": _dict_array(comment, [s for p in pools for s in p], mask=no_comment),
+        "tier": _dict_array(tier, LOYALTY_TIERS),
+        "wait_band": _dict_array(np.maximum(wait, 0), WAIT_BANDS, mask=wait < 0),
+    })
+
+
+_INSERT_RESPONSES = """
+insert into responses
+select 'R' || lpad(cast(rid as varchar), 9, '0'), 'C' || lpad(cast(cust as varchar), 7, '0'),
+       responded_at, channel, touchpoint, journey_stage, segment, region, product,
+       nps, csat, ces, needs_met, enjoyment, cx_level, comment,
+       case when wait_band is null then map(['loyalty_tier'], [tier])
+            else map(['loyalty_tier', 'wait_band'], [tier, wait_band]) end,
+       $import_id
+from demo_batch
+"""
+
+
+# --- interactions ----------------------------------------------------------------------------------
+def _events_per_journey() -> float:
+    reach, total = 1.0, 0.0
+    for k in range(len(STAGES)):
+        total += reach * (1 + EXTRA_EVENTS[k])
+        reach *= GO_ON[k] if k < len(GO_ON) else 0
+    return total
+
+
+def _journey_batch(rng, n_j: int, cust: _Customers, cal: _Calendar, d: dict):
+    """Events of ``n_j`` journeys (numpy columns), each journey's events in time order."""
+    n_st = len(STAGES)
+    c = rng.integers(0, cust.n, n_j)
+    ch = np.empty((n_j, n_st), np.int8)
+    t = np.empty((n_j, n_st), np.int64)
+    ch[:, 0] = _draw(rng, STAGE_CHANNEL_MIX[0], n_j)
+    t[:, 0] = cal.sample_us(rng, n_j)
+    for k in range(1, n_st):
+        fresh = _draw(rng, STAGE_CHANNEL_MIX[k], n_j)
+        ch[:, k] = np.where(rng.random(n_j) < STAY_ON_CHANNEL, ch[:, k - 1], fresh)
+        t[:, k] = t[:, k - 1] + (rng.exponential(GAP_DAYS[k - 1] * 86400, n_j) + 600).astype(np.int64) * 1_000_000
+    # How far each journey goes: consideration -> purchase depends on where the customer considered.
+    p = np.tile(np.array(GO_ON), (n_j, 1))
+    p[:, 1] = BUY_BY_CHANNEL[ch[:, 1]]
+    broken = (ch[:, 1] == CHANNELS.index("app")) & (t[:, 1] >= _us(d["app_release"]))
+    p[broken, 1] = APP_CHECKOUT_BROKEN
+    go_on = rng.random((n_j, n_st - 1)) < p
+    depth = 1 + np.cumprod(go_on, axis=1).sum(axis=1)
+
+    # One session per stage reached, 1 + Poisson events per session, minutes apart.
+    sj = np.repeat(np.arange(n_j), depth)
+    sk = np.arange(len(sj)) - np.repeat(np.cumsum(depth) - depth, depth)
+    m = 1 + rng.poisson(np.array(EXTRA_EVENTS)[sk])
+    es = np.repeat(np.arange(len(sj)), m)
+    eo = np.arange(len(es)) - np.repeat(np.cumsum(m) - m, m)
+    ej, ek = sj[es], sk[es]
+    ech = ch[ej, ek]
+    ets = t[ej, ek] + (eo * 180 + rng.integers(0, 170, len(es))) * 1_000_000
+    prod = cust.product[c][ej]
+    sale = (ek == STAGES.index("purchase")) & (eo == m[es] - 1)
+    revenue = np.full(len(es), np.nan)
+    revenue[sale] = np.round(np.array(REVENUE_EUR)[prod[sale]] * rng.lognormal(0, 0.35, sale.sum()), 2)
+    keep = ets < cal.end_us  # journeys still under way at the end are cut there
+    return {"cust": c[ej] + 1, "occurred_at": ets, "channel": ech, "stage": ek,
+            "touchpoint": _touchpoint(rng, ech, ek), "session": es, "revenue": revenue,
+            "prod": prod}, keep
+
+
+def _interaction_table(cols: dict, take: np.ndarray, first_event: int, first_session: int,
+                       cust: _Customers) -> pa.Table:
+    n = len(take)
+    c = cols["cust"][take]
+    return pa.table({
+        "eid": pa.array(np.arange(first_event, first_event + n, dtype=np.int64)),
+        "cust": pa.array(c),
+        "occurred_at": pa.array(cols["occurred_at"][take].astype("datetime64[us]")),
+        "channel": _dict_array(cols["channel"][take], CHANNELS),
+        "stage": _dict_array(cols["stage"][take], STAGES),
+        "touchpoint": _dict_array(cols["touchpoint"][take], TOUCHPOINT_NAMES),
+        "sid": pa.array(cols["session"][take] + first_session),
+        "revenue": pa.array(cols["revenue"][take], from_pandas=True),
+        "segment": _dict_array(cust.segment[c - 1], SEGMENTS),
+        "region": _dict_array(cust.region[c - 1], REGIONS),
+        "product": _dict_array(cols["prod"][take], PRODUCTS),
+    })
+
+
+_INSERT_INTERACTIONS = """
+insert into interactions
+select 'E' || lpad(cast(eid as varchar), 10, '0'), 'C' || lpad(cast(cust as varchar), 7, '0'),
+       occurred_at, channel, stage, touchpoint, 'S' || lpad(cast(sid as varchar), 10, '0'),
+       cast(revenue as decimal(14, 2)), segment, region, product, null, $import_id
+from demo_batch
+"""
+
+
+# --- public API -------------------------------------------------------------------------------------
+def demo_import_ids(con) -> list[int]:
+    return [r[0] for r in con.execute(
+        "select import_id from imports where file_name like 'demo data (seed %'").fetchall()]
+
+
+def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, seed: int = 42,
+                  years: int = 3, end: date = date(2026, 10, 31), chunk: int = 2_000_000,
+                  progress=None) -> dict:
+    """Replace the demo rows of ``con`` with a fresh seeded set, in one transaction.
+
+    ``progress(fraction, text)`` is called after every chunk (a ``st.progress`` bar's ``progress``
+    method fits). Returns ``{"responses", "interactions", "customers", "import_id", "seconds"}``."""
+    if responses < 0 or interactions < 0 or chunk < 1 or years < 1:
+        raise ValueError("responses and interactions must be >= 0, chunk and years >= 1")
+    began = time.perf_counter()
+    started_at = datetime.now()
+    n_customers = min(9_999_999, max(1_000, (responses + interactions) // 24))
+    cust = _Customers(n_customers, seed)
+    cal = _Calendar(end, years)
+    d = story_dates(end)
+    total = max(1, responses + interactions)
+    report = progress or (lambda fraction, text: None)
+
+    con.execute("begin transaction")
+    try:
+        old = demo_import_ids(con)
+        if old:
+            for table in ("responses", "interactions"):
+                con.execute(f"delete from {table} where list_contains($ids, import_id)", {"ids": old})  # noqa: S608
+            con.execute("delete from imports where list_contains($ids, import_id)", {"ids": old})
+        import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]
+        params = {"import_id": import_id}
+
+        done, i = 0, 0
+        while done < responses:
+            n = min(chunk, responses - done)
+            batch = _response_batch(np.random.default_rng([seed, 1, i]), n, done + 1, cust, cal, d)
+            con.register("demo_batch", batch)
+            con.execute(_INSERT_RESPONSES, params)
+            con.unregister("demo_batch")
+            done, i = done + n, i + 1
+            report(done / total, f"Demo data: {done:,} of {responses:,} responses")
+
+        per_journey = _events_per_journey()
+        events, sessions, i = 0, 0, 0
+        while events < interactions:
+            remaining = interactions - events
+            n_j = max(100, int(min(chunk, remaining * 1.05) / per_journey))
+            cols, keep = _journey_batch(np.random.default_rng([seed, 2, i]), n_j, cust, cal, d)
+            take = np.flatnonzero(keep)[:remaining]
+            batch = _interaction_table(cols, take, events + 1, sessions + 1, cust)
+            con.register("demo_batch", batch)
+            con.execute(_INSERT_INTERACTIONS, params)
+            con.unregister("demo_batch")
+            events, sessions, i = events + len(take), sessions + int(cols["session"][-1]) + 1, i + 1
+            report((responses + events) / total,
+                   f"Demo data: {events:,} of {interactions:,} journey events")
+
+        con.execute(
+            "insert into imports (import_id, file_name, content_hash, kind, rows_read, loaded, "
+            "started_at, finished_at, status, message) values ($id, $name, $hash, 'responses', "
+            "$rows, $rows, $started, $finished, 'done', $message)",
+            {"id": import_id, "name": f"demo data (seed {seed})",
+             "hash": f"demo:{seed}:{responses}:{interactions}:{years}:{end.isoformat()}",
+             "rows": responses + interactions, "started": started_at, "finished": datetime.now(),
+             "message": f"{responses:,} responses and {interactions:,} interactions of "
+                        f"{n_customers:,} demo customers, {cal.start} to {end}"})
+        db.bump_data_version(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return {"responses": responses, "interactions": interactions, "customers": n_customers,
+            "import_id": import_id, "seconds": round(time.perf_counter() - began, 2)}
+
+
+def ensure_database(path: str | Path | None = None) -> Path:
+    """Create the database at ``path`` (default ``db.default_db_path()``) with the default demo set
+    when it does not exist or holds no responses; return its path."""
+    target = Path(path) if path is not None else db.default_db_path()
+    con = db.connect(target)
+    try:
+        if con.execute("select count(*) from responses").fetchone()[0] == 0:
+            generate_demo(con)
+            con.execute("checkpoint")
+    finally:
+        con.close()
+    return target
