@@ -1,0 +1,1 @@
+"""Benchmarks: python -m bench.run times each page query set against a pandas baseline."""
