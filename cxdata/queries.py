@@ -8,6 +8,7 @@ exactly alike, and "the rest" of a breakdown is the total minus the group.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 
@@ -120,17 +121,32 @@ class Summary:
     changes: dict[str, kpis.Change]
 
 
+def _two_periods(con, filters: Filters):
+    """Counts for the filters' period and the previous one of the same length, in one scan.
+
+    Returns a frame whose ``grp`` column is 'current' or 'previous', or None when the filters
+    have no closed date range."""
+    prev = filters.previous_period()
+    if prev is None:
+        return None
+    span = filters.replace(date_from=prev.date_from)
+    extra = {"cur_from": datetime.combine(filters.date_from, datetime.min.time())}
+    side = "case when responded_at >= $cur_from then 'current' else 'previous' end"
+    return _counts(con, span, group=side, extra_params=extra)
+
+
 def kpi_summary(con, filters: Filters) -> Summary:
     """KPIs for the filters, and their change against the previous period of the same length."""
-    current = kpi_set(con, filters)
-    prev_filters = filters.previous_period()
-    previous = kpi_set(con, prev_filters) if prev_filters else None
-    changes = {}
-    for k in ("nps", "csat", "ces"):
-        if previous is None:
-            changes[k] = kpis.Change(None, None, False)
-        else:
-            changes[k] = current.compare(previous, k)
+    both = _two_periods(con, filters)
+    if both is None:
+        return Summary(kpi_set(con, filters), None,
+                       {k: kpis.Change(None, None, False) for k in ("nps", "csat", "ces")})
+    direction = _direction(con)
+    zero = dict.fromkeys(COUNT_COLUMNS, 0)
+    by_side = {r["grp"]: r for r in both.fillna(0).to_dict("records")}
+    current = KpiSet.from_counts(by_side.get("current", zero), direction)
+    previous = KpiSet.from_counts(by_side.get("previous", zero), direction)
+    changes = {k: current.compare(previous, k) for k in ("nps", "csat", "ces")}
     return Summary(current, previous, changes)
 
 
@@ -222,21 +238,40 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
                    limit: int = 3) -> pd.DataFrame:
     """Dimension values whose ``kpi`` changed most against the previous period, beyond the noise.
 
-    Columns: dimension, value, current, previous, delta, margin, n. Empty without a date range."""
-    prev_filters = filters.previous_period()
+    One scan: both periods, every dimension as a grouping set. Columns: dimension, value, current,
+    previous, delta, margin, n. Empty without a closed date range."""
     cols = ["dimension", "value", "current", "previous", "delta", "margin", "n"]
-    if prev_filters is None:
+    if filters.previous_period() is None or not dimensions:
         return pd.DataFrame(columns=cols)
+    for dim in dimensions:
+        if dim not in DIMENSIONS:
+            raise ValueError(f"unknown dimension {dim!r}")
+    # One value column per dimension; grouping sets give each dimension's groups separately.
+    group = ", ".join(DIMENSIONS[d] for d in dimensions)
+    sets = ", ".join(f"(side, {DIMENSIONS[d]})" for d in dimensions)
+    prev = filters.previous_period()
+    span = filters.replace(date_from=prev.date_from)
+    where, params = span.where_sql("responses")
+    params |= _low_effort_params(con)
+    params["cur_from"] = datetime.combine(filters.date_from, datetime.min.time())
+    flags = ", ".join(f"grouping({DIMENSIONS[d]}) as g_{i}" for i, d in enumerate(dimensions))
+    sql = (f"select case when responded_at >= $cur_from then 'current' else 'previous' end as side, "  # noqa: S608
+           f"{group}, {flags}, {KPI_COUNTS} from responses where {where} "
+           f"group by grouping sets ({sets})")
+    counts = con.execute(sql, params).df()
     direction = _direction(con)
     out = []
-    for dim in dimensions:
-        params: dict = {}
-        group = f"coalesce(cast({dimension_expr(dim, params)} as varchar), '(none)')"
-        cur = _counts(con, filters, group=group, extra_params=params).set_index("grp")
-        prev = _counts(con, prev_filters, group=group, extra_params=params).set_index("grp")
-        for value in cur.index.intersection(prev.index):
+    for i, dim in enumerate(dimensions):
+        part = counts[counts[f"g_{i}"] == 0]
+        col = DIMENSIONS[dim]
+        part = part[part[col].notna()]
+        sides = {side: g.set_index(col) for side, g in part.groupby("side")}
+        if "current" not in sides or "previous" not in sides:
+            continue
+        cur, prv = sides["current"], sides["previous"]
+        for value in cur.index.intersection(prv.index):
             a = KpiSet.from_counts(cur.loc[value].fillna(0).to_dict(), direction)
-            b = KpiSet.from_counts(prev.loc[value].fillna(0).to_dict(), direction)
+            b = KpiSet.from_counts(prv.loc[value].fillna(0).to_dict(), direction)
             ch = a.compare(b, kpi)
             if ch.significant:
                 out.append({"dimension": dim, "value": value, "current": a.headline(kpi)[0],

@@ -149,6 +149,16 @@ def test_biggest_movers_finds_a_segment_that_moved():
                                     dimensions=("segment",))
     assert list(movers["value"]) == ["X"]
     assert movers.iloc[0]["delta"] == pytest.approx(-200)
+    # with every default dimension in the same scan, only X moved (channel/region are all NULL here)
+    movers = queries.biggest_movers(c, Filters(date_from=date(2024, 2, 1), date_to=date(2024, 2, 29)))
+    assert list(movers["value"]) == ["X"] and list(movers["dimension"]) == ["segment"]
+
+
+def test_summary_in_one_scan_equals_two_separate_queries(con):
+    f = Filters(date_from=date(2024, 1, 20), date_to=date(2024, 2, 29), channel=("app", "web", "phone"))
+    s = queries.kpi_summary(con, f)
+    assert s.current == queries.kpi_set(con, f)
+    assert s.previous == queries.kpi_set(con, f.previous_period())
 
 
 def test_dimension_values_and_bounds(con):
