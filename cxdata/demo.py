@@ -94,15 +94,15 @@ RESPONSE_STAGE_MIX = np.array([  # per channel: which stage the surveyed touchpo
     [0.03, 0.35, 0.10, 0.50, 0.02],
 ])
 CHANNEL_EFFECT = np.array([0.05, -0.05, 0.0, -0.10, -0.10, 0.20, 0.0])
-SEGMENT_EFFECT = np.array([0.10, 0.15, 0.10, -0.42, 0.15])
+SEGMENT_EFFECT = np.array([0.10, 0.15, 0.10, -0.15, 0.15])
 PRODUCT_EFFECT = np.array([0.0, -0.10, 0.05, 0.05, 0.10])
 LOYALTY_EFFECT = np.array([-0.08, 0.0, 0.10, 0.20])
-WAIT_MIX = {"phone": (0.35, 0.33, 0.20, 0.12), "phone_outsourced": (0.12, 0.23, 0.33, 0.32),
+WAIT_MIX = {"phone": (0.35, 0.33, 0.20, 0.12), "phone_outsourced": (0.22, 0.32, 0.26, 0.20),
             "chat": (0.55, 0.30, 0.10, 0.05)}
 WAIT_EFFECT = {"phone": np.array([0.35, 0.0, -0.55, -1.15]), "chat": np.array([0.10, 0.0, -0.30, -0.60])}
-OUTSOURCING_EFFECT = -0.25  # on z, plus CSAT_OUTSOURCING on CSAT alone
-CSAT_OUTSOURCING = -0.55
-APP_REDESIGN_EFFECT = 0.40
+OUTSOURCING_EFFECT = -0.10  # on z, plus CSAT_OUTSOURCING on CSAT alone
+CSAT_OUTSOURCING = -0.32
+APP_REDESIGN_EFFECT = 0.28
 CHAT_NEEDS_BOOST, CHAT_EFFORT_PENALTY = 0.55, 1.05
 
 # Share of each answer for a neutral response (z = 0), in scale order.
