@@ -46,6 +46,8 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
                 "dashboard: stop it, or import through the dashboard's Upload page, then try again."
             ) from exc
         raise
+    # DuckDB's progress bar writes to the terminal of whoever runs us (CLI, server log): not ours to show.
+    con.execute("set enable_progress_bar = false")
     if not read_only:
         ensure_schema(con)
     return con
