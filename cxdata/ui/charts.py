@@ -1,0 +1,89 @@
+"""Drawing a chart the house way: Plotly, a caption with the active filters and n, a CSV download
+of the data behind it; and the KPI cards of the Overview."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from cxdata import kpis
+
+from .page import View
+from .text import KPI_LONG, KPI_NAMES, ces_better, fmt_delta, fmt_kpi, fmt_n, plain
+
+_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as a formula (= + - @ tab CR first) get a leading quote."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and _FORMULA_START.match(v) else v)
+    out.columns = ["'" + c if isinstance(c, str) and _FORMULA_START.match(c) else c for c in out.columns]
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return neutralise(frame).to_csv(index=False).encode("utf-8")
+
+
+def empty(frame: pd.DataFrame | None, what: str) -> bool:
+    """True (and a clear message) when there is nothing to draw."""
+    if frame is None or len(frame) == 0:
+        st.info(f"No {what} match these filters. Widen the dates or clear a filter in the sidebar.")
+        return True
+    return False
+
+
+def show(view: View, fig, data: pd.DataFrame, key: str, n: int | None = None,
+         note: str | None = None, narrow_field: str | None = None) -> None:
+    """The chart, then one caption line (filters, n, small-sample warning) and its CSV."""
+    kwargs: dict = {}
+    if narrow_field:
+        kwargs = {"on_select": view.narrow_callback(key, narrow_field), "selection_mode": "points"}
+    st.plotly_chart(fig, key=key, config={"displaylogo": False}, **kwargs)
+    bits = [plain(view.filters.describe())]
+    if n is not None:
+        bits.append(fmt_n(n) + (" · **small sample**" if n < kpis.SMALL_SAMPLE else ""))
+    if note:
+        bits.append(note)
+    st.caption(" · ".join(bits))
+    st.download_button("Download the data (CSV)", csv_bytes(data), file_name=f"{key}.csv",
+                       mime="text/csv", key=f"dl_{key}", on_click="ignore", icon=":material/download:")
+
+
+def kpi_card(summary, kpi: str, direction: str, period_days: int | None) -> None:
+    """One KPI: value, change vs the previous period (greyed when within the noise), n, margin."""
+    cur = getattr(summary.current, kpi)
+    value, _ = summary.current.headline(kpi)
+    ch = summary.changes[kpi]
+    lower_better = kpi == "ces" and direction == "effort"
+    label = KPI_NAMES[kpi]
+    prev = f"previous {period_days} days" if period_days else "previous period"
+    st.metric(
+        label, fmt_kpi(kpi, value),
+        delta=fmt_delta(kpi, ch.delta),
+        delta_color=("off" if not ch.significant else "inverse" if lower_better else "normal"),
+        delta_description=f"vs {prev}: {ch.words}" if ch.delta is not None else None,
+        help=KPI_LONG[kpi] + (f" ({ces_better(direction)})" if kpi == "ces" else ""),
+        border=True,
+    )
+    if kpi == "nps":
+        margin = f"±{cur.moe:.1f} pts" if cur.moe is not None else "no margin"
+    elif kpi == "csat":
+        margin = f"95%: {cur.low:.0f}–{cur.high:.0f}%" if cur.low is not None else "no interval"
+    else:
+        margin = f"±{cur.mean_moe:.2f}" if cur.mean_moe is not None else "no margin"
+        if cur.low_effort_pct is not None:
+            margin += f" · {cur.low_effort_pct:.0f}% low effort"
+    line = f"{fmt_n(cur.n)} · {margin}"
+    if cur.n and cur.small:
+        line += " · **small sample**: read with care"
+    if ch.significant:
+        line += f" · change beyond the noise (±{ch.margin:.1f})" if kpi != "ces" else \
+            f" · change beyond the noise (±{ch.margin:.2f})"
+    st.caption(line)

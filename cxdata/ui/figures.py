@@ -1,0 +1,275 @@
+"""Plotly figures, built from the library's frames. Pure functions: no Streamlit here, so they can
+be tried in a notebook. Titles are in a manager's words; thin samples are drawn hollow."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from cxdata import kpis
+from cxdata.funnel import ALL_CHANNELS
+from cxdata.pyramid import MODELS
+
+from .text import KPI_NAMES, fmt_kpi
+
+PALETTE = ["#2E6F9E", "#E07B39", "#3A9D5D", "#B0413E", "#7D5BA6", "#8C6D31", "#C2549D",
+           "#5F7A8A", "#D4A017", "#2AA198"]
+GOOD, BAD, NEUTRAL = "#3A9D5D", "#B0413E", "#8A94A6"
+KPI_AXIS = {"nps": "NPS (-100 to +100)", "csat": "% satisfied (4-5 of 5)", "ces": "Mean effort (1-7)"}
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+        height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        hoverlabel={"namelength": -1},
+    )
+    return fig
+
+
+def with_interval(frame: pd.DataFrame, kpi: str) -> pd.DataFrame:
+    """``est``, ``low``, ``high``, ``n`` and ``small`` columns for ``kpi`` (95% intervals)."""
+    out = frame.copy()
+    if kpi == "nps":
+        out["est"], out["low"], out["high"] = out["nps"], out["nps"] - out["nps_moe"], out["nps"] + out["nps_moe"]
+    elif kpi == "csat":
+        out["est"], out["low"], out["high"] = out["csat"], out["csat_low"], out["csat_high"]
+    elif kpi == "ces":
+        out["est"], out["low"], out["high"] = out["ces"], out["ces"] - out["ces_moe"], out["ces"] + out["ces_moe"]
+    else:
+        raise ValueError(kpi)
+    out["n"] = out[f"{kpi}_n"].astype("int64")
+    out["small"] = out["n"] < kpis.SMALL_SAMPLE
+    return out
+
+
+def _hex_rgba(color: str, alpha: float) -> str:
+    c = color.lstrip("#")
+    return f"rgba({int(c[0:2], 16)},{int(c[2:4], 16)},{int(c[4:6], 16)},{alpha})"
+
+
+def _band_and_line(fig, d: pd.DataFrame, kpi: str, name: str, color: str, show_band: bool,
+                   showlegend: bool = True) -> None:
+    d = d.sort_values("period")
+    if show_band:
+        fig.add_trace(go.Scatter(
+            x=list(d["period"]) + list(d["period"][::-1]), y=list(d["high"]) + list(d["low"][::-1]),
+            fill="toself", fillcolor=_hex_rgba(color, 0.15), line={"width": 0}, hoverinfo="skip",
+            showlegend=False, name=f"{name} 95% interval"))
+    fig.add_trace(go.Scatter(
+        x=d["period"], y=d["est"], name=name, mode="lines+markers", showlegend=showlegend,
+        line={"color": color, "width": 2},
+        marker={"color": ["white" if s else color for s in d["small"]], "size": 8,
+                "line": {"color": color, "width": 2},
+                "symbol": ["circle-open" if s else "circle" for s in d["small"]]},
+        customdata=list(zip(d["n"], d["low"], d["high"], strict=True)),
+        hovertemplate=(f"<b>{name}</b><br>%{{x|%d %b %Y}}<br>{KPI_NAMES[kpi]} %{{y:.1f}}"
+                       "<br>95%: %{customdata[1]:.1f} to %{customdata[2]:.1f}"
+                       "<br>n = %{customdata[0]:,}<extra></extra>")))
+
+
+def sparkline(frame: pd.DataFrame, kpi: str, title: str) -> go.Figure:
+    d = with_interval(frame, kpi)
+    fig = go.Figure()
+    _band_and_line(fig, d, kpi, KPI_NAMES[kpi], PALETTE[0], True, showlegend=False)
+    _layout(fig, title, height=220)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    fig.update_yaxes(title=None)
+    return fig
+
+
+def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str, max_lines: int = 8) -> go.Figure:
+    d = with_interval(frame, kpi)
+    fig = go.Figure()
+    if split:
+        groups = d.groupby("split")["n"].sum().sort_values(ascending=False).index[:max_lines]
+        for i, g in enumerate(groups):
+            _band_and_line(fig, d[d["split"] == g], kpi, str(g), PALETTE[i % len(PALETTE)],
+                           show_band=len(groups) <= 3)
+    else:
+        _band_and_line(fig, d, kpi, KPI_NAMES[kpi], PALETTE[0], True)
+    _layout(fig, title, height=460)
+    fig.update_yaxes(title=KPI_AXIS[kpi])
+    fig.update_xaxes(title=None)
+    return fig
+
+
+def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str) -> go.Figure:
+    d = with_interval(frame, kpi)
+    fig = go.Figure()
+    if split:
+        for i, (g, part) in enumerate(d.groupby("split")):
+            fig.add_trace(go.Bar(x=part["period"], y=part["n"], name=str(g),
+                                 marker_color=PALETTE[i % len(PALETTE)]))
+        fig.update_layout(barmode="stack")
+    else:
+        fig.add_trace(go.Bar(x=d["period"], y=d["n"], name="answers",
+                             marker_color=[NEUTRAL if s else PALETTE[0] for s in d["small"]]))
+    fig.add_hline(y=kpis.SMALL_SAMPLE, line_dash="dot", line_color=BAD,
+                  annotation_text=f"small sample below {kpis.SMALL_SAMPLE}", annotation_position="top left")
+    _layout(fig, title, height=260)
+    fig.update_yaxes(title="answers")
+    return fig
+
+
+def movers(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool) -> go.Figure:
+    d = frame.iloc[::-1]
+    labels = [f"{dim}: {val}" for dim, val in zip(d["dimension"], d["value"], strict=True)]
+    good = (d["delta"] > 0) == higher_is_better
+    fig = go.Figure(go.Bar(
+        x=d["delta"], y=labels, orientation="h",
+        marker_color=[GOOD if g else BAD for g in good],
+        error_x={"type": "data", "array": d["margin"], "color": "#555"},
+        customdata=list(zip(d["previous"], d["current"], d["n"], strict=True)),
+        text=[f"{x:+.1f}" for x in d["delta"]], textposition="outside",
+        hovertemplate=("%{y}<br>change %{x:+.1f} (±%{error_x.array:.1f})<br>"
+                       "from %{customdata[0]:.1f} to %{customdata[1]:.1f}<br>n = %{customdata[2]:,}"
+                       "<extra></extra>")))
+    _layout(fig, title, height=100 + 60 * len(d))
+    fig.update_xaxes(title=f"change in {KPI_NAMES[kpi]} vs the previous period", zeroline=True)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def breakdown(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool) -> go.Figure:
+    """Horizontal bars, best at the top, with 95% intervals; colour says whether the group
+    differs from the rest beyond the noise."""
+    d = with_interval(frame.rename(columns={"value": "label"}), kpi)
+    d = d.sort_values("est", ascending=higher_is_better, na_position="first")
+    colors, notes = [], []
+    for vs, differs, small in zip(d[f"{kpi}_vs_rest"], d[f"{kpi}_differs"], d["small"], strict=True):
+        better = not pd.isna(vs) and ((vs > 0) == higher_is_better)
+        if differs:
+            colors.append(GOOD if better else BAD)
+            notes.append("better than the rest, beyond the noise" if better
+                         else "worse than the rest, beyond the noise")
+        else:
+            colors.append(NEUTRAL)
+            notes.append("within the noise of the rest")
+        if small:
+            notes[-1] += "; small sample"
+    labels = [str(v) + (" (small sample)" if s else "") for v, s in zip(d["label"], d["small"], strict=True)]
+    fig = go.Figure(go.Bar(
+        x=d["est"], y=labels, orientation="h", marker_color=colors,
+        marker_pattern_shape=["/" if s else "" for s in d["small"]],
+        error_x={"type": "data", "symmetric": False, "array": d["high"] - d["est"],
+                 "arrayminus": d["est"] - d["low"], "color": "#444"},
+        # customdata[0] is the raw label: the click-to-filter callback reads it
+        customdata=list(zip(d["label"], d["n"], notes, strict=True)),
+        text=[f"{fmt_kpi(kpi, v)}  (n={n:,})" for v, n in zip(d["est"], d["n"], strict=True)],
+        textposition="inside", insidetextanchor="start",
+        hovertemplate="%{y}<br>" + KPI_NAMES[kpi] + " %{x:.1f}<br>n = %{customdata[1]:,}"
+                      "<br>%{customdata[2]}<extra></extra>"))
+    _layout(fig, title, height=max(260, 80 + 34 * len(d)))
+    fig.update_xaxes(title=KPI_AXIS[kpi])
+    fig.update_yaxes(automargin=True, type="category")
+    return fig
+
+
+def heatmap(frame: pd.DataFrame, kpi: str, rows_label: str, cols_label: str, title: str,
+            higher_is_better: bool) -> go.Figure:
+    d = with_interval(frame, kpi)
+    z = d.pivot(index="row", columns="col", values="est")
+    n = d.pivot(index="row", columns="col", values="n").reindex(index=z.index, columns=z.columns)
+    text = [[("" if pd.isna(v) else fmt_kpi(kpi, v)) + ("" if pd.isna(c) else f"<br>n={int(c):,}")
+             + ("*" if not pd.isna(c) and c < kpis.SMALL_SAMPLE else "")
+             for v, c in zip(zr, nr, strict=True)] for zr, nr in zip(z.values, n.values, strict=True)]
+    fig = go.Figure(go.Heatmap(
+        z=z.values, x=[str(c) for c in z.columns], y=[str(r) for r in z.index], text=text,
+        texttemplate="%{text}", colorscale="RdYlGn" if higher_is_better else "RdYlGn_r",
+        colorbar={"title": {"text": KPI_NAMES[kpi]}},
+        hovertemplate=f"{rows_label} %{{y}}<br>{cols_label} %{{x}}<br>{KPI_NAMES[kpi]} %{{z:.1f}}<extra></extra>"))
+    _layout(fig, title, height=max(300, 120 + 45 * len(z.index)))
+    fig.update_xaxes(title=cols_label, type="category", side="bottom")
+    fig.update_yaxes(title=rows_label, type="category", autorange="reversed")
+    return fig
+
+
+def funnel_overall(frame: pd.DataFrame, title: str) -> go.Figure:
+    d = frame[frame["channel"] == ALL_CHANNELS].sort_values("step")
+    fig = go.Figure(go.Funnel(
+        y=[str(s) for s in d["stage"]], x=d["customers"], textinfo="value+percent initial+percent previous",
+        marker={"color": PALETTE[0]}, connector={"fillcolor": "#DCE6F0"},
+        hovertemplate="%{y}<br>%{x:,} customers<br>%{percentInitial:.1%} of those who started"
+                      "<br>%{percentPrevious:.1%} of the previous stage<extra></extra>"))
+    _layout(fig, title, height=380)
+    fig.update_yaxes(type="category")
+    return fig
+
+
+def funnel_by_channel(frame: pd.DataFrame, title: str) -> go.Figure:
+    """% of each channel's starters still there at each stage: lines a manager compares at once."""
+    d = frame[frame["channel"] != ALL_CHANNELS]
+    fig = go.Figure()
+    for i, (ch, part) in enumerate(d.groupby("channel", sort=True)):
+        part = part.sort_values("step")
+        fig.add_trace(go.Bar(
+            x=[str(s) for s in part["stage"]], y=part["from_start"], name=str(ch),
+            marker_color=PALETTE[i % len(PALETTE)],
+            customdata=[[str(ch), c, dp] for c, dp in zip(part["customers"], part["drop_off"], strict=True)],
+            hovertemplate=("%{customdata[0]} · %{x}<br>%{y:.1f}% of starters"
+                           "<br>%{customdata[1]:,} customers<extra></extra>")))
+    fig.update_layout(barmode="group")
+    _layout(fig, title, height=400)
+    fig.update_yaxes(title="% of customers who started", ticksuffix="%")
+    fig.update_xaxes(type="category", categoryorder="array",
+                     categoryarray=list(dict.fromkeys(d.sort_values("step")["stage"].astype(str))))
+    return fig
+
+
+def pyramid(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
+    """The pyramid: one centred bar per level, its width the share that reached the level (or
+    higher), top level at the top."""
+    d = frame[frame["level"] > 0].sort_values("level", ascending=False)
+    fig = go.Figure(go.Funnel(
+        y=[str(x) for x in d["level_name"]], x=d["reached"].round(1),
+        text=[f"{r:.0f}% reach it · {s:.0f}% stop here" for r, s in zip(d["reached"], d["share"], strict=True)],
+        textinfo="text", marker={"color": PALETTE[:1] * len(d)},
+        connector={"visible": False},
+        customdata=list(zip(d["n"], d["share"], strict=True)),
+        hovertemplate="%{y}<br>%{x:.1f}% reach this level or higher<br>%{customdata[1]:.1f}% stop here"
+                      " (n = %{customdata[0]:,})<extra></extra>"))
+    colors = [_hex_rgba(PALETTE[0], 0.45 + 0.55 * (lv / (len(MODELS[model]) - 1))) for lv in d["level"]]
+    fig.update_traces(marker={"color": colors})
+    _layout(fig, title, height=120 + 60 * len(d))
+    fig.update_yaxes(type="category")
+    return fig
+
+
+def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_groups: int = 6) -> go.Figure:
+    groups = frame.groupby("group")["n"].sum().sort_values(ascending=False).index[:max_groups]
+    fig = make_subplots(rows=1, cols=len(groups), shared_yaxes=True, horizontal_spacing=0.02,
+                        subplot_titles=[str(g) for g in groups])
+    for i, g in enumerate(groups, start=1):
+        d = frame[(frame["group"] == g) & (frame["level"] > 0)].sort_values("level", ascending=False)
+        total = int(d["total"].iloc[0]) if len(d) else 0
+        fig.add_trace(go.Funnel(
+            y=[str(x) for x in d["level_name"]], x=d["reached"].round(1), name=str(g),
+            textinfo="text", text=[f"{r:.0f}%" for r in d["reached"]],
+            marker={"color": PALETTE[(i - 1) % len(PALETTE)]}, connector={"visible": False},
+            hovertemplate=f"{g}<br>%{{y}}: %{{x:.1f}}% reach it (n total = {total:,})<extra></extra>"),
+            row=1, col=i)
+    # Subplot titles are annotations: render data labels as text, never markup.
+    fig.update_layout(showlegend=False)
+    _layout(fig, title, height=140 + 55 * (len(MODELS[model]) - 1))
+    fig.update_yaxes(type="category")
+    return fig
+
+
+def pyramid_over_time(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
+    fig = go.Figure()
+    levels = list(range(len(MODELS[model])))
+    for lv in levels:
+        part = frame[frame["level"] == lv].sort_values("period")
+        color = "#C9CED6" if lv == 0 else _hex_rgba(PALETTE[0], 0.3 + 0.7 * lv / (len(levels) - 1))
+        fig.add_trace(go.Scatter(
+            x=part["period"], y=part["share"], name=MODELS[model][lv], stackgroup="one",
+            mode="lines", line={"width": 0.5, "color": color}, fillcolor=color,
+            customdata=list(zip(part["n"], part["total"], strict=True)),
+            hovertemplate="%{x|%b %Y}<br>" + MODELS[model][lv] +
+                          ": %{y:.1f}% (n = %{customdata[0]:,} of %{customdata[1]:,})<extra></extra>"))
+    _layout(fig, title, height=420)
+    fig.update_yaxes(title="% of answered responses", range=[0, 100], ticksuffix="%")
+    return fig

@@ -1,0 +1,123 @@
+"""``start(page)``: what every page does first. Opens the database, draws the shared sidebar
+(navigation, filters, share link), syncs the URL and states when the data was last imported.
+Returns a ``View`` that carries the filters and draws the page's own controls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from cxdata.filters import Filters
+
+from . import links, sidebar, state
+from .text import plain
+
+
+def _url_now() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _write_url(params: dict[str, list[str]]) -> None:
+    if _url_now() != params:
+        st.query_params.from_dict(params)
+
+
+@dataclass
+class View:
+    page: str
+    db: state.Database
+    filters: Filters
+    url: dict[str, list[str]]  # the URL as this run found it
+    params: dict[str, list[str]] = field(default_factory=dict)  # as this run leaves it
+    _share: Any = None
+    notices: list[str] = field(default_factory=list)
+
+    # ---- the page's own controls, in the URL next to the filters -----------------------
+    def choice(self, label: str, options: Sequence, key: str, default: Any = None,
+               format_func: Callable[[Any], str] = str, widget: str = "selectbox",
+               container: Any = None, help: str | None = None) -> Any:
+        """A single-choice control whose value lives in the URL under ``key``.
+
+        The URL sets it when Streamlit has no value for it yet (first load, or a page switch),
+        then the widget does; an unknown value in the link is ignored with a notice."""
+        options = list(options)
+        if default not in options:
+            default = options[0]
+        wkey, memo = f"ctl_{self.page}_{key}", f"cx_ctl_{self.page}_{key}"
+        by_url = {str(o): o for o in options}
+        if st.session_state.get(wkey, object()) not in options:
+            value = st.session_state.get(memo, default)
+            raw = self.url.get(key)
+            if raw:
+                if raw[0] in by_url:
+                    value = by_url[raw[0]]
+                else:
+                    st.warning(plain(f"Ignored '{key}={raw[0][:40]}' from the link: expected one of "
+                                     f"{', '.join(map(str, options))[:200]}."))
+            st.session_state[wkey] = value if value in options else default
+        where = container or st
+        draw = {"selectbox": where.selectbox, "radio": where.radio}[widget]
+        kwargs = {"horizontal": True} if widget == "radio" else {}
+        value = draw(label, options, key=wkey, format_func=format_func, help=help, **kwargs)
+        st.session_state[memo] = value
+        if value != default:
+            self.params[key] = [str(value)]
+        else:
+            self.params.pop(key, None)
+        self.sync()
+        return value
+
+    def sync(self) -> None:
+        """Write filters + controls to the URL and refresh the share link."""
+        _write_url(self.params)
+        if self._share is not None:
+            self._share.code(links.share_url(self.page, self.params), language=None, wrap_lines=True)
+
+    def narrow_callback(self, chart_key: str, field: str) -> Callable[[], None]:
+        """An ``on_select`` callback: a click on a bar (its ``customdata[0]``) narrows ``field``."""
+        def callback() -> None:
+            event = st.session_state.get(chart_key) or {}
+            points = (event.get("selection") or {}).get("points") or []
+            values = []
+            for p in points:
+                cd = p.get("customdata")
+                v = cd[0] if isinstance(cd, list | tuple) and cd else cd
+                if isinstance(v, str) and v != "(none)":
+                    values.append(v)
+            sidebar.narrow(field, values)
+        return callback
+
+
+def start(page: str, title: str, intro: str | None = None) -> View:
+    st.set_page_config(page_title=f"{title} · CX dashboard", layout="wide",
+                       initial_sidebar_state="expanded")
+    url = _url_now()
+    db = state.open_database()
+    nav = st.sidebar.container()
+    filters, notices = sidebar.render(db, url)
+    view = View(page, db, filters, url, dict(filters.to_query_params()), notices=notices)
+    with nav:
+        st.markdown("**CX dashboard**")
+        links.render_nav(page, view.params)
+        st.divider()
+    st.sidebar.divider()
+    st.sidebar.markdown("**Share this view**")
+    st.sidebar.caption("Copy this link: it opens this page with the same filters and settings.")
+    view._share = st.sidebar.empty()
+    view.sync()
+
+    st.title(title)
+    imported = state.last_import(db.cur, db.key, db.version)
+    if imported:
+        when, name = imported
+        st.caption(f"Data last imported {when:%d %b %Y, %H:%M} ({plain(name)}).")
+    else:
+        st.caption("No import recorded yet.")
+    if intro:
+        st.markdown(intro)
+    for n in notices:
+        st.warning(plain(n), icon=":material/link_off:")
+    return view

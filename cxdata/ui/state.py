@@ -1,0 +1,144 @@
+"""The database for the UI: one DuckDB connection per process, one cursor per rerun, and cached
+query wrappers.
+
+Every cached wrapper takes everything its result depends on as arguments: the cursor (``_cur``,
+not hashed), the database key (its path), the data version (bumped by every import, so an import
+invalidates the cache without a restart), the ``Filters`` and the page's controls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from cxdata import db, funnel, kpis, pyramid, queries
+from cxdata.demo import ensure_database
+from cxdata.filters import Filters
+
+# filter field -> the breakdown dimension of the same column in ``responses``
+FIELD_DIMENSION = {"channel": "channel", "segment": "segment", "region": "region",
+                   "product": "product", "touchpoint": "touchpoint", "stage": "journey_stage"}
+
+
+
+@st.cache_resource(show_spinner="Opening the database…")
+def _connection(path: str):
+    ensure_database(path)  # a fresh clone starts on the demo data
+    return db.connect(path)
+
+
+@dataclass(frozen=True)
+class Database:
+    """What a page run needs from the database: its own cursor, the cache key and data version."""
+
+    cur: object
+    key: str
+    version: int
+
+
+def open_database() -> Database:
+    """The process-wide connection's cursor for this run; stops the page with one sentence when
+    another process holds the file."""
+    path = str(db.default_db_path())
+    try:
+        con = _connection(path)
+    except db.DatabaseBusyError as exc:
+        st.error(str(exc))
+        st.stop()
+    cur = con.cursor()
+    return Database(cur, path, db.data_version(cur))
+
+
+# ---- cached wrappers: (_cur, key, version, filters, controls...) ------------------------------
+@st.cache_data(show_spinner=False, max_entries=64)
+def date_bounds(_cur, key: str, version: int):
+    lo, hi = queries.date_bounds(_cur)
+    return (lo.date() if lo else None, hi.date() if hi else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def last_import(_cur, key: str, version: int):
+    return db.last_import(_cur)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def filter_options(_cur, key: str, version: int) -> dict[str, list[str]]:
+    """Values offered by each filter widget: the union of responses and interactions."""
+    out = {}
+    for field, dim in FIELD_DIMENSION.items():
+        values = set(queries.dimension_values(_cur, dim))
+        values |= set(queries.dimension_values(_cur, field, table="interactions"))
+        out[field] = sorted(values)
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def attribute_options(_cur, key: str, version: int, max_keys: int = 12,
+                      max_values: int = 500) -> dict[str, list[str]]:
+    """Imported attribute keys (most common first) and their values, for the filter widgets.
+    Keys with more than ``max_values`` values (free text, ids) are not filters anyone sets."""
+    out = {}
+    for k in queries.attribute_keys(_cur, limit=max_keys):
+        values = queries.dimension_values(_cur, queries.ATTR_PREFIX + k)
+        if 0 < len(values) <= max_values:
+            out[k] = values
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def stages(_cur, key: str, version: int) -> list[str]:
+    return db.stages(_cur)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def ces_direction(_cur, key: str, version: int) -> str:
+    return db.get_setting(_cur, "ces_direction") or "effort"
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def kpi_summary(_cur, key: str, version: int, filters: Filters):
+    return queries.kpi_summary(_cur, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def kpi_trend(_cur, key: str, version: int, filters: Filters, grain: str,
+              split: str | None = None) -> pd.DataFrame:
+    return queries.kpi_trend(_cur, filters, grain=grain, split=split)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def segment_breakdown(_cur, key: str, version: int, filters: Filters, dimension: str) -> pd.DataFrame:
+    return queries.segment_breakdown(_cur, filters, dimension)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def kpi_heatmap(_cur, key: str, version: int, filters: Filters, rows: str, cols: str) -> pd.DataFrame:
+    return queries.kpi_heatmap(_cur, filters, rows, cols)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def biggest_movers(_cur, key: str, version: int, filters: Filters, kpi: str,
+                   limit: int = 3) -> pd.DataFrame:
+    """The library's movers, without groups under ``kpis.SMALL_SAMPLE`` answers this period: at
+    n = 3 the normal approximation behind "beyond the noise" does not hold, and a headline
+    "NPS down 117 points" from three answers is the kind of finding a manager should never see."""
+    frame = queries.biggest_movers(_cur, filters, kpi=kpi, limit=1000)
+    return frame[frame["n"] >= kpis.SMALL_SAMPLE].head(limit).reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def funnel_steps(_cur, key: str, version: int, filters: Filters, window_days: int) -> pd.DataFrame:
+    return funnel.funnel_steps(_cur, filters, window_days=window_days)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def pyramid_distribution(_cur, key: str, version: int, filters: Filters, model: int,
+                         by: str | None = None, grain: str | None = None) -> pd.DataFrame:
+    return pyramid.pyramid_distribution(_cur, filters, model=model, by=by, grain=grain)
+
+
+def clear_caches() -> None:
+    """Forget cached query results (tests; the data version makes this unnecessary in use)."""
+    st.cache_data.clear()

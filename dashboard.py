@@ -1,0 +1,43 @@
+"""Overview: the headline KPIs, their change against the previous period, and what moved most."""
+
+import streamlit as st
+
+from cxdata import ui
+from cxdata.ui import charts, controls, figures, state
+from cxdata.ui.text import mover_sentence
+
+view = ui.start("Overview", "Customer experience at a glance")
+db, filters = view.db, view.filters
+
+summary = state.kpi_summary(db.cur, db.key, db.version, filters)
+direction = state.ces_direction(db.cur, db.key, db.version)
+days = controls.period_days(filters)
+if not any(summary.current.n(k) for k in controls.KPIS):
+    charts.empty(None, "survey responses")
+    st.stop()
+
+grain = controls.auto_grain(filters)
+trend = state.kpi_trend(db.cur, db.key, db.version, filters, grain)
+for column, kpi in zip(st.columns(3), controls.KPIS, strict=True):
+    with column:
+        charts.kpi_card(summary, kpi, direction, days)
+        if not trend.empty:
+            title = f"{controls.kpi_label(kpi)} by {grain}"
+            charts.show(view, figures.sparkline(trend, kpi, title), trend, key=f"overview_trend_{kpi}",
+                        n=summary.current.n(kpi), note="hollow points: small samples")
+
+st.subheader("What moved most since the previous period")
+kpi = view.choice("Movers by", controls.KPIS, key="movers", default="nps",
+                  format_func=controls.kpi_label, widget="radio")
+movers = state.biggest_movers(db.cur, db.key, db.version, filters, kpi)
+if movers.empty:
+    st.info(f"No segment, touchpoint, channel or region moved its {controls.kpi_label(kpi)} beyond the "
+            "noise against the previous period of the same length.")
+else:
+    for row in movers.to_dict("records"):
+        st.markdown("- " + mover_sentence(row, kpi))
+    higher_is_better = not (kpi == "ces" and direction == "effort")
+    fig = figures.movers(movers, kpi, f"The {len(movers)} biggest moves in {controls.kpi_label(kpi)}",
+                         higher_is_better)
+    charts.show(view, fig, movers, key="overview_movers", n=int(movers["n"].sum()),
+                note="bars: change with its 95% margin")

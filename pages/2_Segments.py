@@ -1,0 +1,47 @@
+"""Segments: every KPI by any dimension or imported attribute, and a heatmap over two dimensions."""
+
+import streamlit as st
+
+from cxdata import ui
+from cxdata.ui import charts, controls, figures, segments, state
+
+view = ui.start("Segments", "Which customers are happier, and which are not")
+db, filters = view.db, view.filters
+direction = state.ces_direction(db.cur, db.key, db.version)
+dims = controls.dimensions(view)
+
+left, right = st.columns([3, 2])
+dim = view.choice("Break down by", dims, key="dim", default="segment", format_func=controls.dim_label,
+                  container=left)
+kpi = view.choice("KPI", controls.KPIS, key="kpi", default="nps", format_func=controls.kpi_label,
+                  widget="radio", container=right)
+better = segments.higher_is_better(kpi, direction)
+
+table = state.segment_breakdown(db.cur, db.key, db.version, filters, dim)
+if not charts.empty(table, "survey responses"):
+    title = f"{controls.kpi_label(kpi)} by {controls.dim_label(dim).lower()}, best first"
+    charts.show(view, figures.breakdown(table, kpi, title, better), table, key=f"seg_bar_{dim}_{kpi}",
+                n=int(table[f"{kpi}_n"].sum()), narrow_field=controls.dim_field(dim),
+                note="green/red: better/worse than the rest beyond the noise; grey: within the noise; "
+                     "hatched: small sample; click a bar to filter the dashboard to it")
+    st.markdown(f"**Every KPI by {controls.dim_label(dim).lower()}**")
+    st.dataframe(segments.kpi_table(table, direction), hide_index=True)
+
+st.subheader("Two dimensions at once")
+a, b, c = st.columns(3)
+rows = view.choice("Rows", dims, key="rows", default="segment", format_func=controls.dim_label, container=a)
+cols = view.choice("Columns", dims, key="cols", default="channel", format_func=controls.dim_label, container=b)
+hm_kpi = view.choice("Colour by", controls.KPIS, key="hm_kpi", default="nps", format_func=controls.kpi_label,
+                     container=c)
+problem = segments.heatmap_problem(rows, cols)
+if problem:
+    st.info(problem)
+else:
+    grid = state.kpi_heatmap(db.cur, db.key, db.version, filters, rows, cols)
+    if not charts.empty(grid, "survey responses"):
+        title = (f"{controls.kpi_label(hm_kpi)} by {controls.dim_label(rows).lower()} "
+                 f"and {controls.dim_label(cols).lower()}")
+        fig = figures.heatmap(grid, hm_kpi, controls.dim_label(rows), controls.dim_label(cols), title,
+                              segments.higher_is_better(hm_kpi, direction))
+        charts.show(view, fig, grid, key="seg_heatmap", n=int(grid[f"{hm_kpi}_n"].sum()),
+                    note="* small sample")

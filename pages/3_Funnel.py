@@ -1,0 +1,34 @@
+"""Funnel: customers at each journey stage per channel, conversion and drop-off, the worst step."""
+
+import streamlit as st
+
+from cxdata import ui
+from cxdata.funnel import worst_step
+from cxdata.ui import charts, figures, funnels, state
+from cxdata.ui.text import plain
+
+view = ui.start("Funnel", "Where customers drop off along the journey")
+db, filters = view.db, view.filters
+
+window = view.choice("Conversion window", funnels.WINDOWS, key="window", default=funnels.DEFAULT_WINDOW,
+                     format_func=funnels.window_label, widget="radio",
+                     help="A customer counts at a stage only if they reach it, in order, within this many "
+                          "days of their first stage.")
+st.caption("The journey-stage filter does not apply here: the funnel is made of the stages.")
+
+steps = state.funnel_steps(db.cur, db.key, db.version, filters, window)
+if not charts.empty(steps, "journey events"):
+    worst = worst_step(steps)
+    if worst:
+        st.warning(plain(worst.words), icon=":material/trending_down:")
+    starters = funnels.starters(steps)
+    left, right = st.columns([2, 3])
+    with left:
+        charts.show(view, figures.funnel_overall(steps, "Customers at each stage, all channels"),
+                    funnels.overall(steps), key="funnel_all", n=starters)
+    with right:
+        charts.show(view, figures.funnel_by_channel(steps, "How far each channel's customers get"),
+                    steps, key="funnel_channels", n=starters, narrow_field="channel",
+                    note="click a bar to filter the dashboard to that channel")
+    st.markdown("**Conversion from the previous stage, per channel** (%)")
+    st.dataframe(funnels.conversion_table(steps), hide_index=False)
