@@ -1,0 +1,190 @@
+"""Dates and times as exports write them, parsed a whole column at a time.
+
+ISO 8601 goes through pandas' fast path. The rest is split by regular expressions into its parts
+(numeric ``dd/mm/yyyy`` or ``mm/dd/yyyy``, ``yyyy/mm/dd``, month names in English and Italian such
+as ``26-Aug-23`` or ``26 agosto 2023``, Unix timestamps), with an optional time, AM/PM and time zone;
+formats may be mixed within one column. Aware times are converted to UTC and stored naive.
+
+Day-first or month-first is decided once for the whole column: a first number over 12 means
+day-first, a second number over 12 means month-first; when no value settles it, the caller's
+``date_format`` decides, else day-first (the company is Italian), and the conversions say so.
+Two-digit years follow the POSIX rule: 00-68 are 20xx, 69-99 are 19xx.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+MONTHS = {
+    "jan": 1, "gen": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "mag": 5, "jun": 6, "giu": 6,
+    "jul": 7, "lug": 7, "aug": 8, "ago": 8, "sep": 9, "set": 9, "oct": 10, "ott": 10, "nov": 11,
+    "dec": 12, "dic": 12,
+}
+
+_TIME = (r"(?:[ T,]+(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
+         r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?"
+         r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2})?\s*$")
+_NUMERIC = r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4}|\d{2})" + _TIME
+_YEAR_FIRST = r"^(?P<y>\d{4})[/.-](?P<m>\d{1,2})[/.-](?P<d>\d{1,2})" + _TIME
+_DAY_MONTH_NAME = r"^(?P<d>\d{1,2})[ ./-]*(?P<mon>[^\W\d_]{3,})\.?[ ./,-]*(?P<y>\d{4}|\d{2})" + _TIME
+_MONTH_NAME_DAY = r"^(?P<mon>[^\W\d_]{3,})\.?[ -]*(?P<d>\d{1,2})(?:st|nd|rd|th)?,?[ -]*(?P<y>\d{4}|\d{2})" + _TIME
+_EPOCH = r"^(?P<epoch>\d{9,10}|\d{13})$"
+
+PARTS = ("y", "m", "d", "H", "M", "S", "f", "ampm", "tz")
+
+
+def _ints(s: pd.Series, default: int | None = None) -> pd.Series:
+    out = pd.to_numeric(s, errors="coerce")
+    if default is not None:
+        out = out.fillna(default)
+    return out
+
+
+def _year(s: pd.Series) -> tuple[pd.Series, bool]:
+    y = _ints(s)
+    two = s.str.len() == 2
+    y = y.where(~two, np.where(y < 69, 2000 + y, 1900 + y))
+    return y, bool(two.any())
+
+
+def _parse_parts(sub: pd.Series, date_format: str | None, field: str,
+                 notes: list[str]) -> pd.Series:
+    """Parse the values the ISO path left over; NaT where nothing fits."""
+    parts = pd.DataFrame(index=sub.index, columns=list(PARTS), dtype=object)
+    todo = pd.Series(True, index=sub.index)
+
+    def take(regex: str, fill) -> None:
+        nonlocal todo
+        if not todo.any():
+            return
+        found = sub[todo].str.extract(regex)
+        hit = found.notna().any(axis=1) & found.iloc[:, 0].notna()
+        if not hit.any():
+            return
+        found = found[hit]
+        fill(found)
+        todo &= ~pd.Series(sub.index.isin(found.index), index=sub.index)
+
+    def copy_time(found: pd.DataFrame) -> None:
+        for k in ("H", "M", "S", "f", "ampm", "tz"):
+            parts.loc[found.index, k] = found[k]
+
+    # Unix timestamps, seconds or milliseconds since 1970 (UTC).
+    epoch_values = {}
+
+    def fill_epoch(found):
+        epoch_values["s"] = found["epoch"]
+    take(_EPOCH, fill_epoch)
+
+    def fill_year_first(found):
+        parts.loc[found.index, "y"] = found["y"]
+        parts.loc[found.index, "m"] = found["m"]
+        parts.loc[found.index, "d"] = found["d"]
+        copy_time(found)
+    take(_YEAR_FIRST, fill_year_first)
+
+    def fill_numeric(found):
+        a, b = _ints(found["a"]), _ints(found["b"])
+        day_first_evidence = bool(((a > 12) & (b <= 12)).any())
+        month_first_evidence = bool(((b > 12) & (a <= 12)).any())
+        example_df = found["a"].index[(a > 12) & (b <= 12)]
+        example_mf = found["a"].index[(b > 12) & (a <= 12)]
+        if date_format in ("dayfirst", "monthfirst"):
+            day_first = date_format == "dayfirst"
+            notes.append(f"{field}: numeric dates read {'day' if day_first else 'month'}-first "
+                         "as the import was told.")
+        elif day_first_evidence and not month_first_evidence:
+            day_first = True
+            notes.append(f"{field}: numeric dates read day-first (dd/mm), settled by the column "
+                         f"itself, e.g. '{sub[example_df[0]]}'.")
+        elif month_first_evidence and not day_first_evidence:
+            day_first = False
+            notes.append(f"{field}: numeric dates read month-first (mm/dd), settled by the column "
+                         f"itself, e.g. '{sub[example_mf[0]]}'.")
+        elif day_first_evidence and month_first_evidence:
+            day_first = True
+            notes.append(f"{field}: the column has both day-first ('{sub[example_df[0]]}') and "
+                         f"month-first ('{sub[example_mf[0]]}') dates; read day-first, the default, "
+                         "so the others are rejected. Pass date_format to choose.")
+        else:
+            day_first = True
+            notes.append(f"{field}: numeric dates such as '{sub[found.index[0]]}' are ambiguous "
+                         "(no day over 12); read day-first (dd/mm), the default. Pass "
+                         "date_format='monthfirst' if they are mm/dd.")
+        parts.loc[found.index, "d"] = found["a"] if day_first else found["b"]
+        parts.loc[found.index, "m"] = found["b"] if day_first else found["a"]
+        parts.loc[found.index, "y"] = found["y"]
+        copy_time(found)
+    take(_NUMERIC, fill_numeric)
+
+    def fill_names(found):
+        mon = found["mon"].str.lower().str[:3].map(MONTHS)
+        ok = mon.notna()
+        found = found[ok]
+        parts.loc[found.index, "m"] = mon[ok]
+        parts.loc[found.index, "d"] = found["d"]
+        parts.loc[found.index, "y"] = found["y"]
+        copy_time(found)
+    take(_DAY_MONTH_NAME, fill_names)
+    take(_MONTH_NAME_DAY, fill_names)
+
+    year, two_digit = _year(parts["y"].astype("str").where(parts["y"].notna()))
+    if two_digit:
+        notes.append(f"{field}: two-digit years read as 2000-2068 (00-68) or 1969-1999 (69-99).")
+    hour = _ints(parts["H"], 0)
+    ampm = parts["ampm"].astype("str").str.lower().str[0].where(parts["ampm"].notna())
+    bad_hour = ampm.notna() & ((hour > 12) | (hour < 1))
+    hour = hour.where(~((ampm == "a") & (hour == 12)), 0)
+    hour = hour.where(~((ampm == "p") & (hour < 12)), hour + 12)
+    frac = parts["f"].astype("str").where(parts["f"].notna())
+    micro = _ints(frac.str.ljust(6, "0").str[:6], 0)
+    stamp = pd.to_datetime(
+        pd.DataFrame({"year": year, "month": _ints(parts["m"]), "day": _ints(parts["d"]),
+                      "hour": hour, "minute": _ints(parts["M"], 0), "second": _ints(parts["S"], 0),
+                      "us": micro}),
+        errors="coerce",
+    )
+    stamp = stamp.where(~bad_hour & (hour < 24))
+    stamp = stamp - _offsets(parts["tz"])
+    if "s" in epoch_values:
+        e = epoch_values["s"]
+        secs = _ints(e)
+        unit_ms = e.str.len() == 13
+        ts = pd.to_datetime(secs.where(~unit_ms, secs / 1000), unit="s", errors="coerce")
+        stamp.loc[e.index] = ts.astype(stamp.dtype)
+        notes.append(f"{field}: Unix timestamps read as seconds since 1970-01-01 UTC.")
+    return stamp.astype("datetime64[us]")
+
+
+def _offsets(tz: pd.Series) -> pd.Series:
+    """Offsets east of UTC as timedeltas ('+02:00' -> 2 h; 'Z', 'UTC', 'GMT', missing -> 0)."""
+    t = tz.astype("str").where(tz.notna()).str.replace(":", "", regex=False)
+    numeric = t.str.match(r"^[+-]\d{4}$", na=False)
+    sign = np.where(t.str[0] == "-", -1, 1)
+    minutes = _ints(t.str[1:3], 0) * 60 + _ints(t.str[3:5], 0)
+    minutes = (minutes * sign).where(numeric, 0)
+    return pd.to_timedelta(minutes, unit="min")
+
+
+def parse_datetimes(s: pd.Series, date_format: str | None = None,
+                    field: str = "date") -> tuple[pd.Series, list[str]]:
+    """Naive UTC timestamps (NaT where a present value does not parse) and the sentences that
+    explain how the column was read."""
+    notes: list[str] = []
+    if date_format and "%" in date_format:
+        parsed = pd.to_datetime(s, format=date_format, errors="coerce", utc=True)
+        notes.append(f"{field}: dates read with the format {date_format}.")
+        return parsed.dt.tz_convert(None).astype("datetime64[us]"), notes
+    present = s.notna()
+    parsed = pd.to_datetime(s, format="ISO8601", utc=True, errors="coerce")
+    out = parsed.dt.tz_convert(None).astype("datetime64[us]")
+    rest = present & out.isna()
+    if rest.any():
+        out = out.copy()
+        out.loc[rest] = _parse_parts(s[rest], date_format, field, notes)
+    aware = s.str.contains(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", regex=True, na=False)
+    if aware.any():
+        notes.append(f"{field}: times with a time zone converted to UTC "
+                     "(times without one are taken as they are).")
+    return out, notes

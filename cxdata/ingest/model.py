@@ -1,0 +1,74 @@
+"""The objects the import library hands back: results, previews, rejects, and its one error class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+class IngestError(Exception):
+    """A file that cannot be imported at all; the message names the file, what is wrong and what to do."""
+
+
+@dataclass(frozen=True)
+class Reject:
+    line: int  # 1-based line in the source file, header lines counted
+    column: str | None
+    value: str | None
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    import_id: int | None  # None on a dry run
+    file_name: str
+    kind: str
+    rows_read: int
+    loaded: int
+    duplicates: int
+    rejected: int
+    rejects: list[Reject] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)  # canonical field -> source column
+    conversions: list[str] = field(default_factory=list)  # human sentences, one per rule applied
+    status: str = "done"  # 'done', or 'dry run'
+    encoding: str = ""
+    delimiter: str = ""
+    header_style: str = "plain"
+    blank_lines: int = 0  # empty lines skipped: not rows, not counted in rows_read
+
+    def as_dict(self) -> dict:
+        return {
+            "rows_read": self.rows_read,
+            "loaded": self.loaded,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "import_id": self.import_id,
+            "file_name": self.file_name,
+            "kind": self.kind,
+            "status": self.status,
+            "mapping": dict(self.mapping),
+            "conversions": list(self.conversions),
+        }
+
+
+@dataclass
+class Preview:
+    file_name: str
+    encoding: str
+    delimiter: str  # the character itself
+    header_style: str  # 'plain', 'qualtrics', 'surveymonkey'
+    header_lines: int
+    kind: str
+    columns: list[str]  # source columns, as named after header detection
+    labels: dict[str, str]  # source column -> question text, where the export has one
+    mapping: dict[str, str]  # canonical field -> source column
+    conversions: list[str]
+    frame: pd.DataFrame  # the first rows as they will be loaded (rejected rows left out)
+    rejects: list[Reject]  # rejects among the whole file, as the import would record them
+    rows_read: int
+
+    @property
+    def unmapped(self) -> list[str]:
+        used = set(self.mapping.values())
+        return [c for c in self.columns if c not in used]

@@ -1,0 +1,167 @@
+"""Numbers, rating labels and rating scales, a whole column at a time.
+
+A score is loaded only as a whole number inside its canonical range (``schema.SCORE_RANGES``);
+nothing is clamped. A source on another scale (a 0-5 or 1-10 satisfaction, a 1-5 effort) is
+converted by one stated linear rule, rounded half up, and the sentence that states it lists
+every value's image. Text labels ("Very satisfied", "Molto soddisfatto", "10 - Extremely likely")
+are read by the tables below.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from ..schema import SCORE_RANGES
+
+_AGREE_5 = {
+    "strongly disagree": 1, "disagree": 2, "neither agree nor disagree": 3, "neutral": 3,
+    "agree": 4, "strongly agree": 5,
+    "completamente in disaccordo": 1, "fortemente in disaccordo": 1, "in disaccordo": 2,
+    "ne d accordo ne in disaccordo": 3, "d accordo": 4, "completamente d accordo": 5,
+    "fortemente d accordo": 5,
+}
+_SATISFIED_5 = {
+    "very dissatisfied": 1, "dissatisfied": 2, "neither satisfied nor dissatisfied": 3,
+    "neutral": 3, "satisfied": 4, "very satisfied": 5,
+    "very unsatisfied": 1, "unsatisfied": 2, "extremely dissatisfied": 1, "extremely satisfied": 5,
+    "poor": 1, "fair": 2, "good": 3, "very good": 4, "excellent": 5,
+    "molto insoddisfatto": 1, "insoddisfatto": 2, "ne soddisfatto ne insoddisfatto": 3,
+    "neutrale": 3, "soddisfatto": 4, "molto soddisfatto": 5,
+}
+# Agreement with "it was easy" and easy/difficult labels: ease direction, 7 = easiest.
+_EASE_7 = {
+    "strongly disagree": 1, "disagree": 2, "somewhat disagree": 3, "neither agree nor disagree": 4,
+    "somewhat agree": 5, "agree": 6, "strongly agree": 7,
+    "very difficult": 1, "difficult": 2, "somewhat difficult": 3, "neither easy nor difficult": 4,
+    "somewhat easy": 5, "easy": 6, "very easy": 7,
+    "molto difficile": 1, "difficile": 2, "abbastanza difficile": 3, "ne facile ne difficile": 4,
+    "abbastanza facile": 5, "facile": 6, "molto facile": 7,
+}
+_EFFORT_7 = {
+    "very low effort": 1, "low effort": 2, "somewhat low effort": 3, "moderate effort": 4,
+    "somewhat high effort": 5, "high effort": 6, "very high effort": 7,
+}
+LABELS: dict[str, list[tuple[dict[str, int], str | None]]] = {
+    "csat": [(_SATISFIED_5, None)],
+    "needs_met": [(_AGREE_5, None)],
+    "enjoyment": [(_AGREE_5, None)],
+    "ces": [(_EASE_7, "ease"), (_EFFORT_7, "effort")],
+}
+_LEADING_NUMBER = re.compile(r"^\s*(\d{1,2})\s*(?:[-–=:(.]|$)")
+STANDARD_SCALES = ((0, 5), (1, 5), (1, 7), (0, 10), (1, 10))
+
+
+def norm_text(s: str) -> str:
+    """Lowercase, accents off, anything but letters and digits to single spaces."""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9#]+", " ", s).strip()
+
+
+def _decimal_comma(values: pd.Series) -> bool:
+    """True if the column writes decimals with a comma (8,5 or 1.234,56)."""
+    return bool(values.str.match(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$", na=False).any()
+                and not values.str.match(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$", na=False).all())
+
+
+def parse_decimal(s: pd.Series, field: str, notes: list[str]) -> pd.Series:
+    """Numbers written with a decimal point or a decimal comma, thousands separators and currency
+    signs; NaN where a present value is not a number."""
+    num = pd.to_numeric(s, errors="coerce")
+    rest = s.notna() & num.isna()
+    if not rest.any():
+        return num.astype("float64")
+    raw = s[rest].str.replace(r"[\s€$£]|EUR|USD", "", regex=True)
+    if _decimal_comma(raw):
+        cleaned = raw.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        notes.append(f"{field}: decimal comma read (1.234,56 = 1234.56).")
+    else:
+        cleaned = raw.str.replace(",", "", regex=False)
+    num = num.astype("float64")
+    num.loc[rest] = pd.to_numeric(cleaned, errors="coerce")
+    return num
+
+
+def parse_score(s: pd.Series, field: str, notes: list[str]) -> tuple[pd.Series, str | None]:
+    """(numbers, direction implied by labels or None) for a score column. Labels are looked up
+    in the field's tables; '10 - Extremely likely' gives 10; a decimal comma is read."""
+    num = pd.to_numeric(s, errors="coerce").astype("float64")
+    rest = s.notna() & num.isna()
+    direction = None
+    if not rest.any():
+        return num, direction
+    uniques = pd.Series(s[rest].unique())
+    normed = uniques.map(norm_text)
+    values = pd.Series(np.nan, index=uniques.index)
+    used_label = False
+    for table, implied in LABELS.get(field, []):
+        hit = normed.map(table)
+        new = values.isna() & hit.notna()
+        if new.any():
+            values[new] = hit[new]
+            used_label = True
+            direction = direction or implied
+    lead = uniques.str.extract(_LEADING_NUMBER)[0]
+    new = values.isna() & lead.notna()
+    if new.any():
+        values[new] = pd.to_numeric(lead[new])
+        notes.append(f"{field}: the number at the start of labels such as '{uniques[new].iloc[0]}' taken as the score.")
+    comma = values.isna() & uniques.str.match(r"^[+-]?\d+,\d+$")
+    if comma.any():
+        values[comma] = pd.to_numeric(uniques[comma].str.replace(",", ".", regex=False))
+    if used_label:
+        tables = " / ".join(sorted({k for t, _ in LABELS[field] for k, v in t.items()
+                                    if k in set(normed)}, key=lambda k: _label_value(field, k)))
+        notes.append(f"{field}: text labels read as numbers ({tables}).")
+    lookup = dict(zip(uniques, values, strict=True))
+    num.loc[rest] = s[rest].map(lookup).astype("float64")
+    return num, direction
+
+
+def _label_value(field: str, label: str) -> int:
+    for table, _ in LABELS[field]:
+        if label in table:
+            return table[label]
+    return 0
+
+
+def scale_from_text(text: str) -> tuple[int, int] | None:
+    """A scale stated in a column name or question, '(1-10)', '0 to 5', 'da 1 a 10'."""
+    m = re.search(r"(?<!\d)([01])\s*(?:-|–|to|a)\s*(5|7|10)(?!\d)", text)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def detect_scale(field: str, values: pd.Series) -> tuple[int, int]:
+    """The scale a score column is on, from its values: the canonical one unless the values
+    clearly say otherwise (a 0 on a 1-based scale with nothing above its top; or at least 5% of
+    the values above the top, all within 10). A few stray values stay on the canonical scale and
+    are rejected as out of range."""
+    lo, hi = SCORE_RANGES[field]
+    v = values.dropna()
+    if v.empty or field in ("nps", "cx_level"):
+        return lo, hi
+    vmin, vmax = v.min(), v.max()
+    if lo == 1 and vmin == 0 and vmax <= hi:
+        return 0, hi
+    above = (v > hi).mean()
+    if vmax > hi and vmax <= 10 and vmin >= 0 and above >= 0.05 and field != "ces":
+        return (0, 10) if vmin == 0 else (1, 10)
+    return lo, hi
+
+
+def convert_rule(field: str, source: tuple[int, int]) -> tuple[dict[int, int], str]:
+    """The value table and the sentence of the linear conversion from ``source`` to the canonical
+    scale of ``field``, rounded half up."""
+    a, b = source
+    lo, hi = SCORE_RANGES[field]
+    table = {x: int(np.floor(lo + (x - a) * (hi - lo) / (b - a) + 0.5)) for x in range(a, b + 1)}
+    pairs = ", ".join(f"{k}→{v}" for k, v in table.items())
+    sentence = (f"{field}: {a}-{b} scale converted to {lo}-{hi} by rounding "
+                f"{lo} + (x - {a}) * {hi - lo}/{b - a} half up ({pairs}).")
+    return table, sentence
