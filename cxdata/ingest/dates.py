@@ -167,10 +167,11 @@ def _offsets(tz: pd.Series) -> pd.Series:
     return pd.to_timedelta(minutes, unit="min")
 
 
-def parse_datetimes(s: pd.Series, date_format: str | None = None,
-                    field: str = "date") -> tuple[pd.Series, list[str]]:
+def parse_datetimes(s: pd.Series, date_format: str | None = None, field: str = "date",
+                    source_tz: str | None = None) -> tuple[pd.Series, list[str]]:
     """Naive UTC timestamps (NaT where a present value does not parse) and the sentences that
-    explain how the column was read."""
+    explain how the column was read. ``source_tz``: the zone of times written without an offset,
+    when the export states it (Qualtrics)."""
     notes: list[str] = []
     if date_format and "%" in date_format:
         parsed = pd.to_datetime(s, format=date_format, errors="coerce", utc=True)
@@ -184,7 +185,11 @@ def parse_datetimes(s: pd.Series, date_format: str | None = None,
         out = out.copy()
         out.loc[rest] = _parse_parts(s[rest], date_format, field, notes)
     aware = s.str.contains(r"(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", regex=True, na=False)
-    if aware.any():
+    if source_tz and source_tz != "UTC" and not aware.any():
+        out = (out.dt.tz_localize(source_tz, ambiguous="NaT", nonexistent="NaT")
+               .dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]"))
+        notes.append(f"{field}: times in {source_tz}, as the export states, converted to UTC.")
+    elif aware.any():
         notes.append(f"{field}: times with a time zone converted to UTC "
                      "(times without one are taken as they are).")
     return out, notes

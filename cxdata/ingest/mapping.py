@@ -65,7 +65,7 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
         "cx_level": ["cx level", "cx_level", "livello cx", "pyramid level", "livello piramide"],
         "comment": ["comment", "comments", "commento", "commenti", "feedback", "verbatim",
                     "open ended", "why", "perche", "motivo", "reason", "suggerimenti", "note",
-                    "notes"],
+                    "notes", "anything else", "altro"],
     },
     "interactions": _COMMON | {
         "event_id": ["event id", "eventid", "id evento", "interaction id", "activity id", "id"],
@@ -78,6 +78,10 @@ SYNONYMS: dict[str, dict[str, list[str]]] = {
     },
 }
 _SCORE_FIELDS = set(SCORE_RANGES)
+# Survey tools' metadata columns whose names look like a field but are not one (Qualtrics'
+# DistributionChannel is how the survey was sent, not the customer's channel).
+_NEVER = {"distributionchannel", "distribution channel", "status", "ipaddress", "ip address",
+          "progress", "finished", "userlanguage", "collector id", "network id"}
 _EASE_WORDS = ("easy", "ease", "facile", "facilita", "semplice")
 _EFFORT_WORDS = ("effort", "sforzo", "difficult", "difficolta")
 
@@ -123,13 +127,20 @@ def auto_map(kind: str, columns: list[str], labels: dict[str, str],
                 if level:
                     candidates.append(((level, -idx, len(phrase)), field, c))
     candidates.sort(key=lambda x: x[0], reverse=True)
+    best_level = {}
+    for (level, _, _), field, c in candidates:
+        best_level[(field, c)] = max(level, best_level.get((field, c), 0))
+
+    def level_of(field: str, col: str) -> int:
+        return best_level.get((field, col), 0)
+
     mapping: dict[str, str] = {}
     used: set[str] = set()
     rejected: set[tuple[str, str]] = set()
     for _, field, col in candidates:
         if field in mapping or col in used or (field, col) in rejected:
             continue
-        if not _fits(field, frame[col]):
+        if names[col] in _NEVER or (level_of(field, col) < 3 and not _fits(field, frame[col])):
             rejected.add((field, col))
             continue
         mapping[field] = col

@@ -48,6 +48,7 @@ class RawTable:
     bad_rows: list[tuple[int, int, str]] = field(default_factory=list)  # (line, fields found, text)
     blank_lines: int = 0
     content_hash: str = ""
+    timezones: dict[str, str] = field(default_factory=dict)  # column -> IANA zone (Qualtrics)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -223,10 +224,27 @@ def read_raw(path: str | Path | bytes, *, file_name: str | None = None) -> RawTa
     data = text[offset:].encode("utf-8")
     frame, lines, bad, blank = _read_data(data, columns, delim, header_lines, name)
     notes = []
+    timezones = _qualtrics_timezones(columns, records[2]) if style == "qualtrics" else {}
     if style != "plain":
         notes.append(f"{style.capitalize()} export: {n_header} header rows read as one.")
     return RawTable(name, encoding, delim, style, header_lines, columns, labels, frame, lines, bad,
-                    blank, content_hash, notes)
+                    blank, content_hash, timezones, notes)
+
+
+def _qualtrics_timezones(columns: list[str], row3: list[str]) -> dict[str, str]:
+    """Qualtrics states the zone of its date columns in the ImportId row: {"timeZone": "..."}."""
+    import json
+    from zoneinfo import available_timezones
+
+    out = {}
+    for col, cell in zip(columns, row3, strict=False):
+        try:
+            tz = json.loads(cell).get("timeZone")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(tz, str) and (tz == "UTC" or tz in available_timezones()):
+            out[col] = tz
+    return out
 
 
 def _read_data(data: bytes, columns: list[str], delim: str, header_lines: int,

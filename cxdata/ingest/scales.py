@@ -139,8 +139,8 @@ def scale_from_text(text: str) -> tuple[int, int] | None:
 
 def detect_scale(field: str, values: pd.Series) -> tuple[int, int]:
     """The scale a score column is on, from its values: the canonical one unless the values
-    clearly say otherwise (a 0 on a 1-based scale with nothing above its top; or at least 5% of
-    the values above the top, all within 10). A few stray values stay on the canonical scale and
+    clearly say otherwise (a 0 on a 1-based scale with nothing above its top; or at least 20% of
+    the values, and two distinct values, above the top, all within 10). A few stray values stay on the canonical scale and
     are rejected as out of range."""
     lo, hi = SCORE_RANGES[field]
     v = values.dropna()
@@ -149,8 +149,9 @@ def detect_scale(field: str, values: pd.Series) -> tuple[int, int]:
     vmin, vmax = v.min(), v.max()
     if lo == 1 and vmin == 0 and vmax <= hi:
         return 0, hi
-    above = (v > hi).mean()
-    if vmax > hi and vmax <= 10 and vmin >= 0 and above >= 0.05 and field != "ces":
+    above = v[v > hi]
+    if (vmax > hi and vmax <= 10 and vmin >= 0 and field != "ces"
+            and len(above) >= 0.2 * len(v) and above.nunique() >= 2):
         return (0, 10) if vmin == 0 else (1, 10)
     return lo, hi
 

@@ -73,7 +73,7 @@ def prepare(raw: RawTable, kind: str, mapping: dict[str, str], options: dict[str
         if f in TEXT_FIELDS:
             out[f] = s
         elif f in ("responded_at", "occurred_at"):
-            ts, dnotes = parse_datetimes(s, date_format, f)
+            ts, dnotes = parse_datetimes(s, date_format, f, raw.timezones.get(col))
             conversions += dnotes
             rej.add(present & ts.isna().to_numpy(), col, s, "not a date")
             out[f] = ts
