@@ -630,6 +630,13 @@ def machine() -> dict:
     }
 
 
+def load_average() -> list[float] | None:
+    try:
+        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+    except OSError:
+        return None
+
+
 def fmt_ms(x: float | None) -> str:
     return "-" if x is None else f"{x:,.0f}"
 
@@ -698,6 +705,11 @@ def print_report(res: dict) -> None:
             f"{gib(cs['dashboard_peak_rss_bytes']) if cs.get('dashboard_peak_rss_bytes') else '?'}")
     elif cs:
         log(f"Cold start: skipped ({cs['reason']})")
+    la = res.get("load_average") or {}
+    if la.get("start") and la.get("end"):
+        log(f"Load average (1 min) at start {la['start'][0]:.1f}, at end {la['end'][0]:.1f} on {m['nproc']} cores"
+            + ("  -- other processes competed for the CPU: figures are inflated" if
+               max(la["start"][0], la["end"][0]) > m["nproc"] + 0.5 else ""))
     log(f"Total benchmark time {res['seconds']:.0f} s; JSON in {res['json']}")
 
 
@@ -721,7 +733,7 @@ def main(argv: list[str] | None = None) -> dict:
     began = time.perf_counter()
     db_path = Path(args.db)
     res: dict = {"db": str(db_path), "repeat": args.repeat, "started": datetime.now().isoformat(timespec="seconds"),
-                 "targets": TARGETS, "machine": machine()}
+                 "targets": TARGETS, "machine": machine(), "load_average": {"start": load_average()}}
     try:
         res["generation"] = ensure_db(db_path, args.responses, args.interactions)
     except db.DatabaseBusyError as exc:
@@ -804,6 +816,7 @@ def main(argv: list[str] | None = None) -> dict:
     res["cold_start"] = (cold_start(db_path) if not args.skip_cold_start
                          else {"available": False, "reason": "--skip-cold-start"})
     res["peak_rss"]["final_bytes"] = peak_rss_bytes()
+    res["load_average"]["end"] = load_average()
     res["seconds"] = time.perf_counter() - began
     res["json"] = args.json
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
