@@ -16,15 +16,16 @@ if not any(summary.current.n(k) for k in controls.KPIS):
     charts.empty(None, "survey responses")
     st.stop()
 
-grain = controls.auto_grain(filters)
-trend = state.kpi_trend(db.cur, db.key, db.version, filters, grain)
 for column, kpi in zip(st.columns(3), controls.KPIS, strict=True):
     with column:
         charts.kpi_card(summary, kpi, direction, days)
-        if not trend.empty:
-            title = f"{controls.kpi_label(kpi)} by {grain}"
-            charts.show(view, figures.sparkline(trend, kpi, title), trend, key=f"overview_trend_{kpi}",
-                        n=summary.current.n(kpi), note="hollow points: small samples")
+
+grain = controls.auto_grain(filters)
+trend = state.kpi_trend(db.cur, db.key, db.version, filters, grain)
+if not charts.empty(trend, "survey responses"):
+    sparks = [figures.sparkline(trend, kpi, f"{controls.kpi_label(kpi)} by {grain}") for kpi in controls.KPIS]
+    charts.show_row(view, sparks, trend, key="overview_trends",
+                    note="bands: 95% confidence; hollow points: fewer than 30 answers")
 
 st.subheader("What moved most since the previous period")
 kpi = view.choice("Movers by", controls.KPIS, key="movers", default="nps",

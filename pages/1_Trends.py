@@ -13,8 +13,9 @@ kpi = view.choice("KPI", controls.KPIS, key="kpi", default="nps", format_func=co
                   widget="radio", container=left)
 grain = view.choice("Grain", list(controls.GRAIN_LABELS), key="grain", default=controls.auto_grain(filters),
                     format_func=controls.grain_label, widget="radio", container=mid)
-split = view.choice("Split by", controls.dimensions(view, with_none=True), key="split", default=None,
-                    format_func=controls.dim_label, container=right)
+split = controls.split_arg(view.choice("Split by", controls.dimensions(view, with_none=True), key="split",
+                                      default=controls.NO_SPLIT, format_func=controls.dim_label,
+                                      container=right))
 
 trend = state.kpi_trend(db.cur, db.key, db.version, filters, grain, split)
 if not charts.empty(trend, "survey responses"):

@@ -13,7 +13,7 @@ model = view.choice("Model", pyramids.MODEL_CHOICES, key="model", default=3,
                     format_func=pyramids.model_label, widget="radio", container=a)
 by = view.choice("Compare by", controls.dimensions(view), key="by", default="channel",
                  format_func=controls.dim_label, container=b)
-grain = view.choice("Over time by", ["week", "month", "quarter"], key="grain", default="month",
+grain = view.choice("Over time by", ["week", "month", "quarter"], key="grain", default=controls.pyramid_grain(filters),
                     format_func=controls.grain_label, widget="radio", container=c)
 st.caption(pyramids.model_note(model))
 

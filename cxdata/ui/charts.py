@@ -39,13 +39,28 @@ def empty(frame: pd.DataFrame | None, what: str) -> bool:
     return False
 
 
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
 def show(view: View, fig, data: pd.DataFrame, key: str, n: int | None = None,
          note: str | None = None, narrow_field: str | None = None) -> None:
     """The chart, then one caption line (filters, n, small-sample warning) and its CSV."""
     kwargs: dict = {}
     if narrow_field:
         kwargs = {"on_select": view.narrow_callback(key, narrow_field), "selection_mode": "points"}
-    st.plotly_chart(fig, key=key, config={"displaylogo": False}, **kwargs)
+    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, **kwargs)
+    footer(view, data, key, n, note)
+
+
+def show_row(view: View, figs: list, data: pd.DataFrame, key: str, note: str | None = None) -> None:
+    """Small charts side by side over one data set: one caption and one CSV for the row."""
+    for i, (column, fig) in enumerate(zip(st.columns(len(figs)), figs, strict=True)):
+        with column:
+            st.plotly_chart(fig, key=f"{key}_{i}", config=PLOTLY_CONFIG)
+    footer(view, data, key, None, note)
+
+
+def footer(view: View, data: pd.DataFrame, key: str, n: int | None, note: str | None) -> None:
     bits = [plain(view.filters.describe())]
     if n is not None:
         bits.append(fmt_n(n) + (" · **small sample**" if n < kpis.SMALL_SAMPLE else ""))
@@ -68,7 +83,7 @@ def kpi_card(summary, kpi: str, direction: str, period_days: int | None) -> None
         label, fmt_kpi(kpi, value),
         delta=fmt_delta(kpi, ch.delta),
         delta_color=("off" if not ch.significant else "inverse" if lower_better else "normal"),
-        delta_description=f"vs {prev}: {ch.words}" if ch.delta is not None else None,
+        delta_description=ch.words if ch.delta is not None else None,
         help=KPI_LONG[kpi] + (f" ({ces_better(direction)})" if kpi == "ces" else ""),
         border=True,
     )
@@ -80,10 +95,9 @@ def kpi_card(summary, kpi: str, direction: str, period_days: int | None) -> None
         margin = f"±{cur.mean_moe:.2f}" if cur.mean_moe is not None else "no margin"
         if cur.low_effort_pct is not None:
             margin += f" · {cur.low_effort_pct:.0f}% low effort"
-    line = f"{fmt_n(cur.n)} · {margin}"
+    line = f"{fmt_n(cur.n)} · {margin} · change vs the {prev}"
     if cur.n and cur.small:
         line += " · **small sample**: read with care"
-    if ch.significant:
-        line += f" · change beyond the noise (±{ch.margin:.1f})" if kpi != "ces" else \
-            f" · change beyond the noise (±{ch.margin:.2f})"
+    if ch.margin is not None:
+        line += f" (noise ±{ch.margin:.2f})" if kpi == "ces" else f" (noise ±{ch.margin:.1f})"
     st.caption(line)

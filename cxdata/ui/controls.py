@@ -31,8 +31,11 @@ def grain_label(grain: str) -> str:
     return GRAIN_LABELS[grain]
 
 
-def dim_label(dim: str | None) -> str:
-    if dim is None:
+NO_SPLIT = "none"  # a selectbox shows None as "nothing chosen": the absence needs a value
+
+
+def dim_label(dim: str) -> str:
+    if dim == NO_SPLIT:
         return "No split"
     if dim.startswith(ATTR_PREFIX):
         return f"{dim[len(ATTR_PREFIX):]} (imported)"
@@ -44,16 +47,24 @@ def dim_field(dim: str) -> str | None:
     return dim if dim.startswith(ATTR_PREFIX) else DIM_FIELD.get(dim)
 
 
-def dimensions(view: View, with_none: bool = False) -> list[str | None]:
+def dimensions(view: View, with_none: bool = False) -> list[str]:
     attrs = state.attribute_options(view.db.cur, view.db.key, view.db.version)
-    dims: list[str | None] = [*DIMENSIONS, *(ATTR_PREFIX + k for k in attrs)]
-    return [None, *dims] if with_none else dims
+    dims = [*DIMENSIONS, *(ATTR_PREFIX + k for k in attrs)]
+    return [NO_SPLIT, *dims] if with_none else dims
+
+
+def split_arg(dim: str) -> str | None:
+    return None if dim == NO_SPLIT else dim
 
 
 def period_days(filters: Filters) -> int | None:
     if filters.date_from and filters.date_to:
         return (filters.date_to - filters.date_from).days + 1
     return None
+
+
+def pyramid_grain(filters: Filters) -> str:
+    return "week" if auto_grain(filters) == "day" else auto_grain(filters)
 
 
 def auto_grain(filters: Filters) -> str:

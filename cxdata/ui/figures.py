@@ -107,8 +107,10 @@ def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str) -
     else:
         fig.add_trace(go.Bar(x=d["period"], y=d["n"], name="answers",
                              marker_color=[NEUTRAL if s else PALETTE[0] for s in d["small"]]))
-    fig.add_hline(y=kpis.SMALL_SAMPLE, line_dash="dot", line_color=BAD,
-                  annotation_text=f"small sample below {kpis.SMALL_SAMPLE}", annotation_position="top left")
+    if d["n"].min() < 3 * kpis.SMALL_SAMPLE:
+        fig.add_hline(y=kpis.SMALL_SAMPLE, line_dash="dot", line_color=BAD,
+                      annotation_text=f"small sample below {kpis.SMALL_SAMPLE}",
+                      annotation_position="top right")
     _layout(fig, title, height=260)
     fig.update_yaxes(title="answers")
     return fig
@@ -123,7 +125,7 @@ def movers(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool) ->
         marker_color=[GOOD if g else BAD for g in good],
         error_x={"type": "data", "array": d["margin"], "color": "#555"},
         customdata=list(zip(d["previous"], d["current"], d["n"], strict=True)),
-        text=[f"{x:+.1f}" for x in d["delta"]], textposition="outside",
+        text=[f"{x:+.1f}" for x in d["delta"]], textposition="inside", insidetextanchor="start",
         hovertemplate=("%{y}<br>change %{x:+.1f} (±%{error_x.array:.1f})<br>"
                        "from %{customdata[0]:.1f} to %{customdata[1]:.1f}<br>n = %{customdata[2]:,}"
                        "<extra></extra>")))
@@ -190,7 +192,8 @@ def heatmap(frame: pd.DataFrame, kpi: str, rows_label: str, cols_label: str, tit
 def funnel_overall(frame: pd.DataFrame, title: str) -> go.Figure:
     d = frame[frame["channel"] == ALL_CHANNELS].sort_values("step")
     fig = go.Figure(go.Funnel(
-        y=[str(s) for s in d["stage"]], x=d["customers"], textinfo="value+percent initial+percent previous",
+        y=[str(s) for s in d["stage"]], x=d["customers"], texttemplate="%{value:,}<br>%{percentInitial:.0%} of starters",
+        textposition="inside",
         marker={"color": PALETTE[0]}, connector={"fillcolor": "#DCE6F0"},
         hovertemplate="%{y}<br>%{x:,} customers<br>%{percentInitial:.1%} of those who started"
                       "<br>%{percentPrevious:.1%} of the previous stage<extra></extra>"))
@@ -211,8 +214,9 @@ def funnel_by_channel(frame: pd.DataFrame, title: str) -> go.Figure:
             customdata=[[str(ch), c, dp] for c, dp in zip(part["customers"], part["drop_off"], strict=True)],
             hovertemplate=("%{customdata[0]} · %{x}<br>%{y:.1f}% of starters"
                            "<br>%{customdata[1]:,} customers<extra></extra>")))
-    fig.update_layout(barmode="group")
-    _layout(fig, title, height=400)
+    _layout(fig, title, height=420)
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15, "x": 0, "xanchor": "left",
+                                               "yanchor": "top"})
     fig.update_yaxes(title="% of customers who started", ticksuffix="%")
     fig.update_xaxes(type="category", categoryorder="array",
                      categoryarray=list(dict.fromkeys(d.sort_values("step")["stage"].astype(str))))
@@ -225,8 +229,7 @@ def pyramid(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
     d = frame[frame["level"] > 0].sort_values("level", ascending=False)
     fig = go.Figure(go.Funnel(
         y=[str(x) for x in d["level_name"]], x=d["reached"].round(1),
-        text=[f"{r:.0f}% reach it · {s:.0f}% stop here" for r, s in zip(d["reached"], d["share"], strict=True)],
-        textinfo="text", marker={"color": PALETTE[:1] * len(d)},
+        text=[f"{r:.0f}%" for r in d["reached"]], textinfo="text", textposition="inside", marker={"color": PALETTE[:1] * len(d)},
         connector={"visible": False},
         customdata=list(zip(d["n"], d["share"], strict=True)),
         hovertemplate="%{y}<br>%{x:.1f}% reach this level or higher<br>%{customdata[1]:.1f}% stop here"
@@ -247,7 +250,7 @@ def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_group
         total = int(d["total"].iloc[0]) if len(d) else 0
         fig.add_trace(go.Funnel(
             y=[str(x) for x in d["level_name"]], x=d["reached"].round(1), name=str(g),
-            textinfo="text", text=[f"{r:.0f}%" for r in d["reached"]],
+            textinfo="text", text=[f"{r:.0f}%" for r in d["reached"]], textposition="inside",
             marker={"color": PALETTE[(i - 1) % len(PALETTE)]}, connector={"visible": False},
             hovertemplate=f"{g}<br>%{{y}}: %{{x:.1f}}% reach it (n total = {total:,})<extra></extra>"),
             row=1, col=i)
@@ -259,17 +262,18 @@ def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_group
 
 
 def pyramid_over_time(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
+    """100% stacked bars per period, the top level on top."""
     fig = go.Figure()
     levels = list(range(len(MODELS[model])))
     for lv in levels:
         part = frame[frame["level"] == lv].sort_values("period")
         color = "#C9CED6" if lv == 0 else _hex_rgba(PALETTE[0], 0.3 + 0.7 * lv / (len(levels) - 1))
-        fig.add_trace(go.Scatter(
-            x=part["period"], y=part["share"], name=MODELS[model][lv], stackgroup="one",
-            mode="lines", line={"width": 0.5, "color": color}, fillcolor=color,
+        fig.add_trace(go.Bar(
+            x=part["period"], y=part["share"], name=MODELS[model][lv], marker_color=color,
             customdata=list(zip(part["n"], part["total"], strict=True)),
-            hovertemplate="%{x|%b %Y}<br>" + MODELS[model][lv] +
+            hovertemplate="%{x|%d %b %Y}<br>" + MODELS[model][lv] +
                           ": %{y:.1f}% (n = %{customdata[0]:,} of %{customdata[1]:,})<extra></extra>"))
     _layout(fig, title, height=420)
+    fig.update_layout(barmode="stack", legend={"traceorder": "reversed"})
     fig.update_yaxes(title="% of answered responses", range=[0, 100], ticksuffix="%")
     return fig
