@@ -154,11 +154,12 @@ def story_dates(end: date = date(2026, 10, 31)) -> dict[str, date]:
 
 
 _D = story_dates()
+_Q = f"{_D['outsourcing_from'].year}-Q{(_D['outsourcing_from'].month - 1) // 3 + 1}"
 DEMO_STORIES = [
     {"title": "Phone CSAT fell during the call-centre outsourcing",
-     "what": f"Phone CSAT drops about 15 points in {_D['outsourcing_from']:%Y}-Q3 (support moved to an "
-             "outsourced call centre; waits got longer) and recovers from November.",
-     "how_to_see": "Trends, channel = phone, grain quarter: the CSAT line dips in 2025-Q3; kpi_trend."},
+     "what": f"Phone CSAT drops about 15 points in {_Q} (support moved to an outsourced call centre; "
+             "waits got longer, NPS fell too) and recovers the next quarter.",
+     "how_to_see": f"Trends, channel = phone, grain quarter: the CSAT line dips in {_Q}; kpi_trend."},
     {"title": "App checkout breaks after a release",
      "what": f"Since the app release of {_D['app_release']:%d %b %Y} only about 1 in 8 customers who "
              "consider an offer on the app buy there, against about 4 in 10 before and elsewhere.",
@@ -166,7 +167,7 @@ DEMO_STORIES = [
                    "consideration and purchase, the biggest drop-off; funnel_steps, worst_step."},
     {"title": "Long phone waits make detractors",
      "what": "Phone responses carry the attribute wait_band; NPS falls steeply with the wait, from "
-             "about +40 under 2 minutes to about -20 over 10 minutes.",
+             "about +40 under 2 minutes to about -45 over 10 minutes.",
      "how_to_see": "Segments, channel = phone, break down by attr:wait_band; segment_breakdown."},
     {"title": "SME customers are less loyal",
      "what": "The SME segment's NPS is about 15 points below the rest, in every channel and region.",
@@ -177,7 +178,7 @@ DEMO_STORIES = [
      "how_to_see": "Pyramid by channel: chat is among the highest at 'Meets needs' and the lowest at "
                    "'Easy'; pyramid_distribution(by='channel')."},
     {"title": "The app redesign lifted NPS",
-     "what": f"After the new app of {_D['app_redesign']:%d %b %Y} app NPS rises about 13 points.",
+     "what": f"After the new app of {_D['app_redesign']:%d %b %Y} app NPS rises about 15 points.",
      "how_to_see": "Trends, channel = app: the NPS line steps up in Oct 2024; kpi_summary over the "
                    "12 months after against the 12 before."},
 ]
