@@ -203,7 +203,7 @@ def read_raw(path: str | Path | bytes, *, file_name: str | None = None) -> RawTa
         raise IngestError(f"{name} looks like an Excel or zip file, not CSV: "
                           "in Excel use File > Save As > CSV UTF-8, then upload the .csv file.")
     content_hash = hashlib.sha256(raw).hexdigest()
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise IngestError(f"{name} is empty: there is no header and no data. Export the data again.")
     text, encoding = decode(raw, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -270,7 +270,7 @@ def _read_data(data: bytes, columns: list[str], delim: str, header_lines: int,
         )
         return table, bad
 
-    if not data.strip():
+    if not data or data.isspace():
         empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
         return empty, np.zeros(0, dtype=np.int64), [], 0
     try:
@@ -292,9 +292,9 @@ def _read_data(data: bytes, columns: list[str], delim: str, header_lines: int,
     bad_numbers = np.array(sorted(b[0] for b in bad), dtype=np.int64)
     record_no = np.setdiff1d(np.arange(1, n_records + 1, dtype=np.int64), bad_numbers,
                              assume_unique=True)
-    multiline = quoted and any(
-        pc.any(pc.match_substring(table.column(c), "\n")).as_py() for c in columns
-    )
+    # Records that span lines exist only if there are fewer line breaks than records.
+    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    multiline = quoted and n_lines != n_records
     if multiline:
         starts = _record_start_lines(data.decode("utf-8"), delim)
         to_line = lambda nums: starts[nums - 1] + header_lines  # noqa: E731
