@@ -56,7 +56,7 @@ class View:
                     value = by_url[raw[0]]
                 else:
                     st.warning(plain(f"Ignored '{key}={raw[0][:40]}' from the link: expected one of "
-                                     f"{', '.join(map(str, options))[:200]}."))
+                                     f"{', '.join(map(str, options))[:200]}."), icon=":material/link_off:")
             st.session_state[wkey] = value if value in options else default
         where = container or st
         draw = {"selectbox": where.selectbox, "radio": where.radio}[widget]

@@ -79,8 +79,8 @@ def first_load(url: dict[str, list[str]], bounds, options, attr_options) -> tupl
     d_from, d_to = default_dates(bounds)
     if filters.date_from is None and filters.date_to is None:
         filters = filters.replace(date_from=d_from, date_to=d_to)
-    elif filters.date_from is None:
-        filters = filters.replace(date_from=min(d_from or filters.date_to, filters.date_to))
+    elif filters.date_from is None:  # only an end: the DEFAULT_DAYS before it
+        filters = filters.replace(date_from=filters.date_to - timedelta(days=DEFAULT_DAYS - 1))
     elif filters.date_to is None:
         filters = filters.replace(date_to=max(d_to or filters.date_from, filters.date_from))
     return filters, notices

@@ -1,0 +1,40 @@
+"""Shared pytest fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# ==== UI fixtures (issue 3: AppTest and Playwright) ===========================================
+# A small demo database built once per session; the dashboard finds it through CX_DB.
+UI_DEMO_RESPONSES = 20_000
+UI_DEMO_INTERACTIONS = 100_000
+
+
+@pytest.fixture(scope="session")
+def ui_demo_db(tmp_path_factory) -> Path:
+    from cxdata import db, demo
+
+    path = tmp_path_factory.mktemp("ui") / "demo.duckdb"
+    con = db.connect(path)
+    demo.generate_demo(con, responses=UI_DEMO_RESPONSES, interactions=UI_DEMO_INTERACTIONS, seed=7)
+    con.execute("checkpoint")
+    con.close()
+    return path
+
+
+@pytest.fixture
+def ui_env(ui_demo_db, monkeypatch) -> Path:
+    """CX_DB pointing at the demo database, and Streamlit's caches empty."""
+    import streamlit as st
+
+    monkeypatch.setenv("CX_DB", str(ui_demo_db))
+    st.cache_data.clear()
+    yield ui_demo_db
+    st.cache_data.clear()
+
+
+os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+# ==== end of UI fixtures ======================================================================
