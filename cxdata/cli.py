@@ -141,7 +141,9 @@ def cmd_import(args) -> int:
         for sentence in getattr(result, "conversions", []) or []:
             print(f"  conversion: {sentence}")
         for rej in (result.rejects or [])[:20]:
-            print(f"  line {rej.line}, column {rej.column!r}, value {rej.value!r}: {rej.reason}")
+            where = f"column {rej.column!r}" if rej.column else "the row"
+            value = "" if rej.value is None else f", value {rej.value!r}"
+            print(f"  line {rej.line}, {where}{value}: {rej.reason}")
         if result.rejected > 20:
             print(f"  ... and {result.rejected - 20:,} more rejected rows (see `python -m cxdata imports`).")
     return EXIT_OK if result.status in ("done", "dry-run", "dry run") or args.dry_run else EXIT_FAIL

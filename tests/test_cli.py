@@ -85,3 +85,44 @@ def test_database_held_by_another_process_gives_one_sentence(small_db):
         holder.communicate("", timeout=30)
     # the data is untouched and readable again
     assert json.loads(run("kpis", "--db", str(small_db), "--json").stdout)["nps"]["n"] == 5
+
+
+DATA = ROOT / "tests" / "data"
+
+
+def test_import_json_undo_round_trip(small_db):
+    out = run("import", str(DATA / "bad_rows.csv"), "--db", str(small_db), "--json")
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)
+    assert {"rows_read", "loaded", "duplicates", "rejected", "import_id"} <= summary.keys()
+    assert summary["rows_read"] == summary["loaded"] + summary["duplicates"] + summary["rejected"]
+    assert (summary["loaded"], summary["rejected"]) == (2, 9)
+    again = json.loads(run("import", str(DATA / "bad_rows.csv"), "--db", str(small_db), "--json").stdout)
+    assert (again["loaded"], again["duplicates"]) == (0, 2)
+    listed = json.loads(run("imports", "--db", str(small_db), "--json").stdout)
+    assert [i["import_id"] for i in listed][:2] == [again["import_id"], summary["import_id"]]
+    before = json.loads(run("kpis", "--db", str(small_db), "--json").stdout)["nps"]["n"]
+    out = run("undo", str(summary["import_id"]), "--db", str(small_db))
+    assert out.returncode == 0 and "2 rows removed" in out.stdout
+    assert json.loads(run("kpis", "--db", str(small_db), "--json").stdout)["nps"]["n"] == before - 2
+
+
+def test_import_of_unreadable_file_is_one_clear_message(small_db):
+    out = run("import", str(DATA / "not_csv.xlsx"), "--db", str(small_db))
+    assert out.returncode == 2
+    assert "not_csv.xlsx" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_import_while_dashboard_holds_the_db(small_db):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+                               "sys.stdin.read()", str(small_db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        out = run("import", str(DATA / "clean.csv"), "--db", str(small_db), "--json")
+        assert out.returncode == 3 and "in use by another process" in out.stderr
+        assert "Traceback" not in out.stderr
+    finally:
+        holder.communicate("", timeout=30)
+    assert json.loads(run("kpis", "--db", str(small_db), "--json").stdout)["nps"]["n"] == 5
