@@ -1,0 +1,180 @@
+"""What the Upload and Imports pages share: the uploaded bytes as a file, the cached preview, the
+mapping choices as overrides, the gated write paths (import, undo) and tables for the summary.
+
+Every write goes through ``run_import`` / ``run_undo``, which ask ``auth.require_write()`` first.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from cxdata import ingest
+from cxdata.ingest import mapping as ingest_mapping
+from cxdata.schema import SCORE_RANGES
+
+from . import auth
+
+# Excel files are accepted by the uploader on purpose: the library then says how to save them as
+# CSV, which reads better than the browser's bare "file type not allowed".
+ACCEPTED_TYPES = ["csv", "tsv", "txt", "xlsx", "xls"]
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+HEADER_STYLES = {"plain": "one header row", "qualtrics": "Qualtrics (3 header rows read as one)",
+                 "surveymonkey": "SurveyMonkey (2 header rows read as one)"}
+KINDS = {"auto": "Detect from the columns", "responses": "Survey responses",
+         "interactions": "Interactions (journey events)"}
+DATE_FORMATS = {"auto": "Decide from the whole column", "dayfirst": "Day first (dd/mm/yyyy)",
+                "monthfirst": "Month first (mm/dd/yyyy)"}
+NOT_MAPPED = ""
+FIELD_NOTES = {
+    "response_id": "the export's own id: re-imports are recognised by it (else by row content)",
+    "event_id": "the export's own id: re-imports are recognised by it (else by row content)",
+    "responded_at": "required", "occurred_at": "required",
+    "customer_id": "required for interactions",
+    "stage": "required", "channel": "required for interactions",
+    **{f: f"score {lo}-{hi} (other scales are converted by a stated rule)"
+       for f, (lo, hi) in SCORE_RANGES.items()},
+}
+_UPLOADS = "cx_upload_files"  # session state: file_id -> temporary path
+
+
+def max_upload_mb() -> int:
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def stored_upload(uploaded) -> Path:
+    """The uploaded bytes in a temporary file that keeps the original suffix (the reader looks at
+    it), written once per upload; older uploads of this session are deleted."""
+    files: dict[str, str] = st.session_state.setdefault(_UPLOADS, {})
+    key = getattr(uploaded, "file_id", None) or f"{uploaded.name}:{uploaded.size}"
+    path = files.get(key)
+    if path and os.path.exists(path):
+        return Path(path)
+    for old in list(files.values()):
+        Path(old).unlink(missing_ok=True)
+    files.clear()
+    suffix = Path(uploaded.name).suffix.lower()[:10]
+    with tempfile.NamedTemporaryFile(prefix="cx_upload_", suffix=suffix, delete=False) as tmp:
+        tmp.write(uploaded.getbuffer())
+    files[key] = tmp.name
+    return Path(tmp.name)
+
+
+@st.cache_data(show_spinner="Reading the file…", max_entries=16)
+def preview(_con, path: str, file_name: str, kind: str, mapping: dict, date_format: str,
+            mapping_name: str, version: int) -> ingest.Preview:
+    """``preview_file`` with the page's choices ('auto' and '' mean the library decides).
+    ``version`` keys the cache on the data version (saved mappings, CES direction)."""
+    return ingest.preview_file(
+        path, kind=None if kind == "auto" else kind, mapping=mapping or None,
+        date_format=None if date_format == "auto" else date_format, file_name=file_name,
+        con=_con, mapping_name=mapping_name or None)
+
+
+def fields(kind: str) -> tuple[str, ...]:
+    return ingest_mapping.FIELDS[kind]
+
+
+def column_label(columns_labels: dict[str, str], column: str) -> str:
+    """'Q1 · How likely are you to recommend…' where the export has a question text."""
+    if column == NOT_MAPPED:
+        return "(not mapped)"
+    text = columns_labels.get(column, "")
+    if text and text != column:
+        return f"{column} · {text[:70]}{'…' if len(text) > 70 else ''}"
+    return column
+
+
+def overrides(automatic: dict[str, str], chosen: dict[str, str]) -> dict[str, str]:
+    """The fields whose choice differs from the automatic mapping ('' = leave unmapped)."""
+    return {f: c for f, c in chosen.items() if automatic.get(f, NOT_MAPPED) != c}
+
+
+def doubled(chosen: dict[str, str]) -> dict[str, list[str]]:
+    """Columns chosen for more than one field (a column feeds one field)."""
+    by_col: dict[str, list[str]] = {}
+    for f, c in chosen.items():
+        if c:
+            by_col.setdefault(c, []).append(f)
+    return {c: fs for c, fs in by_col.items() if len(fs) > 1}
+
+
+def rejects_frame(rejects) -> pd.DataFrame:
+    """Rejects (library ``Reject`` objects or a frame) as a table: line, column, value, reason."""
+    if isinstance(rejects, pd.DataFrame):
+        return rejects.reset_index(drop=True)
+    return pd.DataFrame([{"line": r.line, "column": r.column, "value": r.value, "reason": r.reason}
+                         for r in rejects], columns=["line", "column", "value", "reason"])
+
+
+def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The preview rows for ``st.dataframe``: the attributes map as text, empty columns dropped."""
+    out = frame.copy()
+    if "attributes" in out.columns:
+        out["attributes"] = out["attributes"].map(
+            lambda m: "; ".join(f"{k}={v}" for k, v in (m.items() if isinstance(m, dict) else m))
+            if m is not None and not (isinstance(m, float)) else "")
+    keep = [c for c in out.columns if out[c].notna().any() and not (out[c].astype(str) == "").all()]
+    return out[keep]
+
+
+def summary(result: ingest.ImportResult) -> dict[str, int]:
+    return {"Rows read": result.rows_read, "Loaded": result.loaded,
+            "Duplicates": result.duplicates, "Rejected": result.rejected}
+
+
+WRITE_CONFLICT = ("Another import or undo is writing to the database right now; wait for it to "
+                  "finish, then press the button again.")
+
+
+def run_import(con, path: str | Path, *, file_name: str, kind: str, mapping: dict,
+               mapping_name: str, save_as: str, date_format: str,
+               progress: Callable[[float, str], None] | None = None) -> ingest.ImportResult:
+    """The page's import: refused (``auth.NotAllowed``) unless this session may write, checked
+    now; then one ``import_file`` transaction recorded under this session's identity."""
+    auth.require_write()
+    return ingest.import_file(
+        con, str(path), kind=None if kind == "auto" else kind, mapping=mapping or None,
+        mapping_name=mapping_name or None, save_mapping_as=(save_as or "").strip() or None,
+        date_format=None if date_format == "auto" else date_format,
+        imported_by=auth.identity(), file_name=file_name, progress=progress)
+
+
+def run_undo(con, import_id: int) -> int:
+    """The page's undo: refused unless this session may write; rows removed."""
+    auth.require_write()
+    return ingest.undo_import(con, int(import_id))
+
+
+def is_write_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.TransactionException) or (
+        isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower())
+
+
+def imported_dates(con, kind: str, import_id: int):
+    """(first, last) date of the rows one import loaded, for a link that shows them; (None, None)
+    when it loaded none. Identifiers from the library's allowlists; the id is bound."""
+    table, col = {"responses": ("responses", "responded_at"),
+                  "interactions": ("interactions", "occurred_at")}[kind]
+    lo, hi = con.execute(f"select min({col}), max({col}) from {table} where import_id = $id",  # noqa: S608
+                         {"id": int(import_id)}).fetchone()
+    return (lo.date() if lo else None, hi.date() if hi else None)
+
+
+IMPORT_COLUMNS = {
+    "import_id": "Import", "file_name": "File", "started_at": "When", "imported_by": "By",
+    "kind": "Kind", "status": "Status", "rows_read": "Rows read", "loaded": "Loaded",
+    "duplicates": "Duplicates", "rejected": "Rejected",
+}
+
+
+def imports_table(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[list(IMPORT_COLUMNS)].rename(columns=IMPORT_COLUMNS)
+    out["By"] = out["By"].fillna("(not recorded)")
+    return out

@@ -1,0 +1,144 @@
+"""Upload: a survey tool's or CRM's CSV export, read and mapped before anything is written, then
+imported in one transaction; the other pages show it at once (the data version changes)."""
+
+import streamlit as st
+
+from cxdata import ingest, ui
+from cxdata.ui import auth, charts, upload
+from cxdata.ui.text import plain
+
+view = ui.start("Upload", "Upload a CSV export",
+                "Import what your survey tool or CRM exports (Qualtrics, SurveyMonkey, Google Forms, "
+                "Typeform, Delighted, or any CSV). Nothing is written until you press **Import**: "
+                "first you see how the file was read, how its columns map to the dashboard's fields, "
+                "and which rows would be rejected and why.")
+db = view.db
+
+if not auth.gate("import files"):
+    st.stop()
+
+limit = upload.max_upload_mb()
+file = st.file_uploader(f"Choose a CSV export (CSV, TSV or TXT; at most {limit} MB)",
+                        type=upload.ACCEPTED_TYPES, key="upload_file")
+st.caption(f"This server accepts files up to {limit} MB (`server.maxUploadSize`). Excel files: save "
+           "them as CSV UTF-8 first.")
+if file is None:
+    st.stop()
+
+path = upload.stored_upload(file)
+file_key = path.name
+left, middle, right = st.columns(3)
+kind = left.selectbox("Kind of data", list(upload.KINDS), format_func=upload.KINDS.get, key="upload_kind")
+date_format = middle.selectbox("Dates like 03/04/2024", list(upload.DATE_FORMATS),
+                               format_func=upload.DATE_FORMATS.get, key="upload_dates",
+                               help="Day-first or month-first is decided from the whole column (a "
+                                    "value over 12 settles it); choose here when it cannot be.")
+saved = ingest.list_mappings(db.cur)
+mapping_name = right.selectbox("Use a saved mapping", ["", *saved["name"].tolist()],
+                               format_func=lambda n: n or "(none: map automatically)",
+                               key="upload_saved")
+
+try:
+    base = upload.preview(db.cur, str(path), file.name, kind, {}, date_format, mapping_name, db.version)
+except ingest.IngestError as exc:
+    st.error(plain(exc))
+    st.stop()
+
+st.markdown(f"**How the file was read:** {plain(base.encoding)}, "
+            f"{upload.DELIMITERS.get(base.delimiter, repr(base.delimiter))}-separated, "
+            f"{upload.HEADER_STYLES.get(base.header_style, base.header_style)}; "
+            f"{base.rows_read:,} rows of **{upload.KINDS[base.kind].lower()}**.")
+
+st.subheader("Mapping")
+st.caption("Which column of the file feeds each field of the dashboard, as found by name, question "
+           "text or values. Change any of them; columns left unmapped are kept as attributes.")
+options = [upload.NOT_MAPPED, *base.columns]
+chosen: dict[str, str] = {}
+grid = st.columns(4)
+for i, field in enumerate(upload.fields(base.kind)):
+    auto = base.mapping.get(field, upload.NOT_MAPPED)
+    chosen[field] = grid[i % 4].selectbox(
+        field, options, index=options.index(auto) if auto in options else 0,
+        format_func=lambda c: upload.column_label(base.labels, c),
+        key=f"upload_map_{file_key}_{base.kind}_{mapping_name}_{field}",
+        help=upload.FIELD_NOTES.get(field))
+for column, used_by in upload.doubled(chosen).items():
+    st.warning(f"Column {plain(column)} is chosen for {', '.join(used_by)}: a column feeds one field, "
+               f"so only {used_by[-1]} will get it.")
+overrides = upload.overrides(base.mapping, chosen)
+try:
+    shown = (upload.preview(db.cur, str(path), file.name, base.kind, overrides, date_format,
+                            mapping_name, db.version) if overrides else base)
+except ingest.IngestError as exc:
+    st.error(plain(exc))
+    st.stop()
+
+st.subheader("What the import will do")
+for sentence in shown.conversions or ["Values are loaded as they are: no conversion needed."]:
+    st.markdown("- " + plain(sentence))
+if shown.unmapped:
+    st.markdown("- Kept as attributes (usable as filters and breakdowns): "
+                + ", ".join(plain(c) for c in shown.unmapped[:30])
+                + (f" and {len(shown.unmapped) - 30} more" if len(shown.unmapped) > 30 else "") + ".")
+
+st.markdown(f"**The first {min(len(shown.frame), 20)} rows as they will be loaded** (rejected rows left out)")
+st.dataframe(upload.display_frame(shown.frame), hide_index=True, key="upload_preview_table")
+
+rejects = upload.rejects_frame(shown.rejects)
+if len(rejects):
+    st.warning(f"{len(rejects):,} of {shown.rows_read:,} rows will be rejected, each with its reason "
+               "(they are stored with the import and can be downloaded).")
+    st.dataframe(rejects.head(500), hide_index=True, key="upload_rejects_preview")
+else:
+    st.success(f"All {shown.rows_read:,} rows pass the checks.")
+
+save_as = st.text_input("Save this mapping as (optional)", key="upload_save_as", max_chars=80,
+                        placeholder="e.g. Qualtrics delivery survey",
+                        help="Reuse it for the next export of the same tool with 'Use a saved mapping'.")
+
+pressed = st.button(f"Import {shown.rows_read:,} rows", type="primary", key="upload_import",
+                    icon=":material/upload:")
+if pressed:
+    bar = st.progress(0.0, text="Starting the import")
+    try:
+        result = upload.run_import(
+            db.cur, path, file_name=file.name, kind=base.kind, mapping=overrides,
+            mapping_name=mapping_name, save_as=save_as, date_format=date_format,
+            progress=lambda f, msg: bar.progress(min(max(float(f), 0.0), 1.0), text=msg))
+    except auth.NotAllowed as exc:
+        st.error(str(exc))
+    except ingest.IngestError as exc:
+        st.error(plain(exc))
+    except Exception as exc:
+        if not upload.is_write_conflict(exc):
+            raise
+        st.error(upload.WRITE_CONFLICT)
+    else:
+        st.session_state["upload_result"] = (file_key, result)
+        st.rerun()  # every part of the page (and the cached queries) now sees the new data version
+
+done = st.session_state.get("upload_result")
+if done and done[0] == file_key:
+    result = done[1]
+    st.subheader("Summary")
+    st.success(f"Import {result.import_id} is done: {result.loaded:,} rows loaded from "
+               f"{plain(result.file_name)}.", icon=":material/check_circle:")
+    for column, (label, value) in zip(st.columns(4), upload.summary(result).items(), strict=True):
+        column.metric(label, f"{value:,}", border=True)
+    for sentence in result.conversions:
+        st.caption(plain(sentence))
+    if result.rejects:
+        table = upload.rejects_frame(result.rejects)
+        st.markdown("**Rejected rows**")
+        st.dataframe(table, hide_index=True, key="upload_rejects_done")
+        st.download_button("Download the rejected rows (CSV)", charts.csv_bytes(table),
+                           file_name=f"import_{result.import_id}_rejects.csv", mime="text/csv",
+                           key="upload_rejects_csv", on_click="ignore", icon=":material/download:")
+    first, last = upload.imported_dates(db.cur, result.kind, result.import_id)
+    target = "dashboard.py" if result.kind == "responses" else "pages/3_Funnel.py"
+    params = {"from": first.isoformat(), "to": last.isoformat()} if first else None
+    st.page_link(target, query_params=params, icon=":material/arrow_forward:",
+                 label=("Open the Overview" if result.kind == "responses" else "Open the Funnel")
+                 + (f" for {first:%d %b %Y} to {last:%d %b %Y}, the dates of this file" if first else ""))
+    st.page_link("pages/7_Imports.py", label="See every import (and undo this one)",
+                 icon=":material/history:")
