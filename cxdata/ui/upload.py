@@ -113,13 +113,21 @@ def rejects_frame(rejects) -> pd.DataFrame:
                          for r in rejects], columns=["line", "column", "value", "reason"])
 
 
+def _attributes_text(m) -> str:
+    if isinstance(m, dict):
+        pairs = m.items()
+    elif isinstance(m, list | tuple):
+        pairs = m
+    else:
+        return ""
+    return "; ".join(f"{k}={v}" for k, v in pairs if v is not None)
+
+
 def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The preview rows for ``st.dataframe``: the attributes map as text, empty columns dropped."""
     out = frame.copy()
     if "attributes" in out.columns:
-        out["attributes"] = out["attributes"].map(
-            lambda m: "; ".join(f"{k}={v}" for k, v in (m.items() if isinstance(m, dict) else m))
-            if m is not None and not (isinstance(m, float)) else "")
+        out["attributes"] = out["attributes"].map(_attributes_text)
     keep = [c for c in out.columns if out[c].notna().any() and not (out[c].astype(str) == "").all()]
     return out[keep]
 

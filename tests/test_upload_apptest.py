@@ -1,0 +1,238 @@
+"""The Upload and Imports pages in AppTest: the write gate (off without configuration, a wrong
+password writes nothing, the write paths check it themselves), an upload driven through
+``st.file_uploader`` with a mapping override, the summary against the library, the other pages
+seeing the new data without a restart, and undo with confirmation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cxdata import db, ingest, queries
+from cxdata.filters import Filters
+
+APP_ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+UPLOAD, IMPORTS = "pages/6_Upload.py", "pages/7_Imports.py"
+PASSWORD = "correct horse battery staple"
+AUG_2023 = {"from": "2023-08-01", "to": "2023-08-31"}  # the tool exports' dates; no demo data there
+
+
+@pytest.fixture(scope="module")
+def small_demo(tmp_path_factory) -> Path:
+    from cxdata import demo
+
+    path = tmp_path_factory.mktemp("upload") / "demo.duckdb"
+    con = db.connect(path)
+    demo.generate_demo(con, responses=3_000, interactions=10_000, seed=11)
+    con.execute("checkpoint")
+    con.close()
+    return path
+
+
+@pytest.fixture
+def cx_db(small_demo, tmp_path, monkeypatch) -> Path:
+    """A fresh copy of the small demo database per test (tests write to it), caches empty, no
+    password configured."""
+    import streamlit as st
+
+    path = tmp_path / "cx.duckdb"
+    shutil.copy(small_demo, path)
+    monkeypatch.setenv("CX_DB", str(path))
+    monkeypatch.delenv("CX_IMPORT_PASSWORD", raising=False)
+    st.cache_data.clear()
+    yield path
+    st.cache_data.clear()
+
+
+def run(page: str | None, params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP_ROOT / "dashboard.py"), default_timeout=90)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    if page:
+        at.switch_page(page)
+    return at.run()
+
+
+def unlock(at: AppTest, password: str) -> AppTest:
+    at.text_input(key="cx_auth_password_input").set_value(password)
+    at.get("form_submit_button")[0].click()
+    return at.run()
+
+
+def upload(at: AppTest, name: str, data: bytes | None = None) -> AppTest:
+    data = (DATA / name).read_bytes() if data is None else data
+    at.get("file_uploader")[0].set_value((name, data, "text/csv"))
+    return at.run()
+
+
+def frame_with(at: AppTest, column: str):
+    """The first table shown with ``column`` (AppTest does not expose a dataframe's key)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def button_labels(at: AppTest) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def same_db_connection(path: Path):
+    """The app's own connection (one per process; a second one to the file would be refused)."""
+    from cxdata.ui import state
+
+    return state._connection(str(path)).cursor()
+
+
+def aug_n(cur) -> int:
+    f, _ = Filters.from_query_params(AUG_2023)
+    return queries.kpi_summary(cur, f).current.nps.n
+
+
+def test_without_configuration_importing_is_off_and_says_how_to_turn_it_on(cx_db):
+    at = run(UPLOAD)
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    assert "turned off" in text and "import_password" in text and "CX_IMPORT_PASSWORD" in text
+    assert not at.get("file_uploader")
+    assert not any(label.startswith("Import") for label in button_labels(at))
+    # The reading pages stay readable.
+    overview = run(None)
+    assert not overview.exception and len(overview.metric) == 3
+
+
+def test_a_wrong_password_gives_no_way_to_import(cx_db, monkeypatch):
+    monkeypatch.setenv("CX_IMPORT_PASSWORD", PASSWORD)
+    at = unlock(run(UPLOAD), "correct horse battery")
+    assert not at.exception
+    assert any("not the import password" in e.value for e in at.error)
+    assert not at.get("file_uploader")
+    assert not any(label.startswith("Import") for label in button_labels(at))
+
+
+def test_the_write_paths_refuse_a_session_that_may_not_write(cx_db, monkeypatch):
+    from cxdata.ui import auth
+    from cxdata.ui import upload as up
+
+    con = db.connect(":memory:")
+    ingest.import_file(con, DATA / "tool_typeform.csv")  # import 1, loaded by the library
+    for configured in (None, PASSWORD):  # off, and on but not unlocked
+        if configured:
+            monkeypatch.setenv("CX_IMPORT_PASSWORD", configured)
+        with pytest.raises(auth.NotAllowed):
+            up.run_import(con, DATA / "tool_typeform.csv", file_name="tool_typeform.csv", kind="auto",
+                          mapping={}, mapping_name="", save_as="", date_format="auto")
+        with pytest.raises(auth.NotAllowed):
+            up.run_undo(con, 1)
+    assert con.execute("select count(*) from responses").fetchone()[0] == 3
+    assert con.execute("select status from imports").fetchall() == [("done",)]
+
+
+def test_upload_previews_maps_imports_and_the_overview_shows_it_without_restart(cx_db, monkeypatch):
+    monkeypatch.setenv("CX_IMPORT_PASSWORD", PASSWORD)
+    before = run(None, AUG_2023)  # fills the caches for these filters: no data in Aug 2023 yet
+    assert any("No survey responses match" in i.value for i in before.info)
+
+    at = unlock(run(UPLOAD), PASSWORD)
+    assert not at.error
+    at = upload(at, "tool_google_forms.csv")
+    assert not at.exception, [e.value for e in at.exception]
+    read = " ".join(m.value for m in at.markdown)
+    assert "comma" in read and "month\\-first" in read  # detected and stated before the import
+    assert at.selectbox(key=next(k for k in keys(at) if k.endswith("_csat"))).value.startswith("How satisfied")
+    preview = frame_with(at, "response_id")
+    assert len(preview) == 3 and "nps" in preview.columns and "csat" in preview.columns
+
+    # Override: the satisfaction column left unmapped goes to the attributes, said before importing.
+    at.selectbox(key=next(k for k in keys(at) if k.endswith("_csat"))).set_value("").run()
+    preview = frame_with(at, "response_id")
+    assert "csat" not in preview.columns
+    assert "How satisfied" in " ".join(m.value for m in at.markdown)  # now listed as an attribute
+
+    at.button(key="upload_import").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    expected = ingest.import_file(db.connect(":memory:"), DATA / "tool_google_forms.csv",
+                                  mapping={"csat": ""}, dry_run=True)
+    shown = {m.label: int(m.value.replace(",", "")) for m in at.metric}
+    assert shown == {"Rows read": expected.rows_read, "Loaded": expected.loaded,
+                     "Duplicates": expected.duplicates, "Rejected": expected.rejected}
+    link = next(p for p in at.get("page_link") if "Overview" in p.proto.label)
+    assert link.proto.query_string == "from=2023-08-26&to=2023-08-28"
+
+    cur = same_db_connection(cx_db)
+    row = ingest.list_imports(cur).iloc[0]
+    assert row["file_name"] == "tool_google_forms.csv" and row["imported_by"] == "password holder"
+    assert cur.execute("select count(*) from responses where import_id = $i and csat is not null",
+                       {"i": int(row["import_id"])}).fetchone()[0] == 0
+
+    after = run(None, AUG_2023)  # same filters, cached before the import: the new version shows
+    assert not after.exception
+    captions = " ".join(c.value for c in after.caption)
+    assert f"n = {aug_n(cur)}" in captions and aug_n(cur) == expected.loaded
+
+
+def keys(at: AppTest) -> list[str]:
+    return [s.key for s in at.selectbox if s.key and s.key.startswith("upload_map_")]
+
+
+def test_a_password_changed_after_unlocking_stops_the_import(cx_db, monkeypatch):
+    monkeypatch.setenv("CX_IMPORT_PASSWORD", PASSWORD)
+    at = upload(unlock(run(UPLOAD), PASSWORD), "tool_delighted.csv")
+    monkeypatch.setenv("CX_IMPORT_PASSWORD", "rotated")  # checked when writing, not when drawing
+    at.button(key="upload_import").click().run()
+    assert not at.exception
+    assert not at.metric
+    cur = same_db_connection(cx_db)
+    assert len(ingest.list_imports(cur)) == 1  # the demo import only
+
+
+def test_a_file_that_is_not_csv_gets_one_clear_message(cx_db, monkeypatch):
+    monkeypatch.setenv("CX_IMPORT_PASSWORD", PASSWORD)
+    at = upload(unlock(run(UPLOAD), PASSWORD), "not_csv.xlsx")
+    assert not at.exception
+    assert len(at.error) == 1 and "Save As" in at.error[0].value and "CSV" in at.error[0].value
+    assert "upload_import" not in [b.key for b in at.button]
+    assert "200 MB" in " ".join(c.value for c in at.caption)
+
+
+def test_imports_page_lists_the_demo_import_and_undo_removes_the_rows(cx_db, monkeypatch):
+    monkeypatch.setenv("CX_IMPORT_PASSWORD", PASSWORD)
+    cur = same_db_connection(cx_db)
+    done = ingest.import_file(cur, DATA / "tool_qualtrics.csv", imported_by="test")
+    n_before = aug_n(cur)
+    assert n_before == done.loaded > 0
+
+    at = run(IMPORTS)
+    assert not at.exception
+    table = frame_with(at, "File")
+    assert list(table["File"]) == ["tool_qualtrics.csv", "demo data (seed 11)"]
+    at.selectbox(key="imports_pick").set_value(done.import_id).run()
+    assert not at.checkbox  # the gate first
+    at = unlock(at, PASSWORD)
+    button = at.button(key=f"imports_undo_{done.import_id}")
+    assert button.disabled  # until the confirmation is ticked
+    sure = at.checkbox(key=f"imports_undo_sure_{done.import_id}")
+    assert sure.label == f"I understand {done.loaded} rows will be removed from the responses"
+    sure.check().run()
+    at.button(key=f"imports_undo_{done.import_id}").click().run()
+    assert not at.exception and not at.error
+    assert any(f"{done.loaded} rows removed" in s.value for s in at.success)
+    assert aug_n(cur) == n_before - done.loaded == 0
+    assert ingest.list_imports(cur).iloc[0]["status"] == "undone"
+    overview = run(None, AUG_2023)
+    assert any("No survey responses match" in i.value for i in overview.info)
+
+
+def test_imports_page_shows_rejects_and_offers_them_as_csv(cx_db):
+    cur = same_db_connection(cx_db)
+    done = ingest.import_file(cur, DATA / "bad_rows.csv")
+    assert done.rejected > 0
+    at = run(IMPORTS)
+    at.selectbox(key="imports_pick").set_value(done.import_id).run()
+    assert not at.exception
+    assert len(frame_with(at, "reason")) == done.rejected
+    assert at.get("download_button")
+    # Undo is gated even for reading visitors: no password configured, no undo button.
+    assert f"imports_undo_{done.import_id}" not in [b.key for b in at.button]
+    assert any("turned off" in w.value for w in at.warning)
