@@ -238,7 +238,7 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
                    limit: int = 3) -> pd.DataFrame:
     """Dimension values whose ``kpi`` changed most against the previous period, beyond the noise.
 
-    One scan: both periods, every dimension as a grouping set. Columns: dimension, value, current,
+    One scan over both periods and every dimension. Columns: dimension, value, current,
     previous, delta, margin, n. Empty without a closed date range."""
     cols = ["dimension", "value", "current", "previous", "delta", "margin", "n"]
     if filters.previous_period() is None or not dimensions:
@@ -246,35 +246,34 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
     for dim in dimensions:
         if dim not in DIMENSIONS:
             raise ValueError(f"unknown dimension {dim!r}")
-    # One value column per dimension; grouping sets give each dimension's groups separately.
-    group = ", ".join(DIMENSIONS[d] for d in dimensions)
-    sets = ", ".join(f"(side, {DIMENSIONS[d]})" for d in dimensions)
+    # One scan: every row once per dimension (a cross join with the list of dimensions), grouped by
+    # period side, dimension and value. Faster here than grouping sets, and standard SQL.
+    dims = ", ".join(f"('{d}')" for d in dimensions)
+    value = "case d.k " + " ".join(f"when '{d}' then {DIMENSIONS[d]}" for d in dimensions) + " end"
     prev = filters.previous_period()
     span = filters.replace(date_from=prev.date_from)
     where, params = span.where_sql("responses")
     params |= _low_effort_params(con)
     params["cur_from"] = datetime.combine(filters.date_from, datetime.min.time())
-    flags = ", ".join(f"grouping({DIMENSIONS[d]}) as g_{i}" for i, d in enumerate(dimensions))
     sql = (f"select case when responded_at >= $cur_from then 'current' else 'previous' end as side, "  # noqa: S608
-           f"{group}, {flags}, {KPI_COUNTS} from responses where {where} "
-           f"group by grouping sets ({sets})")
+           f"d.k as dimension, {value} as value, {KPI_COUNTS} "
+           f"from responses cross join (values {dims}) as d(k) where {where} group by all")
     counts = con.execute(sql, params).df()
+    counts = counts[counts["value"].notna()]
     direction = _direction(con)
     out = []
-    for i, dim in enumerate(dimensions):
-        part = counts[counts[f"g_{i}"] == 0]
-        col = DIMENSIONS[dim]
-        part = part[part[col].notna()]
-        sides = {side: g.set_index(col) for side, g in part.groupby("side")}
+    for dim in dimensions:
+        part = counts[counts["dimension"] == dim]
+        sides = {side: g.set_index("value") for side, g in part.groupby("side")}
         if "current" not in sides or "previous" not in sides:
             continue
         cur, prv = sides["current"], sides["previous"]
-        for value in cur.index.intersection(prv.index):
-            a = KpiSet.from_counts(cur.loc[value].fillna(0).to_dict(), direction)
-            b = KpiSet.from_counts(prv.loc[value].fillna(0).to_dict(), direction)
+        for val in cur.index.intersection(prv.index):
+            a = KpiSet.from_counts(cur.loc[val].fillna(0).to_dict(), direction)
+            b = KpiSet.from_counts(prv.loc[val].fillna(0).to_dict(), direction)
             ch = a.compare(b, kpi)
             if ch.significant:
-                out.append({"dimension": dim, "value": value, "current": a.headline(kpi)[0],
+                out.append({"dimension": dim, "value": val, "current": a.headline(kpi)[0],
                             "previous": b.headline(kpi)[0], "delta": ch.delta, "margin": ch.margin,
                             "n": a.n(kpi)})
     frame = pd.DataFrame(out, columns=cols)
