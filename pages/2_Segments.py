@@ -5,7 +5,7 @@ import streamlit as st
 from cxdata import ui
 from cxdata.ui import charts, controls, figures, segments, state
 
-view = ui.start("Segments", "Which customers are happier, and which are not")
+view = ui.start("Segments", "Who is happier, and who is not")
 db, filters = view.db, view.filters
 direction = state.ces_direction(db.cur, db.key, db.version)
 dims = controls.dimensions(view)

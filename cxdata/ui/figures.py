@@ -19,6 +19,22 @@ GOOD, BAD, NEUTRAL = "#3A9D5D", "#B0413E", "#8A94A6"
 KPI_AXIS = {"nps": "NPS (-100 to +100)", "csat": "% satisfied (4-5 of 5)", "ces": "Mean effort (1-7)"}
 
 
+def esc(label: object) -> str:
+    """A label from the data, as text: Plotly reads a subset of HTML in every string it draws."""
+    return str(label).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _wrap(text: str, width: int = 12) -> str:
+    """Break a long subplot title over lines so neighbours do not overlap."""
+    words, lines = text.split(" "), [""]
+    for w in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(w) > width:
+            lines.append(w)
+        else:
+            lines[-1] = (lines[-1] + " " + w).strip()
+    return "<br>".join(lines)
+
+
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
@@ -86,7 +102,7 @@ def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str, max_line
     if split:
         groups = d.groupby("split")["n"].sum().sort_values(ascending=False).index[:max_lines]
         for i, g in enumerate(groups):
-            _band_and_line(fig, d[d["split"] == g], kpi, str(g), PALETTE[i % len(PALETTE)],
+            _band_and_line(fig, d[d["split"] == g], kpi, esc(g), PALETTE[i % len(PALETTE)],
                            show_band=len(groups) <= 3)
     else:
         _band_and_line(fig, d, kpi, KPI_NAMES[kpi], PALETTE[0], True)
@@ -101,7 +117,7 @@ def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str) -
     fig = go.Figure()
     if split:
         for i, (g, part) in enumerate(d.groupby("split")):
-            fig.add_trace(go.Bar(x=part["period"], y=part["n"], name=str(g),
+            fig.add_trace(go.Bar(x=part["period"], y=part["n"], name=esc(g),
                                  marker_color=PALETTE[i % len(PALETTE)]))
         fig.update_layout(barmode="stack")
     else:
@@ -118,14 +134,14 @@ def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str) -
 
 def movers(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool) -> go.Figure:
     d = frame.iloc[::-1]
-    labels = [f"{dim}: {val}" for dim, val in zip(d["dimension"], d["value"], strict=True)]
+    labels = [esc(f"{dim}: {val} ({delta:+.1f})" if kpi != "ces" else f"{dim}: {val} ({delta:+.2f})")
+              for dim, val, delta in zip(d["dimension"], d["value"], d["delta"], strict=True)]
     good = (d["delta"] > 0) == higher_is_better
     fig = go.Figure(go.Bar(
         x=d["delta"], y=labels, orientation="h",
         marker_color=[GOOD if g else BAD for g in good],
         error_x={"type": "data", "array": d["margin"], "color": "#555"},
         customdata=list(zip(d["previous"], d["current"], d["n"], strict=True)),
-        text=[f"{x:+.1f}" for x in d["delta"]], textposition="inside", insidetextanchor="start",
         hovertemplate=("%{y}<br>change %{x:+.1f} (±%{error_x.array:.1f})<br>"
                        "from %{customdata[0]:.1f} to %{customdata[1]:.1f}<br>n = %{customdata[2]:,}"
                        "<extra></extra>")))
@@ -152,7 +168,7 @@ def breakdown(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool)
             notes.append("within the noise of the rest")
         if small:
             notes[-1] += "; small sample"
-    labels = [str(v) + (" (small sample)" if s else "") for v, s in zip(d["label"], d["small"], strict=True)]
+    labels = [esc(v) + (" (small sample)" if s else "") for v, s in zip(d["label"], d["small"], strict=True)]
     fig = go.Figure(go.Bar(
         x=d["est"], y=labels, orientation="h", marker_color=colors,
         marker_pattern_shape=["/" if s else "" for s in d["small"]],
@@ -179,7 +195,7 @@ def heatmap(frame: pd.DataFrame, kpi: str, rows_label: str, cols_label: str, tit
              + ("*" if not pd.isna(c) and c < kpis.SMALL_SAMPLE else "")
              for v, c in zip(zr, nr, strict=True)] for zr, nr in zip(z.values, n.values, strict=True)]
     fig = go.Figure(go.Heatmap(
-        z=z.values, x=[str(c) for c in z.columns], y=[str(r) for r in z.index], text=text,
+        z=z.values, x=[esc(c) for c in z.columns], y=[esc(r) for r in z.index], text=text,
         texttemplate="%{text}", colorscale="RdYlGn" if higher_is_better else "RdYlGn_r",
         colorbar={"title": {"text": KPI_NAMES[kpi]}},
         hovertemplate=f"{rows_label} %{{y}}<br>{cols_label} %{{x}}<br>{KPI_NAMES[kpi]} %{{z:.1f}}<extra></extra>"))
@@ -192,8 +208,9 @@ def heatmap(frame: pd.DataFrame, kpi: str, rows_label: str, cols_label: str, tit
 def funnel_overall(frame: pd.DataFrame, title: str) -> go.Figure:
     d = frame[frame["channel"] == ALL_CHANNELS].sort_values("step")
     fig = go.Figure(go.Funnel(
-        y=[str(s) for s in d["stage"]], x=d["customers"], texttemplate="%{value:,}<br>%{percentInitial:.0%} of starters",
-        textposition="inside",
+        y=[esc(s) for s in d["stage"]], x=d["customers"], texttemplate="%{value:,}<br>%{percentInitial:.0%} of starters",
+        # narrow bars cannot hold the text: it goes beside them
+        textposition=["inside" if (v or 0) >= 35 else "outside" for v in d["from_start"]],
         marker={"color": PALETTE[0]}, connector={"fillcolor": "#DCE6F0"},
         hovertemplate="%{y}<br>%{x:,} customers<br>%{percentInitial:.1%} of those who started"
                       "<br>%{percentPrevious:.1%} of the previous stage<extra></extra>"))
@@ -209,17 +226,17 @@ def funnel_by_channel(frame: pd.DataFrame, title: str) -> go.Figure:
     for i, (ch, part) in enumerate(d.groupby("channel", sort=True)):
         part = part.sort_values("step")
         fig.add_trace(go.Bar(
-            x=[str(s) for s in part["stage"]], y=part["from_start"], name=str(ch),
+            x=[esc(s) for s in part["stage"]], y=part["from_start"], name=esc(ch),
             marker_color=PALETTE[i % len(PALETTE)],
             customdata=[[str(ch), c, dp] for c, dp in zip(part["customers"], part["drop_off"], strict=True)],
-            hovertemplate=("%{customdata[0]} · %{x}<br>%{y:.1f}% of starters"
+            hovertemplate=("%{fullData.name} · %{x}<br>%{y:.1f}% of starters"
                            "<br>%{customdata[1]:,} customers<extra></extra>")))
     _layout(fig, title, height=420)
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15, "x": 0, "xanchor": "left",
                                                "yanchor": "top"})
     fig.update_yaxes(title="% of customers who started", ticksuffix="%")
     fig.update_xaxes(type="category", categoryorder="array",
-                     categoryarray=list(dict.fromkeys(d.sort_values("step")["stage"].astype(str))))
+                     categoryarray=list(dict.fromkeys(esc(s) for s in d.sort_values("step")["stage"])))
     return fig
 
 
@@ -229,7 +246,8 @@ def pyramid(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
     d = frame[frame["level"] > 0].sort_values("level", ascending=False)
     fig = go.Figure(go.Funnel(
         y=[str(x) for x in d["level_name"]], x=d["reached"].round(1),
-        text=[f"{r:.0f}%" for r in d["reached"]], textinfo="text", textposition="inside", marker={"color": PALETTE[:1] * len(d)},
+        text=[f"{r:.0f}%" for r in d["reached"]], textinfo="text",
+        textposition=["inside" if r >= 15 else "outside" for r in d["reached"]], marker={"color": PALETTE[:1] * len(d)},
         connector={"visible": False},
         customdata=list(zip(d["n"], d["share"], strict=True)),
         hovertemplate="%{y}<br>%{x:.1f}% reach this level or higher<br>%{customdata[1]:.1f}% stop here"
@@ -244,19 +262,20 @@ def pyramid(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
 def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_groups: int = 6) -> go.Figure:
     groups = frame.groupby("group")["n"].sum().sort_values(ascending=False).index[:max_groups]
     fig = make_subplots(rows=1, cols=len(groups), shared_yaxes=True, horizontal_spacing=0.02,
-                        subplot_titles=[str(g) for g in groups])
+                        subplot_titles=[_wrap(esc(g)) for g in groups])
     for i, g in enumerate(groups, start=1):
         d = frame[(frame["group"] == g) & (frame["level"] > 0)].sort_values("level", ascending=False)
         total = int(d["total"].iloc[0]) if len(d) else 0
         fig.add_trace(go.Funnel(
-            y=[str(x) for x in d["level_name"]], x=d["reached"].round(1), name=str(g),
+            y=[str(x) for x in d["level_name"]], x=d["reached"].round(1), name=esc(g),
             textinfo="text", text=[f"{r:.0f}%" for r in d["reached"]], textposition="inside",
             marker={"color": PALETTE[(i - 1) % len(PALETTE)]}, connector={"visible": False},
-            hovertemplate=f"{g}<br>%{{y}}: %{{x:.1f}}% reach it (n total = {total:,})<extra></extra>"),
+            hovertemplate=f"{esc(g)}<br>%{{y}}: %{{x:.1f}}% reach it (n total = {total:,})<extra></extra>"),
             row=1, col=i)
-    # Subplot titles are annotations: render data labels as text, never markup.
-    fig.update_layout(showlegend=False)
-    _layout(fig, title, height=140 + 55 * (len(MODELS[model]) - 1))
+    fig.update_layout(showlegend=False, uniformtext={"minsize": 10, "mode": "hide"})
+    _layout(fig, title, height=160 + 55 * (len(MODELS[model]) - 1))
+    fig.update_annotations(font_size=12)
+    fig.update_layout(margin={"t": 95})
     fig.update_yaxes(type="category")
     return fig
 
@@ -273,7 +292,8 @@ def pyramid_over_time(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
             customdata=list(zip(part["n"], part["total"], strict=True)),
             hovertemplate="%{x|%d %b %Y}<br>" + MODELS[model][lv] +
                           ": %{y:.1f}% (n = %{customdata[0]:,} of %{customdata[1]:,})<extra></extra>"))
-    _layout(fig, title, height=420)
-    fig.update_layout(barmode="stack", legend={"traceorder": "reversed"})
+    _layout(fig, title, height=460)
+    fig.update_layout(barmode="stack", legend={"traceorder": "reversed", "orientation": "h", "y": -0.12,
+                                               "x": 0, "xanchor": "left", "yanchor": "top"})
     fig.update_yaxes(title="% of answered responses", range=[0, 100], ticksuffix="%")
     return fig
