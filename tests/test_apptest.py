@@ -205,3 +205,11 @@ def test_first_load_fills_in_the_default_dates():
     assert (f.date_from, f.date_to) == (date(2026, 4, 2), date(2026, 6, 30))
     f, _ = sidebar.first_load({"from": ["2026-09-01"]}, bounds, none, {})
     assert (f.date_from, f.date_to) == (date(2026, 9, 1), date(2026, 10, 31))
+
+
+def test_labels_from_data_are_shown_as_text():
+    from cxdata.ui.figures import esc
+
+    assert plain("[x](javascript:alert(1)) :red[y] $z$") == \
+        "\\[x\\]\\(javascript\\:alert\\(1\\)\\) \\:red\\[y\\] \\$z\\$"
+    assert esc('<a href="x">web</a> & co') == '&lt;a href="x"&gt;web&lt;/a&gt; &amp; co'

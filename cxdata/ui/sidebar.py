@@ -16,6 +16,7 @@ import streamlit as st
 from cxdata.filters import LIST_FIELDS, Filters
 
 from . import state
+from .text import plain
 
 TRUTH = "cx_filters"
 NOTICES = "cx_filter_notices"
@@ -183,7 +184,8 @@ def render(db: state.Database, url: dict[str, list[str]]) -> tuple[Filters, list
     if attr_keys:
         with side.expander("Imported attributes", expanded=bool(filters.attrs)):
             for k in attr_keys:
-                st.multiselect(k, attr_options.get(k, []), key=ATTR_KEY_PREFIX + k, placeholder="All")
+                # a widget label is markdown: an attribute name from a file is shown as typed
+                st.multiselect(plain(k), attr_options.get(k, []), key=ATTR_KEY_PREFIX + k, placeholder="All")
     defaults = Filters(*default_dates(bounds))
     side.button("Reset filters", on_click=_reset, args=(defaults,), key="flt_reset",
                 disabled=filters == defaults)
