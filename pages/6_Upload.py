@@ -58,7 +58,7 @@ grid = st.columns(4)
 for i, field in enumerate(upload.fields(base.kind)):
     auto = base.mapping.get(field, upload.NOT_MAPPED)
     chosen[field] = grid[i % 4].selectbox(
-        field, options, index=options.index(auto) if auto in options else 0,
+        upload.field_label(field), options, index=options.index(auto) if auto in options else 0,
         format_func=lambda c: upload.column_label(base.labels, c),
         key=f"upload_map_{file_key}_{base.kind}_{mapping_name}_{field}",
         help=upload.FIELD_NOTES.get(field))
@@ -96,8 +96,13 @@ save_as = st.text_input("Save this mapping as (optional)", key="upload_save_as",
                         placeholder="e.g. Qualtrics delivery survey",
                         help="Reuse it for the next export of the same tool with 'Use a saved mapping'.")
 
-pressed = st.button(f"Import {shown.rows_read:,} rows", type="primary", key="upload_import",
-                    icon=":material/upload:")
+done = st.session_state.get("upload_result")
+again = bool(done and done[0] == file_key)
+pressed = st.button(f"Import {shown.rows_read:,} rows" + (" again" if again else ""),
+                    type="secondary" if again else "primary", key="upload_import",
+                    icon=":material/upload:",
+                    help="Rows already in the database count as duplicates: nothing is loaded twice."
+                    if again else None)
 if pressed:
     bar = st.progress(0.0, text="Starting the import")
     try:
@@ -117,7 +122,6 @@ if pressed:
         st.session_state["upload_result"] = (file_key, result)
         st.rerun()  # every part of the page (and the cached queries) now sees the new data version
 
-done = st.session_state.get("upload_result")
 if done and done[0] == file_key:
     result = done[1]
     st.subheader("Summary")
@@ -126,7 +130,8 @@ if done and done[0] == file_key:
     for column, (label, value) in zip(st.columns(4), upload.summary(result).items(), strict=True):
         column.metric(label, f"{value:,}", border=True)
     for sentence in result.conversions:
-        st.caption(plain(sentence))
+        if sentence not in shown.conversions:  # said above already; only what the import added
+            st.info(plain(sentence))
     if result.rejects:
         table = upload.rejects_frame(result.rejects)
         st.markdown("**Rejected rows**")

@@ -41,6 +41,15 @@ FIELD_NOTES = {
     **{f: f"score {lo}-{hi} (other scales are converted by a stated rule)"
        for f, (lo, hi) in SCORE_RANGES.items()},
 }
+FIELD_LABELS = {
+    "response_id": "Response ID", "event_id": "Event ID", "customer_id": "Customer ID",
+    "responded_at": "Answered at", "occurred_at": "Happened at", "channel": "Channel",
+    "touchpoint": "Touchpoint", "journey_stage": "Journey stage", "stage": "Journey stage",
+    "segment": "Customer segment", "region": "Region", "product": "Product", "nps": "NPS (0-10)",
+    "csat": "CSAT (1-5)", "ces": "CES (1-7)", "needs_met": "Needs met (1-5)",
+    "enjoyment": "Enjoyment (1-5)", "cx_level": "CX pyramid level (0-6)", "comment": "Comment",
+    "session_id": "Session ID", "revenue": "Revenue",
+}
 _UPLOADS = "cx_upload_files"  # session state: file_id -> temporary path
 
 
@@ -79,6 +88,11 @@ def preview(_con, path: str, file_name: str, kind: str, mapping: dict, date_form
 
 def fields(kind: str) -> tuple[str, ...]:
     return ingest_mapping.FIELDS[kind]
+
+
+def field_label(field: str) -> str:
+    """'NPS (0-10) · nps': the name people know, then the field as the CLI's --map spells it."""
+    return f"{FIELD_LABELS.get(field, field)} · {field}"
 
 
 def column_label(columns_labels: dict[str, str], column: str) -> str:

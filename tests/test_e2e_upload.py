@@ -1,0 +1,256 @@
+"""Uploading real exports through the page, in a real browser: `streamlit run` in a subprocess
+with an import password, headless Debian Chromium.
+
+Five tool-shaped exports (Qualtrics, SurveyMonkey, Google Forms, Typeform, Delighted) go through
+the Upload page one after the other; each summary must equal what the library does with the same
+file on a shadow copy of the database, and the Overview (same server, no restart) must then show
+the NPS n the library computes on that copy. Screenshots land in docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+APP_ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHOTS = APP_ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PASSWORD = "e2e-import-password"
+TOOLS = ["tool_qualtrics.csv", "tool_surveymonkey.csv", "tool_google_forms.csv", "tool_typeform.csv",
+         "tool_delighted.csv"]
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not os.path.exists(CHROMIUM):
+    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dbs(tmp_path_factory) -> tuple[Path, Path]:
+    """(served, shadow): two identical small demo databases. The server holds the first; the test
+    repeats every import on the second with the library, to know what the page must show."""
+    from cxdata import db, demo
+
+    root = tmp_path_factory.mktemp("e2e_upload")
+    served, shadow = root / "served.duckdb", root / "shadow.duckdb"
+    con = db.connect(served)
+    demo.generate_demo(con, responses=5_000, interactions=20_000, seed=5)
+    con.execute("checkpoint")
+    con.close()
+    shutil.copy(served, shadow)
+    return served, shadow
+
+
+@pytest.fixture(scope="module")
+def shadow(dbs):
+    from cxdata import db
+
+    con = db.connect(dbs[1])
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def server(dbs):
+    served = dbs[0]
+    port = _free_port()
+    env = dict(os.environ, CX_DB=str(served), CX_IMPORT_PASSWORD=PASSWORD,
+               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    log = open(served.parent / "streamlit.log", "w")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.fileWatcherType", "none"],
+        cwd=APP_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"streamlit did not start: {(served.parent / 'streamlit.log').read_text()}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    pg = ctx.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    ctx.close()
+
+
+def settle(pg) -> None:
+    pg.wait_for_selector('[data-testid="stApp"]')
+    pg.wait_for_selector('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
+    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    pg.wait_for_timeout(400)
+
+
+def main_text(pg) -> str:
+    return pg.inner_text('[data-testid="stMain"]')
+
+
+def unlock(pg, server: str, password: str = PASSWORD) -> None:
+    pg.goto(server + "Upload")
+    settle(pg)
+    pg.get_by_label("Import password").fill(password)
+    pg.get_by_role("button", name="Unlock").click()
+    settle(pg)
+
+
+def import_button(pg):
+    return pg.locator('[data-testid="stButton"] button').filter(has_text=re.compile(r"Import [\d,]+ rows"))
+
+
+def metrics(pg) -> dict[str, int]:
+    out = {}
+    for m in pg.locator('[data-testid="stMetric"]').all():
+        label = m.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        out[label] = int(m.locator('[data-testid="stMetricValue"]').inner_text().replace(",", ""))
+    return out
+
+
+def screenshot(pg, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = pg.evaluate(
+        "() => Math.max(...[...document.querySelectorAll("
+        "'[data-testid=\"stMain\"] > div, [data-testid=\"stSidebarContent\"]')].map(e => e.scrollHeight))")
+    pg.set_viewport_size({"width": 1400, "height": min(int(height) + 80, 6000)})
+    pg.wait_for_timeout(800)
+    pg.screenshot(path=str(SHOTS / name), full_page=True)
+    pg.set_viewport_size({"width": 1400, "height": 900})
+
+
+@pytest.mark.parametrize("name", TOOLS)
+def test_a_tool_export_uploaded_through_the_page_reaches_the_overview(server, page, shadow, name):
+    from cxdata import ingest, queries
+    from cxdata.filters import Filters
+
+    unlock(page, server)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(DATA / name))
+    import_button(page).wait_for()  # the end of the page: the preview is drawn above it
+    settle(page)
+    text = main_text(page)
+    assert "How the file was read" in text and "Mapping" in text and "What the import will do" in text
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()  # the rows as they will load
+    assert page.locator('[data-testid="stException"]').count() == 0
+    if name == TOOLS[0]:
+        screenshot(page, "upload_preview.png")
+
+    import_button(page).click()
+    page.wait_for_selector("text=Summary")
+    settle(page)
+    expected = ingest.import_file(shadow, DATA / name)  # the same import, by the library
+    assert metrics(page) == {"Rows read": expected.rows_read, "Loaded": expected.loaded,
+                             "Duplicates": expected.duplicates, "Rejected": expected.rejected}
+    assert expected.loaded > 0
+    if name == TOOLS[0]:
+        screenshot(page, "upload_summary.png")
+
+    page.get_by_role("link", name=re.compile("^Open the Overview")).click()
+    page.wait_for_url("**/?from=*")
+    settle(page)
+    page.wait_for_selector('[data-testid="stMetric"]')
+    q = parse_qs(urlsplit(page.url).query)
+    filters, notices = Filters.from_query_params(q)
+    assert not notices
+    want = queries.kpi_summary(shadow, filters).current.nps.n
+    nps_card = page.locator('[data-testid="stColumn"]').filter(has_text="NPS").first
+    shown_n = int(re.search(r"n = ([\d,]+)", nps_card.inner_text()).group(1).replace(",", ""))
+    assert shown_n == want >= expected.loaded
+
+
+def test_imports_page_lists_them_and_undoes_one_in_the_browser(server, page, shadow):
+    from cxdata import ingest
+
+    history = ingest.list_imports(shadow)
+    latest = int(history.iloc[0]["import_id"])
+    loaded = int(history.iloc[0]["loaded"])
+    unlock(page, server)  # unlocking is per browser session: do it here, then go to Imports
+    page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]').filter(
+        has_text="Imports").click()
+    page.wait_for_url("**/Imports*")
+    settle(page)
+    text = main_text(page)
+    for name in TOOLS:
+        assert name in text or page.locator('[data-testid="stDataFrame"]').count()
+    page.get_by_text(f"I understand {loaded:,} rows will be removed").click()
+    settle(page)
+    screenshot(page, "imports.png")
+    page.get_by_role("button", name=f"Undo import {latest}").click()
+    page.wait_for_selector(f"text=Import {latest} undone")
+    assert f"{loaded:,} rows removed" in main_text(page)
+    assert ingest.undo_import(shadow, latest) == loaded
+
+
+def test_a_non_csv_file_gets_the_clear_message(server, page):
+    unlock(page, server)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        str(DATA / "not_csv.xlsx"))
+    page.wait_for_selector('[data-testid="stAlertContentError"]')
+    text = main_text(page)
+    assert "Save As" in text and "CSV UTF" in text
+    assert import_button(page).count() == 0
+
+
+def test_an_oversize_file_is_refused_with_the_limit(server, page, tmp_path):
+    big = tmp_path / "big_export.csv"
+    with open(big, "wb") as f:  # sparse: 201 MB to the browser, nothing written to disk
+        f.truncate(201 * 1024 * 1024)
+    unlock(page, server)
+    assert "up to 200 MB" in main_text(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(big))
+    page.wait_for_timeout(1500)
+    uploader = page.locator('[data-testid="stFileUploader"]').inner_text()
+    assert "200" in uploader and "MB" in uploader, uploader
+    assert import_button(page).count() == 0
+
+
+def test_without_the_password_there_is_no_way_to_import(server, page):
+    unlock(page, server, password="not-the-password")
+    assert "not the import password" in main_text(page)
+    assert page.locator('[data-testid="stFileUploader"]').count() == 0
+    assert import_button(page).count() == 0
