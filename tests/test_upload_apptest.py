@@ -236,3 +236,27 @@ def test_imports_page_shows_rejects_and_offers_them_as_csv(cx_db):
     # Undo is gated even for reading visitors: no password configured, no undo button.
     assert f"imports_undo_{done.import_id}" not in [b.key for b in at.button]
     assert any("turned off" in w.value for w in at.warning)
+
+
+def test_rejects_are_shown_before_and_after_and_a_second_import_loads_nothing_twice(cx_db, monkeypatch):
+    monkeypatch.setenv("CX_IMPORT_PASSWORD", PASSWORD)
+    expected = ingest.import_file(db.connect(":memory:"), DATA / "bad_rows.csv", dry_run=True)
+    assert expected.rejected > 0
+    at = upload(unlock(run(UPLOAD), PASSWORD), "bad_rows.csv")
+    assert not at.exception
+    assert any(f"{expected.rejected} of {expected.rows_read} rows will be rejected" in w.value
+               for w in at.warning)
+    assert len(frame_with(at, "reason")) == expected.rejected
+    at.text_input(key="upload_save_as").set_value("bad rows tool")
+    at.button(key="upload_import").click().run()
+    assert not at.exception
+    shown = {m.label: int(m.value.replace(",", "")) for m in at.metric}
+    assert shown["Rejected"] == expected.rejected and shown["Loaded"] == expected.loaded
+    assert [d.label for d in at.get("download_button")].count("Download the rejected rows (CSV)") == 1
+    assert "bad rows tool" in at.selectbox(key="upload_saved").options  # saved for the next export
+
+    assert at.button(key="upload_import").label.endswith("again")
+    at.button(key="upload_import").click().run()
+    shown = {m.label: int(m.value.replace(",", "")) for m in at.metric}
+    assert shown["Loaded"] == 0 and shown["Duplicates"] == expected.loaded
+    assert any("imported before" in i.value for i in at.info)
