@@ -235,12 +235,14 @@ def kpi_heatmap(con, filters: Filters, rows: str, cols: str) -> pd.DataFrame:
 
 def biggest_movers(con, filters: Filters, kpi: str = "nps",
                    dimensions: tuple[str, ...] = ("segment", "touchpoint", "channel", "region"),
-                   limit: int = 3) -> pd.DataFrame:
+                   limit: int = 3, min_n: int = kpis.SMALL_SAMPLE) -> pd.DataFrame:
     """Dimension values whose ``kpi`` changed most against the previous period, beyond the noise.
 
-    One scan over both periods and every dimension. Columns: dimension, value, current,
-    previous, delta, margin, n. Empty without a closed date range."""
-    cols = ["dimension", "value", "current", "previous", "delta", "margin", "n"]
+    Only groups with at least ``min_n`` answers in both periods count: below that the normal
+    approximation behind "beyond the noise" does not hold, and "NPS down 117 points" from three
+    answers is not a finding. One scan over both periods and every dimension. Columns: dimension,
+    value, current, previous, delta, margin, n, previous_n. Empty without a closed date range."""
+    cols = ["dimension", "value", "current", "previous", "delta", "margin", "n", "previous_n"]
     if filters.previous_period() is None or not dimensions:
         return pd.DataFrame(columns=cols)
     for dim in dimensions:
@@ -271,11 +273,13 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
         for val in cur.index.intersection(prv.index):
             a = KpiSet.from_counts(cur.loc[val].fillna(0).to_dict(), direction)
             b = KpiSet.from_counts(prv.loc[val].fillna(0).to_dict(), direction)
+            if min(a.n(kpi), b.n(kpi)) < min_n:
+                continue
             ch = a.compare(b, kpi)
             if ch.significant:
                 out.append({"dimension": dim, "value": val, "current": a.headline(kpi)[0],
                             "previous": b.headline(kpi)[0], "delta": ch.delta, "margin": ch.margin,
-                            "n": a.n(kpi)})
+                            "n": a.n(kpi), "previous_n": b.n(kpi)})
     frame = pd.DataFrame(out, columns=cols)
     if frame.empty:
         return frame

@@ -152,6 +152,19 @@ def test_biggest_movers_finds_a_segment_that_moved():
     # with every default dimension in the same scan, only X moved (channel/region are all NULL here)
     movers = queries.biggest_movers(c, Filters(date_from=date(2024, 2, 1), date_to=date(2024, 2, 29)))
     assert list(movers["value"]) == ["X"] and list(movers["dimension"]) == ["segment"]
+    assert movers.iloc[0]["previous_n"] == 300
+
+
+def test_biggest_movers_ignores_small_groups():
+    c = cxdata.connect(":memory:")
+    rows = []
+    for i in range(29):  # NPS +72 in January, -72 in February, from 29 answers each: too few to call
+        rows.append((f"a{i}", "2024-01-10", "tiny", 10 if i < 25 else 0))
+        rows.append((f"b{i}", "2024-02-10", "tiny", 0 if i < 25 else 10))
+    c.executemany("insert into responses (response_id, responded_at, segment, nps) values (?, ?, ?, ?)", rows)
+    f = Filters(date_from=date(2024, 2, 1), date_to=date(2024, 2, 29))
+    assert queries.biggest_movers(c, f, dimensions=("segment",)).empty
+    assert list(queries.biggest_movers(c, f, dimensions=("segment",), min_n=20)["value"]) == ["tiny"]
 
 
 def test_summary_in_one_scan_equals_two_separate_queries(con):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from cxdata import db, funnel, kpis, pyramid, queries
+from cxdata import db, funnel, pyramid, queries
 from cxdata.demo import ensure_database
 from cxdata.filters import Filters
 
@@ -121,11 +121,9 @@ def kpi_heatmap(_cur, key: str, version: int, filters: Filters, rows: str, cols:
 @st.cache_data(show_spinner=False, max_entries=256)
 def biggest_movers(_cur, key: str, version: int, filters: Filters, kpi: str,
                    limit: int = 3) -> pd.DataFrame:
-    """The library's movers, without groups under ``kpis.SMALL_SAMPLE`` answers this period: at
-    n = 3 the normal approximation behind "beyond the noise" does not hold, and a headline
-    "NPS down 117 points" from three answers is the kind of finding a manager should never see."""
-    frame = queries.biggest_movers(_cur, filters, kpi=kpi, limit=1000)
-    return frame[frame["n"] >= kpis.SMALL_SAMPLE].head(limit).reset_index(drop=True)
+    """The library's movers (groups with fewer than ``kpis.SMALL_SAMPLE`` answers in either period
+    are left out there)."""
+    return queries.biggest_movers(_cur, filters, kpi=kpi, limit=limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
