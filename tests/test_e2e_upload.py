@@ -4,7 +4,8 @@ with an import password, headless Debian Chromium.
 Five tool-shaped exports (Qualtrics, SurveyMonkey, Google Forms, Typeform, Delighted) go through
 the Upload page one after the other; each summary must equal what the library does with the same
 file on a shadow copy of the database, and the Overview (same server, no restart) must then show
-the NPS n the library computes on that copy. Screenshots land in docs/screenshots/.
+the NPS n the library computes on that copy. Screenshots land in tests/artifacts/screenshots/,
+or docs/screenshots/ with CX_UPDATE_SCREENSHOTS=1.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ pytestmark = pytest.mark.e2e
 
 APP_ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-SHOTS = APP_ROOT / "docs" / "screenshots"
+# As in test_e2e.py: committed screenshots change only on request (CX_UPDATE_SCREENSHOTS=1).
+SHOTS = (APP_ROOT / "docs" / "screenshots" if os.environ.get("CX_UPDATE_SCREENSHOTS")
+         else APP_ROOT / "tests" / "artifacts" / "screenshots")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
