@@ -260,3 +260,53 @@ def test_rejects_are_shown_before_and_after_and_a_second_import_loads_nothing_tw
     shown = {m.label: int(m.value.replace(",", "")) for m in at.metric}
     assert shown["Loaded"] == 0 and shown["Duplicates"] == expected.loaded
     assert any("imported before" in i.value for i in at.info)
+
+
+def test_with_an_identity_provider_only_listed_people_may_import(cx_db, monkeypatch):
+    monkeypatch.setenv("CX_IMPORT_PASSWORD", PASSWORD)  # [auth] takes precedence over it
+
+    def with_login(email: str | None, users: list[str] | None) -> AppTest:
+        at = AppTest.from_file(str(APP_ROOT / "dashboard.py"), default_timeout=90)
+        at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback",
+                              "cookie_secret": "x", "client_id": "x", "client_secret": "x",
+                              "server_metadata_url": "https://example.com/.well-known/openid-configuration"}
+        if users is not None:
+            at.secrets["import_users"] = users
+        at.user = {"is_logged_in": True, "email": email} if email else {"is_logged_in": False}
+        at.switch_page(UPLOAD)
+        return at.run()
+
+    out = with_login(None, ["ann@example.com"])
+    assert not out.exception and [b.label for b in out.button if b.label == "Log in"]
+    assert not out.get("file_uploader")
+    other = with_login("bob@example.com", ["ann@example.com"])
+    assert any("may not import" in w.value for w in other.warning) and not other.get("file_uploader")
+    nobody_listed = with_login("ann@example.com", None)
+    assert not nobody_listed.get("file_uploader")
+    listed = with_login("Ann@Example.com", ["ann@example.com"])
+    assert not listed.exception and listed.get("file_uploader")
+    assert not listed.get("form_submit_button")  # no password form when a provider is configured
+
+
+def test_a_busy_database_gives_the_sentence_on_the_upload_page(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "busy.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+        "time.sleep(60)"), str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        monkeypatch.setenv("CX_DB", str(path))
+        monkeypatch.setenv("CX_IMPORT_PASSWORD", PASSWORD)
+        for page in (UPLOAD, IMPORTS):
+            at = run(page)
+            assert not at.exception
+            assert at.error and "in use by another process" in at.error[0].value
+            assert not at.get("file_uploader")
+    finally:
+        holder.kill()
+        holder.wait()
+        time.sleep(0.1)
