@@ -316,6 +316,17 @@ def date_bounds(con, table: str = "responses"):
     return con.execute(f"select min({col}), max({col}) from {table}").fetchone()  # noqa: S608
 
 
+def import_date_range(con, kind: str, import_id: int):
+    """(first, last) date of the rows one import loaded, for a link that shows them; (None, None)
+    when it loaded none."""
+    if kind not in ("responses", "interactions"):
+        raise ValueError(f"unknown kind {kind!r}")
+    col = {"responses": "responded_at", "interactions": "occurred_at"}[kind]
+    lo, hi = con.execute(f"select min({col}), max({col}) from {kind} where import_id = $id",  # noqa: S608
+                         {"id": int(import_id)}).fetchall()[0]
+    return (lo.date() if lo else None, hi.date() if hi else None)
+
+
 def response_rows(con, filters: Filters, limit: int = 100_000) -> pd.DataFrame:
     """The filtered responses themselves (for a download), newest first."""
     where, params = filters.where_sql("responses")

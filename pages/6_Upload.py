@@ -3,7 +3,7 @@ imported in one transaction; the other pages show it at once (the data version c
 
 import streamlit as st
 
-from cxdata import ingest, ui
+from cxdata import ingest, queries, ui
 from cxdata.ui import auth, charts, upload
 from cxdata.ui.text import plain
 
@@ -139,7 +139,7 @@ if done and done[0] == file_key:
         st.download_button("Download the rejected rows (CSV)", charts.csv_bytes(table),
                            file_name=f"import_{result.import_id}_rejects.csv", mime="text/csv",
                            key="upload_rejects_csv", on_click="ignore", icon=":material/download:")
-    first, last = upload.imported_dates(db.cur, result.kind, result.import_id)
+    first, last = queries.import_date_range(db.cur, result.kind, result.import_id)
     target = "dashboard.py" if result.kind == "responses" else "pages/3_Funnel.py"
     params = {"from": first.isoformat(), "to": last.isoformat()} if first else None
     st.page_link(target, query_params=params, icon=":material/arrow_forward:",

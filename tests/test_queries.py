@@ -179,3 +179,11 @@ def test_dimension_values_and_bounds(con):
     assert queries.attribute_keys(con) == ["tier"]
     lo, hi = queries.date_bounds(con)
     assert lo.date() == date(2024, 1, 5) and hi.date() == date(2024, 2, 25)
+
+
+def test_import_date_range(con):
+    con.execute("update responses set import_id = 7 where response_id in ('r2', 'r7')")
+    assert queries.import_date_range(con, "responses", 7) == (date(2024, 1, 6), date(2024, 2, 11))
+    assert queries.import_date_range(con, "responses", 99) == (None, None)
+    with pytest.raises(ValueError):
+        queries.import_date_range(con, "customers", 7)

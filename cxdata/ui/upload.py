@@ -179,16 +179,6 @@ def is_write_conflict(exc: BaseException) -> bool:
         isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower())
 
 
-def imported_dates(con, kind: str, import_id: int):
-    """(first, last) date of the rows one import loaded, for a link that shows them; (None, None)
-    when it loaded none. Identifiers from the library's allowlists; the id is bound."""
-    table, col = {"responses": ("responses", "responded_at"),
-                  "interactions": ("interactions", "occurred_at")}[kind]
-    lo, hi = con.execute(f"select min({col}), max({col}) from {table} where import_id = $id",  # noqa: S608
-                         {"id": int(import_id)}).fetchone()
-    return (lo.date() if lo else None, hi.date() if hi else None)
-
-
 IMPORT_COLUMNS = {
     "import_id": "Import", "file_name": "File", "started_at": "When", "imported_by": "By",
     "kind": "Kind", "status": "Status", "rows_read": "Rows read", "loaded": "Loaded",
