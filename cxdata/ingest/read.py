@@ -28,6 +28,14 @@ from .model import IngestError
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 SNIFF_LINES = 50
+# Mapping, staging and the attributes map take about a millisecond per column: a file of
+# 100,000 columns would hold an import (and a dashboard thread) for many minutes. Real exports
+# stay far below this; anything wider is refused at once.
+MAX_COLUMNS = 5_000
+# The csv module refuses fields over 128 KB by default, a process-wide limit; a 1 MB comment is
+# a valid export (Arrow reads it), so the sniffing and header reads here must accept it too.
+if csv.field_size_limit() < 1 << 30:
+    csv.field_size_limit(1 << 30)
 # SurveyMonkey's second header row says "Response" or "Open-Ended Response" under each question.
 _SURVEYMONKEY_ROW2 = {"response", "open-ended response", "risposta", "risposta aperta"}
 
@@ -215,6 +223,9 @@ def read_raw(path: str | Path | bytes, *, file_name: str | None = None) -> RawTa
     style, n_header = detect_header(records)
     columns, labels = header_names(style, records[:n_header])
     header_lines = ends[n_header - 1]
+    if len(columns) > MAX_COLUMNS:
+        raise IngestError(f"{name} has {len(columns):,} columns, more than the {MAX_COLUMNS:,} an "
+                          "import takes: export only the questions and fields you need, then retry.")
     if len(columns) < 2:
         raise IngestError(f"{name}: found only one column ({columns[0]!r}). Save it as CSV with a "
                           "comma, semicolon, tab or | between the columns, with a header row.")
