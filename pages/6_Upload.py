@@ -11,7 +11,7 @@ view = ui.start("Upload", "Upload a CSV export",
                 "Import what your survey tool or CRM exports (Qualtrics, SurveyMonkey, Google Forms, "
                 "Typeform, Delighted, or any CSV). Nothing is written until you press **Import**: "
                 "first you see how the file was read, how its columns map to the dashboard's fields, "
-                "and which rows would be rejected and why.")
+                "and which rows would be rejected and why.", filters=False)
 db = view.db
 
 if not auth.gate("import files"):

@@ -11,7 +11,7 @@ from cxdata.ui.text import plain
 view = ui.start("Imports", "Imports",
                 "Every import into this database, newest first. Pick one to see how its columns "
                 "were mapped, what was converted, the rows it rejected and why; undo it if it "
-                "should not have been loaded.")
+                "should not have been loaded.", filters=False)
 db = view.db
 
 flash = st.session_state.pop("imports_flash", None)

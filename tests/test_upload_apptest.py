@@ -310,3 +310,12 @@ def test_a_busy_database_gives_the_sentence_on_the_upload_page(tmp_path, monkeyp
         holder.kill()
         holder.wait()
         time.sleep(0.1)
+
+
+@pytest.mark.parametrize("page", ["pages/6_Upload.py", "pages/7_Imports.py"])
+def test_upload_and_imports_draw_no_filter_sidebar(cx_db, page):
+    at = run(page, {"channel": ["web"], "from": ["2026-01-01"]})
+    assert not at.exception
+    assert len(at.date_input) == 0 and len(at.multiselect) == 0
+    overview = run(None)
+    assert len(overview.date_input) >= 1  # the filter pages still have them

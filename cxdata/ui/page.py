@@ -91,22 +91,28 @@ class View:
         return callback
 
 
-def start(page: str, title: str, intro: str | None = None) -> View:
+def start(page: str, title: str, intro: str | None = None, filters: bool = True) -> View:
+    """``filters=False`` for pages the filters mean nothing to (Upload, Imports): no filter
+    sidebar, no share box, no filters in the caption."""
     st.set_page_config(page_title=f"{title} · CX dashboard", layout="wide",
                        initial_sidebar_state="expanded")
     url = _url_now()
     db = state.open_database()
     nav = st.sidebar.container()
-    filters, notices = sidebar.render(db, url)
-    view = View(page, db, filters, url, dict(filters.to_query_params()), notices=notices)
+    if filters:
+        active, notices = sidebar.render(db, url)
+    else:
+        active, notices = Filters(), []
+    view = View(page, db, active, url, dict(active.to_query_params()), notices=notices)
     with nav:
         st.markdown("**CX dashboard**")
         links.render_nav(page, view.params)
         st.divider()
-    st.sidebar.divider()
-    st.sidebar.markdown("**Share this view**")
-    st.sidebar.caption("Copy this link: it opens this page with the same filters and settings.")
-    view._share = st.sidebar.empty()
+    if filters:
+        st.sidebar.divider()
+        st.sidebar.markdown("**Share this view**")
+        st.sidebar.caption("Copy this link: it opens this page with the same filters and settings.")
+        view._share = st.sidebar.empty()
     view.sync()
 
     st.title(title)
