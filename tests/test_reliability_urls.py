@@ -125,9 +125,12 @@ def test_a_hostile_link_gives_notices_and_the_default_view(env, page):
     at = run(page, HOSTILE)
     assert not at.exception, [e.value for e in at.exception]
     shown = " ".join(notices(at))
-    assert notices(at), "no notice for a hostile link"
-    for key in ("channel", "segment", "region", "product", "from", "to", "attr"):
-        assert key in shown, (key, shown[:2000])
+    if any(m.key == "flt_channel" for m in plain.multiselect):
+        assert notices(at), "no notice for a hostile link"
+        for key in ("channel", "segment", "region", "product", "from", "to", "attr"):
+            assert key in shown, (key, shown[:2000])
+    else:  # a page without filters (Upload, Imports) drops the link's keys without a word
+        assert not url(at)
     # Exactly the default view: what the reader sees, and the link written back.
     assert view_text(at) == view_text(plain)
     assert url(at) == url(plain)
