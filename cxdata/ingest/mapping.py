@@ -172,7 +172,8 @@ def auto_map(kind: str, columns: list[str], labels: dict[str, str],
     return mapping, notes
 
 
-def detect_kind(columns: list[str], labels: dict[str, str], frame: pd.DataFrame) -> str:
+def detect_kind(columns: list[str], labels: dict[str, str], frame: pd.DataFrame,
+                file_name: str = "the file") -> str:
     resp, _ = auto_map("responses", columns, labels, frame)
     if _SCORE_FIELDS & set(resp):
         return "responses"
@@ -180,7 +181,7 @@ def detect_kind(columns: list[str], labels: dict[str, str], frame: pd.DataFrame)
     if "stage" in inter or "revenue" in inter or "session_id" in inter:
         return "interactions"
     raise IngestError(
-        "cannot tell whether the file holds survey responses or interactions: no column looks like "
+        f"{file_name}: cannot tell whether it holds survey responses or interactions: no column looks like "
         "a score (NPS, CSAT, CES) or a journey stage. Pass the kind (--kind) and map the columns "
         "(--map FIELD=COLUMN)."
     )

@@ -20,7 +20,7 @@ def _prepare(raw: RawTable, *, kind: str | None, mapping: dict | None, date_form
              ces_direction: str) -> Prepared:
     if kind is not None and kind not in mp.KINDS:
         raise IngestError(f"{raw.file_name}: kind is 'responses' or 'interactions', not {kind!r}.")
-    kind = kind or mp.detect_kind(raw.columns, raw.labels, raw.frame)
+    kind = kind or mp.detect_kind(raw.columns, raw.labels, raw.frame, raw.file_name)
     fields, options, notes = mp.resolve(kind, raw.columns, raw.labels, raw.frame, mapping,
                                         raw.file_name)
     return prepare(raw, kind, fields, options, [*raw.notes, *notes], date_format, ces_direction)
