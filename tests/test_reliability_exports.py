@@ -63,9 +63,6 @@ def test_text_cells_that_start_a_formula_get_a_quote(cell, safe):
     assert rows[2][3:] == ["3.0", "4", ""]
 
 
-@pytest.mark.xfail(strict=True, reason="charts.csv_bytes writes a bare CR unquoted (pandas quotes only "
-                   "the line terminator, \\n): a label holding CR splits its row in a spreadsheet. Fix in "
-                   "cxdata/ui/charts.py, e.g. to_csv(lineterminator='\\r\\n'), then drop this marker.")
 def test_a_carriage_return_inside_a_cell_does_not_split_the_row():
     frame = pd.DataFrame({"label": ["a\rb", "\r=1"], "nps": [-1.0, 2.0]})
     rows = read_csv(charts.csv_bytes(frame))

@@ -28,7 +28,9 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    return neutralise(frame).to_csv(index=False).encode("utf-8")
+    # CRLF rows (as RFC 4180 and spreadsheets expect): pandas then quotes a cell holding a bare CR,
+    # which would otherwise split its row.
+    return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def empty(frame: pd.DataFrame | None, what: str) -> bool:
