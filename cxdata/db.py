@@ -86,6 +86,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute("insert or ignore into settings values ($k, $v)", {"k": key, "v": value})
         if con.execute("select count(*) from stages").fetchone()[0] == 0:
             set_stages(con, DEFAULT_STAGES)
+        elif current < 2:  # journey starts appeared in v2: derive them from the events already there
+            from .journeys import rebuild
+
+            rebuild(con)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -109,8 +113,13 @@ def stages(con) -> list[str]:
 
 
 def set_stages(con, ordered: list[str] | tuple[str, ...]) -> None:
+    """Set the funnel order; the journey starts are recomputed for it (inside a transaction, both
+    are one change)."""
+    from .journeys import rebuild
+
     con.execute("delete from stages")
     con.executemany("insert into stages values (?, ?)", [(s, i + 1) for i, s in enumerate(ordered)])
+    rebuild(con)
 
 
 def data_version(con) -> int:

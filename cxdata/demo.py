@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from . import db
+from . import db, journeys
 from .demo_params import (  # noqa: F401 - re-exported: the demo's public constants
     _D,
     _Q,
@@ -385,6 +385,8 @@ def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, 
              "rows": responses + interactions, "started": started_at, "finished": datetime.now(),
              "message": f"{responses:,} responses and {interactions:,} interactions of "
                         f"{n_customers:,} demo customers, {cal.start} to {end}"})
+        report(1.0, "Demo data: journeys for the funnel")
+        journeys.rebuild(con)
         db.bump_data_version(con)
         con.execute("commit")
     except BaseException:

@@ -20,14 +20,15 @@ from datetime import date, datetime, timedelta
 
 # filter field -> column per table. A table missing from a mapping does not have that column.
 FILTER_COLUMNS: dict[str, dict[str, str]] = {
-    "channel": {"responses": "channel", "interactions": "channel"},
-    "segment": {"responses": "segment", "interactions": "segment"},
-    "region": {"responses": "region", "interactions": "region"},
-    "product": {"responses": "product", "interactions": "product"},
+    "channel": {"responses": "channel", "interactions": "channel", "journeys": "channel"},
+    "segment": {"responses": "segment", "interactions": "segment", "journeys": "segment"},
+    "region": {"responses": "region", "interactions": "region", "journeys": "region"},
+    "product": {"responses": "product", "interactions": "product", "journeys": "product"},
     "touchpoint": {"responses": "touchpoint", "interactions": "touchpoint"},
     "stage": {"responses": "journey_stage", "interactions": "stage"},
 }
-TIME_COLUMN = {"responses": "responded_at", "interactions": "occurred_at"}
+# "journeys": the journey starts of cxdata/journeys.py, dated by their first event.
+TIME_COLUMN = {"responses": "responded_at", "interactions": "occurred_at", "journeys": "anchor"}
 LIST_FIELDS = tuple(FILTER_COLUMNS)
 URL_KEYS = ("from", "to", *LIST_FIELDS, "attr")
 
@@ -143,9 +144,11 @@ class Filters:
                 continue
             col = FILTER_COLUMNS[key].get(table)
             if col is None:
-                continue
+                raise ValueError(f"the {key} filter does not apply to {table}: skip it explicitly")
             clauses.append(f"list_contains($f_{key}, {col})")
             params[f"f_{key}"] = list(vals)
+        if self.attrs and "attrs" not in skip and table == "journeys":
+            raise ValueError("attribute filters do not apply to journeys: skip them explicitly")
         if "attrs" not in skip:
             for i, (k, vals) in enumerate(self.attrs):
                 clauses.append(f"list_contains($f_attr{i}_v, attributes[$f_attr{i}_k])")

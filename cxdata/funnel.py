@@ -1,52 +1,54 @@
 """Ordered journey funnels per channel, from the ``interactions`` table.
 
-How the query works. Stages come in their stored order (table ``stages``). For every customer
-(and channel), step 1 is reached at the first event of the first stage in the filtered period;
-step k is reached at the earliest event of stage k that is no earlier than the time step k-1 was
-reached and no later than the step-1 time plus the conversion window. Taking the earliest time at
-every step is what lets the most customers through, so a customer counts at a stage only after
-reaching all the previous ones, in order, within the window. One CTE per stage, chained; their
-number comes from the stage list, every value (stage names, window) is bound.
+How a funnel counts. Stages come in their stored order (table ``stages``). For every customer and
+channel, the journey from the customer's first entry (first-stage event) in the period counts;
+step k is reached at the earliest event of stage k no earlier than step k-1, within the
+conversion window from the entry and inside the period. Taking the earliest time at every step is
+what lets the most customers through, so a customer counts at a stage only after reaching all the
+previous ones, in order, within the window. A journey's segment, region and product are those of
+its first event.
 
 Per-channel funnels count only events on that channel; the ``(all channels)`` funnel lets a journey
 cross channels (discover on social, buy in the store).
+
+Where the numbers come from. ``journey_starts`` (``cxdata/journeys.py``) holds every entry's step
+times, kept exact by every import, undo and demo load: date, segment, region and product filters
+and any window are a ``where`` and a comparison on it. Filters that select events (channel,
+touchpoint, an imported attribute) need the journeys of just those events, so then the same
+step times are computed from the filtered events on the fly (slower, same definition).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import pandas as pd
 
 from .db import stages as stored_stages
 from .filters import Filters
+from .journeys import ALL_CHANNELS, chain_params, chain_sql
 
-ALL_CHANNELS = "(all channels)"
 DEFAULT_WINDOW_DAYS = 30
+_NO_END = datetime(9999, 1, 1)
 
 
-def _funnel_sql(n_steps: int, across_channels: bool, where: str) -> str:
-    channel_expr = "$all_label" if across_channels else "channel"
-    ctes = [
-        f"events as (select customer_id, {channel_expr} as channel, stage, occurred_at "  # noqa: S608
-        f"from interactions where {where} and list_contains($stages, stage))",
-        "step1 as (select customer_id, channel, min(occurred_at) as t1, min(occurred_at) as t "
-        "from events where stage = $s1 group by customer_id, channel)",
-    ]
-    for k in range(2, n_steps + 1):
-        ctes.append(
-            f"step{k} as (select p.customer_id, p.channel, p.t1, min(e.occurred_at) as t "  # noqa: S608 - k is an int
-            f"from step{k - 1} p join events e on e.customer_id = p.customer_id "
-            f"and e.channel = p.channel and e.stage = $s{k} and e.occurred_at >= p.t "
-            f"and e.occurred_at <= p.t1 + $window_days * interval 1 day "
-            f"group by p.customer_id, p.channel, p.t1)"
-        )
-    counts = " union all ".join(
-        f"select channel, {k} as step, count(*) as customers from step{k} group by channel"  # noqa: S608
-        for k in range(1, n_steps + 1)
+def _count_sql(n_steps: int, source: str, journey_where: str) -> str:
+    """Per channel: the first entry per customer in the period (``arg_min``), then how many reach
+    each step within the window and before the end of the period."""
+    steps = ", ".join(
+        f"count(*) filter (where r[{k}] <= a + $window_days * interval 1 day and r[{k}] < $to_bound) as c{k}"
+        for k in range(2, n_steps + 1)
     )
-    return "with " + ",\n".join(ctes) + f"\nselect * from ({counts}) order by channel, step"
+    return (f"select channel, count(*) as c1{', ' if steps else ''}{steps} from ("  # noqa: S608 - from code
+            f"select customer_id, channel, min(anchor) as a, arg_min(reached, anchor) as r "
+            f"from {source} where {journey_where} group by customer_id, channel) group by channel")
+
+
+def uses_journey_table(filters: Filters) -> bool:
+    """True when the maintained journey table answers these filters (no event-selecting filter)."""
+    return not (filters.channel or filters.touchpoint or filters.attrs)
 
 
 @dataclass(frozen=True)
@@ -70,28 +72,42 @@ class WorstStep:
 
 def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
                  per_channel: bool = True, across_channels: bool = True,
-                 stages: list[str] | None = None) -> pd.DataFrame:
+                 stages: list[str] | None = None, source: str = "auto") -> pd.DataFrame:
     """Customers at each stage of the ordered funnel, per channel and/or across channels.
 
     Columns: channel, step (1-based), stage, customers, from_previous (% of the previous step),
     from_start (% of step 1), drop_off (% lost since the previous step). The ``stage`` filter is
-    not applied (the funnel is made of stages); every other filter is."""
-    order = list(stages) if stages is not None else stored_stages(con)
+    not applied (the funnel is made of stages); every other filter is. ``source``: ``auto`` (the
+    journey table when it can answer, else the events), or force ``table`` / ``events`` (tests and
+    the benchmark compare the two)."""
+    stored = stored_stages(con)
+    order = list(stages) if stages is not None else stored
     if not order:
         raise ValueError("no journey stages defined")
     if window_days < 0:
         raise ValueError("window_days must be >= 0")
-    where, params = filters.where_sql("interactions", skip=("stage",))
-    params |= {f"s{k}": s for k, s in enumerate(order, start=1)}
-    params |= {"stages": order, "window_days": int(window_days)}
-    parts = []
-    if per_channel:
-        parts.append(con.execute(_funnel_sql(len(order), False, where), params).df())
-    if across_channels:
-        parts.append(con.execute(_funnel_sql(len(order), True, where), params | {"all_label": ALL_CHANNELS}).df())
-    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    journey_where, params = filters.where_sql("journeys", skip=("channel", "touchpoint", "stage", "attrs"))
+    to_bound = datetime.combine(filters.date_to + timedelta(days=1), datetime.min.time()) \
+        if filters.date_to else _NO_END
+    params |= {"window_days": int(window_days), "to_bound": to_bound}
+    if source not in ("auto", "table", "events"):
+        raise ValueError("source is auto, table or events")
+    if source == "table" and not (order == stored and uses_journey_table(filters)):
+        raise ValueError("the journey table cannot answer these filters or this stage order")
+    if source != "events" and order == stored and uses_journey_table(filters):
+        source = "journey_starts"
+    else:
+        events_where, eparams = filters.where_sql("interactions",
+                                                  skip=("stage", "segment", "region", "product"))
+        params |= eparams | chain_params(order)
+        source = f"({chain_sql(len(order), events_where)})"
+    wide = con.execute(_count_sql(len(order), source, journey_where), params).df()
+    found = wide.melt(id_vars="channel", var_name="step", value_name="customers")
+    found["step"] = found["step"].str[1:].astype(int)
+    keep = (found["channel"] == ALL_CHANNELS) & across_channels | (found["channel"] != ALL_CHANNELS) & per_channel
+    found = found[keep]
     cols = ["channel", "step", "stage", "customers", "from_previous", "from_start", "drop_off"]
-    if found.empty:
+    if found.empty or not found["customers"].any():
         return pd.DataFrame(columns=cols)
     # Every channel gets every step, with 0 customers where nobody got that far.
     grid = found[["channel"]].drop_duplicates().merge(

@@ -6,6 +6,7 @@ import pytest
 
 import cxdata
 from cxdata import funnel
+from cxdata import journeys as journey_table
 from cxdata.filters import Filters
 
 T0 = datetime(2024, 3, 1, 9, 0)
@@ -22,6 +23,7 @@ def build(journeys, stages=None):
             rows.append((f"{cust}-{i}", cust, T0 + timedelta(days=day), channel, stage, "SME" if cust < "m" else "Consumer"))
     con.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment) "
                     "values (?, ?, ?, ?, ?, ?)", rows)
+    journey_table.rebuild(con)  # rows written behind the library's back: refresh the derived table
     return con
 
 

@@ -20,6 +20,7 @@ from datetime import datetime
 import pandas as pd
 import pyarrow as pa
 
+from .. import journeys
 from ..db import bump_data_version
 from . import mapping as mp
 from .model import IngestError
@@ -186,6 +187,10 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
         )
         if save_mapping_as:
             mp.save_mapping(con, save_mapping_as, prepared.mapping | prepared.options, kind)
+        if kind == "interactions" and new:
+            report(0.97, "Updating the journeys of the customers imported")
+            journeys.mark_import(con, import_id)
+            journeys.rebuild_marked(con)
         bump_data_version(con)
         con.execute("commit")
     except BaseException:
@@ -242,8 +247,12 @@ def undo_import(con, import_id: int) -> int:
     table = TABLES[kind]
     con.execute("begin transaction")
     try:
+        if kind == "interactions":
+            journeys.mark_import(con, import_id)
         removed = con.execute(f"delete from {table} where import_id = $id",  # noqa: S608 - allowlist
                               {"id": import_id}).fetchone()[0]
+        if kind == "interactions":
+            journeys.rebuild_marked(con)
         con.execute("update imports set status = 'undone', message = coalesce(message || chr(10), '') "
                     "|| $note where import_id = $id",
                     {"id": import_id, "note": f"undone at {datetime.now():%Y-%m-%d %H:%M:%S}, "

@@ -1,0 +1,84 @@
+"""Journey starts: for every day a customer enters the funnel, how far the journey from there gets.
+
+How it works. Stages come in their stored order. For each customer, channel and day with an event
+of the first stage, the journey starts at that day's first such event (``anchor``); step k is
+reached at the earliest event of stage k no earlier than step k-1 (an ASOF join per stage).
+``reached`` holds the step times (NULL where never reached). The same rows are made per customer
+across channels, with channel ``(all channels)``.
+
+Why it is exact for the funnel. The funnel of a period counts, per customer and channel, the
+journey from the first entry in the period; step k counts when it is reached within the
+conversion window and inside the period. Because every step time is the earliest possible, a step
+whose earliest time is too late (after the window or the period) cannot be reached by any other
+event either, so one table answers every window and every period, and the funnel page reads a
+table that is a fraction of the events instead of chaining joins over all of them.
+
+``journey_starts`` is derived data: ``rebuild`` recomputes it, for everyone or for the customers
+of one import, inside the transaction of every import, undo and demo load.
+"""
+
+from __future__ import annotations
+
+from .db import stages as stored_stages
+
+ALL_CHANNELS = "(all channels)"
+
+
+def chain_sql(n_steps: int, events_where: str = "true") -> str:
+    """SQL giving the journey starts of the events matching ``events_where`` (a filter built
+    from bound parameters): customer_id, channel, segment, region, product, anchor, reached.
+    Binds ``$stages``, ``$s1..$sN`` and ``$all_label``."""
+    ctes = [
+        "ev as (select customer_id, channel, stage, occurred_at, segment, region, product "  # noqa: S608
+        f"from interactions where ({events_where}) and list_contains($stages, stage))",
+        "events as (select * from ev union all select customer_id, $all_label as channel, stage, "
+        "occurred_at, segment, region, product from ev)",
+        "step1 as (select customer_id, channel, min(occurred_at) as t_1, "
+        "arg_min(segment, occurred_at) as segment, arg_min(region, occurred_at) as region, "
+        "arg_min(product, occurred_at) as product from events where stage = $s1 "
+        "group by customer_id, channel, cast(occurred_at as date))",
+    ]
+    for k in range(2, n_steps + 1):
+        ctes.append(f"e{k} as (select customer_id, channel, occurred_at from events where stage = $s{k})")  # noqa: S608
+        # ASOF: for each journey, the first stage-k event at or after step k-1 (k is an int).
+        ctes.append(
+            f"step{k} as (select p.*, e.occurred_at as t_{k} from step{k - 1} p asof left join e{k} e "  # noqa: S608
+            f"on e.customer_id = p.customer_id and e.channel = p.channel and e.occurred_at >= p.t_{k - 1})"
+        )
+    times = ", ".join(f"t_{k}" for k in range(1, n_steps + 1))
+    return ("with " + ",\n".join(ctes) +  # noqa: S608 - structure from code
+            f"\nselect customer_id, channel, segment, region, product, t_1 as anchor, [{times}] as reached "
+            f"from step{n_steps}")
+
+
+def chain_params(order: list[str]) -> dict:
+    return {f"s{k}": s for k, s in enumerate(order, start=1)} | {"stages": list(order),
+                                                                  "all_label": ALL_CHANNELS}
+
+
+def rebuild(con, marked: bool = False) -> None:
+    """Recompute the journey starts of every customer, or (``marked``) of the customers in the
+    temp table ``journey_customers`` (see ``mark_import``). Runs in the caller's transaction."""
+    order = stored_stages(con)
+    if marked:
+        con.execute("delete from journey_starts where customer_id in (select customer_id from journey_customers)")
+        where = "customer_id in (select customer_id from journey_customers)"
+    else:
+        con.execute("delete from journey_starts")
+        where = "true"
+    if order:
+        con.execute(f"insert into journey_starts {chain_sql(len(order), where)}", chain_params(order))  # noqa: S608
+
+
+def mark_import(con, import_id: int) -> None:
+    """Note the customers of an import (while its rows are in ``interactions``: after inserting
+    them, or before deleting them on undo); ``rebuild_marked`` then refreshes just them."""
+    con.execute("create or replace temp table journey_customers as "
+                "select distinct customer_id from interactions where import_id = $id", {"id": int(import_id)})
+
+
+def rebuild_marked(con) -> None:
+    try:
+        rebuild(con, marked=True)
+    finally:
+        con.execute("drop table if exists journey_customers")
