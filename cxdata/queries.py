@@ -248,20 +248,23 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
     for dim in dimensions:
         if dim not in DIMENSIONS:
             raise ValueError(f"unknown dimension {dim!r}")
-    # One scan: every row once per dimension (a cross join with the list of dimensions), grouped by
-    # period side, dimension and value. Faster here than grouping sets, and standard SQL.
-    dims = ", ".join(f"('{d}')" for d in dimensions)
-    value = "case d.k " + " ".join(f"when '{d}' then {DIMENSIONS[d]}" for d in dimensions) + " end"
+    # One scan grouped by period side and every dimension together (a few thousand groups), then
+    # rolled up per dimension here: the counts are additive, so the roll-up is exact.
+    group = ", ".join(DIMENSIONS[d] for d in dimensions)
     prev = filters.previous_period()
     span = filters.replace(date_from=prev.date_from)
     where, params = span.where_sql("responses")
     params |= _low_effort_params(con)
     params["cur_from"] = datetime.combine(filters.date_from, datetime.min.time())
     sql = (f"select case when responded_at >= $cur_from then 'current' else 'previous' end as side, "  # noqa: S608
-           f"d.k as dimension, {value} as value, {KPI_COUNTS} "
-           f"from responses cross join (values {dims}) as d(k) where {where} group by all")
-    counts = con.execute(sql, params).df()
-    counts = counts[counts["value"].notna()]
+           f"{group}, {KPI_COUNTS} from responses where {where} group by all")
+    cube = con.execute(sql, params).df()
+    parts = []
+    for d in dimensions:
+        col = DIMENSIONS[d]
+        rolled = cube.groupby(["side", col], dropna=True)[list(COUNT_COLUMNS)].sum().reset_index()
+        parts.append(rolled.rename(columns={col: "value"}).assign(dimension=d))
+    counts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     direction = _direction(con)
     out = []
     for dim in dimensions:

@@ -187,3 +187,17 @@ def test_import_date_range(con):
     assert queries.import_date_range(con, "responses", 99) == (None, None)
     with pytest.raises(ValueError):
         queries.import_date_range(con, "customers", 7)
+
+
+def test_biggest_movers_roll_up_equals_filtering_each_value():
+    from cxdata import demo
+
+    c = cxdata.connect(":memory:")
+    demo.generate_demo(c, responses=80_000, interactions=2_000, seed=3)
+    f = Filters(date_from=date(2026, 5, 1), date_to=date(2026, 10, 31))
+    movers = queries.biggest_movers(c, f, limit=1000, min_n=30)
+    assert len(movers) >= 3
+    for row in movers.to_dict("records"):
+        narrowed = f.replace(**{row["dimension"]: [row["value"]]})
+        assert queries.kpi_set(c, narrowed).nps.value == pytest.approx(row["current"])
+        assert queries.kpi_set(c, narrowed.previous_period()).nps.n == row["previous_n"]
