@@ -47,8 +47,10 @@ def _count_sql(n_steps: int, source: str, journey_where: str) -> str:
 
 
 def uses_journey_table(filters: Filters) -> bool:
-    """True when the maintained journey table answers these filters (no event-selecting filter)."""
-    return not (filters.channel or filters.touchpoint or filters.attrs)
+    """True when the maintained journey table answers these filters: no touchpoint or attribute
+    filter (they select events), and at most one channel (the cross-channel journey of a single
+    channel's events is that channel's journey)."""
+    return not (filters.touchpoint or filters.attrs) and len(filters.channel) <= 1
 
 
 @dataclass(frozen=True)
@@ -86,22 +88,30 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
         raise ValueError("no journey stages defined")
     if window_days < 0:
         raise ValueError("window_days must be >= 0")
-    journey_where, params = filters.where_sql("journeys", skip=("channel", "touchpoint", "stage", "attrs"))
+    skip = ("touchpoint", "stage", "attrs") + (() if filters.channel else ("channel",))
+    journey_where, params = filters.where_sql("journeys", skip=skip)
     to_bound = datetime.combine(filters.date_to + timedelta(days=1), datetime.min.time()) \
         if filters.date_to else _NO_END
     params |= {"window_days": int(window_days), "to_bound": to_bound}
     if source not in ("auto", "table", "events"):
         raise ValueError("source is auto, table or events")
-    if source == "table" and not (order == stored and uses_journey_table(filters)):
+    table_ok = order == stored and uses_journey_table(filters)
+    if source == "table" and not table_ok:
         raise ValueError("the journey table cannot answer these filters or this stage order")
-    if source != "events" and order == stored and uses_journey_table(filters):
+    from_table = source != "events" and table_ok
+    if from_table:
         source = "journey_starts"
     else:
+        journey_where, params = filters.where_sql("journeys", skip=("channel", "touchpoint", "stage", "attrs"))
+        params |= {"window_days": int(window_days), "to_bound": to_bound}
         events_where, eparams = filters.where_sql("interactions",
                                                   skip=("stage", "segment", "region", "product"))
         params |= eparams | chain_params(order)
         source = f"({chain_sql(len(order), events_where)})"
     wide = con.execute(_count_sql(len(order), source, journey_where), params).df()
+    if from_table and filters.channel:
+        # One channel: its cross-channel funnel (journeys over its events only) is its own funnel.
+        wide = pd.concat([wide, wide.assign(channel=ALL_CHANNELS)], ignore_index=True)
     found = wide.melt(id_vars="channel", var_name="step", value_name="customers")
     found["step"] = found["step"].str[1:].astype(int)
     keep = (found["channel"] == ALL_CHANNELS) & across_channels | (found["channel"] != ALL_CHANNELS) & per_channel

@@ -45,6 +45,8 @@ FILTERS = [
     Filters(date_to=date(2024, 2, 20)),
     Filters(segment=("SME", "Enterprise"), date_from=date(2024, 1, 20), date_to=date(2024, 4, 1)),
     Filters(date_from=date(2024, 3, 3), date_to=date(2024, 3, 3)),
+    Filters(channel=("web",)),  # one channel: its cross-channel funnel is its own
+    Filters(channel=("app",), segment=("SME",), date_from=date(2024, 2, 1)),
 ]
 
 
@@ -64,6 +66,12 @@ def test_event_filters_use_the_events(con):
         funnel.funnel_steps(con, f, source="table")
     frame = funnel.funnel_steps(con, f)
     assert set(frame["channel"]) <= {"web", funnel.ALL_CHANNELS}
+    two = Filters(channel=("web", "app"))  # journeys across two channels' events: from the events
+    assert not funnel.uses_journey_table(two)
+    frame = funnel.funnel_steps(con, two)
+    assert set(frame["channel"]) == {"web", "app", funnel.ALL_CHANNELS}
+    web = funnel.funnel_steps(con, Filters(channel=("web",)))
+    assert list(frame[frame["channel"] == "web"]["customers"]) == list(web[web["channel"] == "web"]["customers"])
 
 
 def test_import_and_undo_keep_the_table_exact(tmp_path):
