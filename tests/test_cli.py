@@ -1,5 +1,6 @@
 """The CLI contract: `python -m cxdata kpis --json`, and one clear sentence when the DB is held."""
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -10,6 +11,20 @@ import pytest
 import cxdata
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def held(path):
+    """Another process (as a running dashboard would) holding the database open for writing."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+                               "sys.stdin.read()", str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        yield
+    finally:
+        holder.communicate("", timeout=30)
 
 
 def run(*args, **kw):
@@ -70,19 +85,12 @@ def test_bad_date_is_a_usage_error(small_db):
 
 
 def test_database_held_by_another_process_gives_one_sentence(small_db):
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
-                               "sys.stdin.read()", str(small_db)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with held(small_db):
         out = run("kpis", "--db", str(small_db), "--json")
         assert out.returncode == 3
         assert "Traceback" not in out.stderr
         assert out.stderr.strip().count("\n") == 0  # one sentence
         assert "in use by another process" in out.stderr
-    finally:
-        holder.communicate("", timeout=30)
     # the data is untouched and readable again
     assert json.loads(run("kpis", "--db", str(small_db), "--json").stdout)["nps"]["n"] == 5
 
@@ -114,15 +122,8 @@ def test_import_of_unreadable_file_is_one_clear_message(small_db):
 
 
 def test_import_while_dashboard_holds_the_db(small_db):
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
-                               "sys.stdin.read()", str(small_db)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with held(small_db):
         out = run("import", str(DATA / "clean.csv"), "--db", str(small_db), "--json")
         assert out.returncode == 3 and "in use by another process" in out.stderr
         assert "Traceback" not in out.stderr
-    finally:
-        holder.communicate("", timeout=30)
     assert json.loads(run("kpis", "--db", str(small_db), "--json").stdout)["nps"]["n"] == 5
