@@ -9,26 +9,15 @@ docs/screenshots/ with CX_UPDATE_SCREENSHOTS=1.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from helpers import e2e  # tests/ is on sys.path under pytest
+from helpers.e2e import CHROMIUM, SHOTS
 
 pytestmark = pytest.mark.e2e
 
-APP_ROOT = Path(__file__).resolve().parent.parent
-# Committed screenshots change only on request (CX_UPDATE_SCREENSHOTS=1); otherwise each run
-# leaves them in tests/artifacts/ (ignored by git) to look at.
-SHOTS = (APP_ROOT / "docs" / "screenshots" if os.environ.get("CX_UPDATE_SCREENSHOTS")
-         else APP_ROOT / "tests" / "artifacts" / "screenshots")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = {"Overview": "", "Trends": "Trends", "Segments": "Segments", "Funnel": "Funnel", "Pyramid": "Pyramid"}
 DEEP = "from=2026-06-01&to=2026-08-31&channel=web&channel=app&segment=Families"
 
@@ -36,11 +25,6 @@ sync_api = pytest.importorskip("playwright.sync_api")
 if not os.path.exists(CHROMIUM):
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -53,52 +37,20 @@ def e2e_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(e2e_db):
-    port = _free_port()
-    env = dict(os.environ, CX_DB=str(e2e_db), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    log = open(e2e_db.parent / "streamlit.log", "w")  # noqa: SIM115 - closed at teardown
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=APP_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start: {(e2e_db.parent / 'streamlit.log').read_text()}")
-            time.sleep(0.3)
+    with e2e.dashboard(e2e_db) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with e2e.chromium(sync_api) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
-    pg = ctx.new_page()
-    pg.set_default_timeout(60_000)
-    yield pg
-    ctx.close()
+    with e2e.new_page(browser) as pg:
+        yield pg
 
 
 def wait_ready(pg, charts: bool = True) -> None:

@@ -13,26 +13,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from helpers import e2e  # tests/ is on sys.path under pytest
+from helpers.e2e import CHROMIUM, SHOTS
 
 pytestmark = pytest.mark.e2e
 
-APP_ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-# As in test_e2e.py: committed screenshots change only on request (CX_UPDATE_SCREENSHOTS=1).
-SHOTS = (APP_ROOT / "docs" / "screenshots" if os.environ.get("CX_UPDATE_SCREENSHOTS")
-         else APP_ROOT / "tests" / "artifacts" / "screenshots")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "e2e-import-password"
 TOOLS = ["tool_qualtrics.csv", "tool_surveymonkey.csv", "tool_google_forms.csv", "tool_typeform.csv",
          "tool_delighted.csv"]
@@ -41,11 +31,6 @@ sync_api = pytest.importorskip("playwright.sync_api")
 if not os.path.exists(CHROMIUM):
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -75,54 +60,20 @@ def shadow(dbs):
 
 @pytest.fixture(scope="module")
 def server(dbs):
-    served = dbs[0]
-    port = _free_port()
-    env = dict(os.environ, CX_DB=str(served), CX_IMPORT_PASSWORD=PASSWORD,
-               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    log = open(served.parent / "streamlit.log", "w")  # noqa: SIM115 - closed at teardown
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=APP_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start: {(served.parent / 'streamlit.log').read_text()}")
-            time.sleep(0.3)
+    with e2e.dashboard(dbs[0], CX_IMPORT_PASSWORD=PASSWORD) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with e2e.chromium(sync_api) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
-    pg = ctx.new_page()
-    pg.set_default_timeout(60_000)
-    yield pg
-    ctx.close()
+    with e2e.new_page(browser) as pg:
+        yield pg
 
 
 def settle(pg) -> None:
