@@ -303,6 +303,41 @@ def dimension_values(con, dimension: str, table: str = "responses") -> list[str]
     return [r[0] for r in con.execute(sql, params).fetchall()]
 
 
+def filter_values(con) -> dict[str, list[str]]:
+    """Every value each filter field takes in responses or interactions (for the filter widgets):
+    one scan per table over the distinct combinations, split per field here."""
+    fields = list(FILTER_COLUMNS)
+    out: dict[str, set] = {f: set() for f in fields}
+    for table in ("responses", "interactions"):
+        cols = ", ".join(FILTER_COLUMNS[f][table] for f in fields)
+        combos = con.execute(f"select distinct {cols} from {table}").fetchall()  # noqa: S608 - allowlist
+        for row in combos:
+            for f, v in zip(fields, row, strict=True):
+                if v is not None:
+                    out[f].add(v)
+    return {f: sorted(v) for f, v in out.items()}
+
+
+def attribute_values(con, max_keys: int = 12, max_values: int = 500) -> dict[str, list[str]]:
+    """Imported attribute keys, most answered first, with their values (one scan). Keys with more
+    than ``max_values`` distinct values (free text, ids) are left out: nobody filters on them."""
+    rows = con.execute(
+        "select e.key as k, e.value as v, count(*) as n from (select unnest(map_entries(attributes)) as e "
+        "from responses where attributes is not null) where e.value is not null group by all"
+    ).df()
+    if rows.empty:
+        return {}
+    ranked = rows.groupby("k")["n"].sum().sort_values(ascending=False, kind="stable")
+    out = {}
+    for k in ranked.index:
+        values = sorted(rows.loc[rows["k"] == k, "v"])
+        if len(values) <= max_values:
+            out[k] = values
+        if len(out) == max_keys:
+            break
+    return out
+
+
 def attribute_keys(con, limit: int = 200) -> list[str]:
     """Keys of imported attributes (columns kept from source files), most common first."""
     sql = """

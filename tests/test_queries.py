@@ -201,3 +201,15 @@ def test_biggest_movers_roll_up_equals_filtering_each_value():
         narrowed = f.replace(**{row["dimension"]: [row["value"]]})
         assert queries.kpi_set(c, narrowed).nps.value == pytest.approx(row["current"])
         assert queries.kpi_set(c, narrowed.previous_period()).nps.n == row["previous_n"]
+
+
+def test_filter_values_span_both_tables_and_attribute_values(con):
+    con.execute("insert into interactions (event_id, customer_id, occurred_at, channel, stage, touchpoint) "
+                "values ('e1', 'c1', '2024-01-01', 'store', 'purchase', 'cashier')")
+    v = queries.filter_values(con)
+    assert v["channel"] == ["app", "phone", "store", "web"]  # store only in interactions
+    assert v["segment"] == ["Consumer", "SME"]
+    assert v["stage"] == ["purchase"] and v["touchpoint"] == ["cashier"]
+    assert v["region"] == []
+    assert queries.attribute_values(con) == {"tier": ["gold", "silver"]}
+    assert queries.attribute_values(con, max_values=1) == {}  # too many values to be a filter

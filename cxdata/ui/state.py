@@ -17,11 +17,6 @@ from cxdata import db, funnel, pyramid, queries
 from cxdata.demo import ensure_database
 from cxdata.filters import Filters
 
-# filter field -> the breakdown dimension of the same column in ``responses``
-FIELD_DIMENSION = {"channel": "channel", "segment": "segment", "region": "region",
-                   "product": "product", "touchpoint": "touchpoint", "stage": "journey_stage"}
-
-
 
 @st.cache_resource(show_spinner="Opening the database…")
 def _connection(path: str):
@@ -66,25 +61,14 @@ def last_import(_cur, key: str, version: int):
 @st.cache_data(show_spinner=False, max_entries=64)
 def filter_options(_cur, key: str, version: int) -> dict[str, list[str]]:
     """Values offered by each filter widget: the union of responses and interactions."""
-    out = {}
-    for field, dim in FIELD_DIMENSION.items():
-        values = set(queries.dimension_values(_cur, dim))
-        values |= set(queries.dimension_values(_cur, field, table="interactions"))
-        out[field] = sorted(values)
-    return out
+    return queries.filter_values(_cur)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def attribute_options(_cur, key: str, version: int, max_keys: int = 12,
                       max_values: int = 500) -> dict[str, list[str]]:
-    """Imported attribute keys (most common first) and their values, for the filter widgets.
-    Keys with more than ``max_values`` values (free text, ids) are not filters anyone sets."""
-    out = {}
-    for k in queries.attribute_keys(_cur, limit=max_keys):
-        values = queries.dimension_values(_cur, queries.ATTR_PREFIX + k)
-        if 0 < len(values) <= max_values:
-            out[k] = values
-    return out
+    """Imported attribute keys (most common first) and their values, for the filter widgets."""
+    return queries.attribute_values(_cur, max_keys=max_keys, max_values=max_values)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
