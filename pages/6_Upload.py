@@ -105,20 +105,11 @@ pressed = st.button(f"Import {shown.rows_read:,} rows" + (" again" if again else
                     if again else None)
 if pressed:
     bar = st.progress(0.0, text="Starting the import")
-    try:
-        result = upload.run_import(
-            db.cur, path, file_name=file.name, kind=base.kind, mapping=overrides,
-            mapping_name=mapping_name, save_as=save_as, date_format=date_format,
-            progress=lambda f, msg: bar.progress(min(max(float(f), 0.0), 1.0), text=msg))
-    except auth.NotAllowed as exc:
-        st.error(str(exc))
-    except ingest.IngestError as exc:
-        st.error(plain(exc))
-    except Exception as exc:
-        if not upload.is_write_conflict(exc):
-            raise
-        st.error(upload.WRITE_CONFLICT)
-    else:
+    result = upload.attempt(lambda: upload.run_import(
+        db.cur, path, file_name=file.name, kind=base.kind, mapping=overrides,
+        mapping_name=mapping_name, save_as=save_as, date_format=date_format,
+        progress=lambda f, msg: bar.progress(min(max(float(f), 0.0), 1.0), text=msg)))
+    if result is not None:
         st.session_state["upload_result"] = (file_key, result)
         st.rerun()  # every part of the page (and the cached queries) now sees the new data version
 

@@ -70,19 +70,13 @@ elif auth.gate("undo imports"):
                        key=f"imports_undo_sure_{chosen}")
     if st.button(f"Undo import {chosen}", type="primary", disabled=not sure,
                  key=f"imports_undo_{chosen}", icon=":material/undo:"):
-        try:
+        def undo():
             if not sure:  # the button is disabled without it; a forged rerun still needs it
                 raise ingest.IngestError("tick the confirmation first.")
-            removed = upload.run_undo(db.cur, chosen)
-        except auth.NotAllowed as exc:
-            st.error(str(exc))
-        except ingest.IngestError as exc:
-            st.error(plain(exc))
-        except Exception as exc:
-            if not upload.is_write_conflict(exc):
-                raise
-            st.error(upload.WRITE_CONFLICT)
-        else:
+            return upload.run_undo(db.cur, chosen)
+
+        removed = upload.attempt(undo)
+        if removed is not None:
             st.session_state["imports_flash"] = (f"Import {chosen} undone: {removed:,} rows removed. "
                                                  "Every page now shows the data without them.")
             st.rerun()

@@ -20,6 +20,7 @@ from cxdata.ingest import mapping as ingest_mapping
 from cxdata.schema import SCORE_RANGES
 
 from . import auth
+from .text import plain
 
 # Excel files are accepted by the uploader on purpose: the library then says how to save them as
 # CSV, which reads better than the browser's bare "file type not allowed".
@@ -177,6 +178,23 @@ def run_undo(con, import_id: int) -> int:
 def is_write_conflict(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.TransactionException) or (
         isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower())
+
+
+def attempt(write: Callable[[], object]):
+    """Run one write of a page (``run_import``, ``run_undo``); when it is refused (no right to
+    write, a file or request the library rejects, another write in progress) show why in one
+    ``st.error`` and return None. Anything else is a bug and propagates."""
+    try:
+        return write()
+    except auth.NotAllowed as exc:
+        st.error(str(exc))
+    except ingest.IngestError as exc:
+        st.error(plain(exc))
+    except Exception as exc:
+        if not is_write_conflict(exc):
+            raise
+        st.error(WRITE_CONFLICT)
+    return None
 
 
 IMPORT_COLUMNS = {
