@@ -88,22 +88,22 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
         raise ValueError("no journey stages defined")
     if window_days < 0:
         raise ValueError("window_days must be >= 0")
-    skip = ("touchpoint", "stage", "attrs") + (() if filters.channel else ("channel",))
-    journey_where, params = filters.where_sql("journeys", skip=skip)
-    to_bound = datetime.combine(filters.date_to + timedelta(days=1), datetime.min.time()) \
-        if filters.date_to else _NO_END
-    params |= {"window_days": int(window_days), "to_bound": to_bound}
     if source not in ("auto", "table", "events"):
         raise ValueError("source is auto, table or events")
     table_ok = order == stored and uses_journey_table(filters)
     if source == "table" and not table_ok:
         raise ValueError("the journey table cannot answer these filters or this stage order")
     from_table = source != "events" and table_ok
+    # Journey-level filters (date of entry, segment, region, product; and the one channel when the
+    # table answers); the events path applies channel, touchpoint and attributes to the events.
+    skip = ("touchpoint", "stage", "attrs") + (() if from_table and filters.channel else ("channel",))
+    journey_where, params = filters.where_sql("journeys", skip=skip)
+    to_bound = datetime.combine(filters.date_to + timedelta(days=1), datetime.min.time()) \
+        if filters.date_to else _NO_END
+    params |= {"window_days": int(window_days), "to_bound": to_bound}
     if from_table:
         source = "journey_starts"
     else:
-        journey_where, params = filters.where_sql("journeys", skip=("channel", "touchpoint", "stage", "attrs"))
-        params |= {"window_days": int(window_days), "to_bound": to_bound}
         events_where, eparams = filters.where_sql("interactions",
                                                   skip=("stage", "segment", "region", "product"))
         params |= eparams | chain_params(order)
