@@ -90,6 +90,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             from .journeys import rebuild
 
             rebuild(con)
+        if 0 < current < 3:  # daily counts appeared in v3: derive them from the rows already there
+            from .cube import rebuild as rebuild_cube
+
+            rebuild_cube(con)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

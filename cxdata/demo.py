@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from . import db, journeys
+from . import cube, db, journeys
 from .demo_params import (  # noqa: F401 - re-exported: the demo's public constants
     _D,
     _Q,
@@ -348,6 +348,8 @@ def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, 
             for table in ("responses", "interactions"):
                 con.execute(f"delete from {table} where list_contains($ids, import_id)", {"ids": old})  # noqa: S608
             con.execute("delete from imports where list_contains($ids, import_id)", {"ids": old})
+            for old_id in old:
+                cube.remove_import(con, old_id)
         import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]
         params = {"import_id": import_id}
 
@@ -385,7 +387,8 @@ def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, 
              "rows": responses + interactions, "started": started_at, "finished": datetime.now(),
              "message": f"{responses:,} responses and {interactions:,} interactions of "
                         f"{n_customers:,} demo customers, {cal.start} to {end}"})
-        report(1.0, "Demo data: journeys for the funnel")
+        report(1.0, "Demo data: daily counts and journeys for the funnel")
+        cube.add_import(con, import_id)
         journeys.rebuild(con)
         db.bump_data_version(con)
         con.execute("commit")

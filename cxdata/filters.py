@@ -27,8 +27,16 @@ FILTER_COLUMNS: dict[str, dict[str, str]] = {
     "touchpoint": {"responses": "touchpoint", "interactions": "touchpoint"},
     "stage": {"responses": "journey_stage", "interactions": "stage"},
 }
+# The daily count tables of cxdata/cube.py have the response columns they are named after.
+_CUBE_COLUMNS = {"kpi_daily": ("channel", "segment", "region", "product"),
+                 "kpi_daily_detail": ("channel", "segment", "region", "product", "touchpoint", "stage")}
+for _table, _fields in _CUBE_COLUMNS.items():
+    for _f in _fields:
+        FILTER_COLUMNS[_f][_table] = FILTER_COLUMNS[_f]["responses"]
 # "journeys": the journey starts of cxdata/journeys.py, dated by their first event.
-TIME_COLUMN = {"responses": "responded_at", "interactions": "occurred_at", "journeys": "anchor"}
+TIME_COLUMN = {"responses": "responded_at", "interactions": "occurred_at", "journeys": "anchor",
+               "kpi_daily": "day", "kpi_daily_detail": "day"}
+DATE_TABLES = frozenset(_CUBE_COLUMNS)  # their time column is a date: bind dates, not timestamps
 LIST_FIELDS = tuple(FILTER_COLUMNS)
 URL_KEYS = ("from", "to", *LIST_FIELDS, "attr")
 
@@ -58,6 +66,12 @@ def _parse_date(value: str, key: str, notices: list[str]) -> date | None:
         pass
     notices.append(f"Ignored '{key}={value[:40]}' in the link: not a date (YYYY-MM-DD).")
     return None
+
+
+def bound_time(table: str, day: date) -> date | datetime:
+    """The start of ``day`` as the value to compare ``table``'s time column with (a date for the
+    daily tables, whose zone maps then prune, a timestamp elsewhere)."""
+    return day if table in DATE_TABLES else datetime.combine(day, datetime.min.time())
 
 
 @dataclass(frozen=True)
@@ -134,10 +148,10 @@ class Filters:
         ts = TIME_COLUMN[table]
         if self.date_from and "date" not in skip:
             clauses.append(f"{ts} >= $f_from")
-            params["f_from"] = datetime.combine(self.date_from, datetime.min.time())
+            params["f_from"] = bound_time(table, self.date_from)
         if self.date_to and "date" not in skip:
             clauses.append(f"{ts} < $f_to")
-            params["f_to"] = datetime.combine(self.date_to + timedelta(days=1), datetime.min.time())
+            params["f_to"] = bound_time(table, self.date_to + timedelta(days=1))
         for key in LIST_FIELDS:
             vals = getattr(self, key)
             if not vals or key in skip:
@@ -147,8 +161,8 @@ class Filters:
                 raise ValueError(f"the {key} filter does not apply to {table}: skip it explicitly")
             clauses.append(f"list_contains($f_{key}, {col})")
             params[f"f_{key}"] = list(vals)
-        if self.attrs and "attrs" not in skip and table == "journeys":
-            raise ValueError("attribute filters do not apply to journeys: skip them explicitly")
+        if self.attrs and "attrs" not in skip and table not in ("responses", "interactions"):
+            raise ValueError(f"attribute filters do not apply to {table}: skip them explicitly")
         if "attrs" not in skip:
             for i, (k, vals) in enumerate(self.attrs):
                 clauses.append(f"list_contains($f_attr{i}_v, attributes[$f_attr{i}_k])")

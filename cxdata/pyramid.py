@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import cube
 from .db import get_setting
 from .filters import Filters
-from .queries import GRAINS, dimension_expr
+from .queries import GRAINS, dimension_column, dimension_expr
 
 MODELS = {
     3: ("Under the pyramid: needs not met", "Meets needs", "Easy", "Enjoyable"),
@@ -52,6 +53,28 @@ def _params(con, model: int) -> dict:
     return {"le_lo": 1, "le_hi": 2} if direction == "effort" else {"le_lo": 6, "le_hi": 7}
 
 
+def _cell_columns(con, model: int) -> list[str]:
+    """The daily-table column counting each level of ``model``, level 0 first."""
+    if model == 6:
+        return [f"cx_{k}" for k in range(7)]
+    d = "e" if (get_setting(con, "ces_direction") or "effort") == "effort" else "s"
+    return ["p3_0", f"p3{d}_1", f"p3{d}_2", f"p3{d}_3"]
+
+
+def _from_cells(con, table: str, model: int, lead: str, where: str, params: dict,
+                keys: list[str]) -> pd.DataFrame:
+    """Level counts from a daily table, in the long shape of the plain query (levels with n = 0
+    left out, as a group by over the responses would)."""
+    params = {k: v for k, v in params.items() if k not in ("le_lo", "le_hi")}
+    sums = ", ".join(f"sum({c})::bigint as l{k}" for k, c in enumerate(_cell_columns(con, model)))
+    sql = f"select {lead}{sums} from {table} where {where} group by all"  # noqa: S608 - from code
+    wide = con.execute(sql, params).df()
+    long = wide.melt(id_vars=keys, var_name="level", value_name="n") if keys else \
+        wide.melt(var_name="level", value_name="n")
+    long["level"] = long["level"].str[1:].astype("int64")
+    return long[long["n"].fillna(0) > 0].reset_index(drop=True)
+
+
 def pyramid_distribution(con, filters: Filters, model: int = 3, by: str | None = None,
                          grain: str | None = None) -> pd.DataFrame:
     """Responses per pyramid level, with the share of each group's answered total.
@@ -60,7 +83,8 @@ def pyramid_distribution(con, filters: Filters, model: int = 3, by: str | None =
     and ``reached`` (percent at this level or above). Every level appears, with n = 0 where empty,
     so charts keep their shape."""
     params = _params(con, model)
-    where, wparams = filters.where_sql("responses")
+    table = cube.pick(filters, [dimension_column(by)] if by else [])
+    where, wparams = filters.where_sql(table or "responses")
     params |= wparams
     keys = []
     selects = []
@@ -71,12 +95,15 @@ def pyramid_distribution(con, filters: Filters, model: int = 3, by: str | None =
         if grain not in GRAINS:
             raise ValueError(f"grain must be one of {GRAINS}")
         params["grain"] = grain
-        selects.append("date_trunc($grain, responded_at) as period")
+        selects.append(f"date_trunc($grain, {'day' if table else 'responded_at'}) as period")
         keys.append("period")
     lead = "".join(s + ", " for s in selects)
-    sql = (f"select {lead}{_LEVEL_SQL[model]} as level, count(*) as n "  # noqa: S608 - from allowlists
-           f"from responses where {where} and {_ANSWERED_SQL[model]} group by all")
-    counts = con.execute(sql, params).df()
+    if table:
+        counts = _from_cells(con, table, model, lead, where, params, keys)
+    else:
+        sql = (f"select {lead}{_LEVEL_SQL[model]} as level, count(*) as n "  # noqa: S608 - from allowlists
+               f"from responses where {where} and {_ANSWERED_SQL[model]} group by all")
+        counts = con.execute(sql, params).df()
     levels = list(range(len(MODELS[model])))
     if counts.empty:
         return pd.DataFrame(columns=[*(["group"] if by else []), *(["period"] if grain else []),

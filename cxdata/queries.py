@@ -8,13 +8,13 @@ exactly alike, and "the rest" of a breakdown is the total minus the group.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 
-from . import kpis
+from . import cube, kpis
 from .db import get_setting
-from .filters import FILTER_COLUMNS, Filters
+from .filters import FILTER_COLUMNS, Filters, bound_time
 
 # Dimensions a breakdown may group by: name -> column. Identifiers only from here.
 DIMENSIONS = {
@@ -47,6 +47,38 @@ COUNT_COLUMNS = ("nps_n", "promoters", "passives", "detractors", "csat_n", "csat
 def _low_effort_params(con) -> dict:
     direction = get_setting(con, "ces_direction") or "effort"
     return {"le_lo": 1, "le_hi": 2} if direction == "effort" else {"le_lo": 6, "le_hi": 7}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a response query reads: ``responses`` or a daily count table (``cube.pick``).
+
+    ``ts`` is its time column, ``counts`` the SQL of ``COUNT_COLUMNS`` over it, ``params`` the
+    values that SQL binds. Both give exactly the same counts."""
+    table: str
+    ts: str
+    counts: str
+    params: dict
+
+    def time(self, day) -> date | datetime:
+        """The start of ``day`` to compare ``ts`` with."""
+        return bound_time(self.table, day)
+
+
+def source(con, filters: Filters, columns=()) -> Source:
+    """The source for a query with ``filters`` that groups on response ``columns`` (None for an
+    expression only ``responses`` has, such as an attribute)."""
+    table = cube.pick(filters, columns)
+    if table is None:
+        return Source("responses", "responded_at", KPI_COUNTS, _low_effort_params(con))
+    band = "ces_12" if _direction(con) == "effort" else "ces_67"
+    sums = ", ".join(f"sum({c})::bigint as {c}" for c in COUNT_COLUMNS if c != "ces_low")
+    return Source(table, "day", f"{sums}, sum({band})::bigint as ces_low", {})
+
+
+def dimension_column(dimension: str) -> str | None:
+    """The response column a breakdown dimension groups on; None for an attribute."""
+    return DIMENSIONS.get(dimension)
 
 
 def dimension_expr(dimension: str, params: dict) -> str:
@@ -92,16 +124,20 @@ class KpiSet:
         return kpis.change(*self.headline(kpi), *other.headline(kpi), self.n(kpi), other.n(kpi))
 
 
-def _counts(con, filters: Filters, group: str | None = None, extra_params: dict | None = None,
-            extra_where: str = "true") -> pd.DataFrame:
-    where, params = filters.where_sql("responses")
-    params |= _low_effort_params(con)
-    params |= extra_params or {}
+def _counts(con, filters: Filters, group=None, columns=(), extra_params: dict | None = None,
+            src: Source | None = None) -> pd.DataFrame:
+    """Counts for ``filters``, optionally per ``group``: SQL, or a function of the ``Source``
+    giving SQL (when it refers to the time column); ``columns`` are the response columns it uses."""
+    src = src or source(con, filters, columns)
+    where, params = filters.where_sql(src.table)
+    params |= src.params | (extra_params or {})
+    if callable(group):
+        group = group(src)
     if group:
-        sql = (f"select {group} as grp, {KPI_COUNTS} from responses "  # noqa: S608 - group from allowlist
-               f"where {where} and {extra_where} group by grp order by grp")
+        sql = (f"select {group} as grp, {src.counts} from {src.table} "  # noqa: S608 - group from allowlist
+               f"where {where} group by grp order by grp")
     else:
-        sql = f"select {KPI_COUNTS} from responses where {where} and {extra_where}"  # noqa: S608
+        sql = f"select {src.counts} from {src.table} where {where}"  # noqa: S608
     return con.execute(sql, params).df()
 
 
@@ -130,9 +166,10 @@ def _two_periods(con, filters: Filters):
     if prev is None:
         return None
     span = filters.replace(date_from=prev.date_from)
-    extra = {"cur_from": datetime.combine(filters.date_from, datetime.min.time())}
-    side = "case when responded_at >= $cur_from then 'current' else 'previous' end"
-    return _counts(con, span, group=side, extra_params=extra)
+    src = source(con, span)
+    side = f"case when {src.ts} >= $cur_from then 'current' else 'previous' end"
+    return _counts(con, span, group=side, extra_params={"cur_from": src.time(filters.date_from)},
+                   src=src)
 
 
 def kpi_summary(con, filters: Filters) -> Summary:
@@ -176,13 +213,14 @@ def kpi_trend(con, filters: Filters, grain: str = "month", split: str | None = N
     ces, ces_moe, ces_n, ces_low_effort_pct (and *_se)."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}")
-    where, params = filters.where_sql("responses")
-    params |= _low_effort_params(con) | {"grain": grain}
+    src = source(con, filters, [dimension_column(split)] if split else [])
+    where, params = filters.where_sql(src.table)
+    params |= src.params | {"grain": grain}
     split_sql = ""
     if split:
         split_sql = f", coalesce(cast({dimension_expr(split, params)} as varchar), '(none)') as split"
-    sql = (f"select date_trunc($grain, responded_at) as period{split_sql}, {KPI_COUNTS} "  # noqa: S608
-           f"from responses where {where} group by all order by all")
+    sql = (f"select date_trunc($grain, {src.ts}) as period{split_sql}, {src.counts} "  # noqa: S608
+           f"from {src.table} where {where} group by all order by all")
     counts = con.execute(sql, params).df()
     frame = _kpi_frame(counts, _direction(con))
     if frame.empty:
@@ -198,7 +236,7 @@ def segment_breakdown(con, filters: Filters, dimension: str) -> pd.DataFrame:
     params: dict = {}
     expr = dimension_expr(dimension, params)
     counts = _counts(con, filters, group=f"coalesce(cast({expr} as varchar), '(none)')",
-                     extra_params=params)
+                     columns=[dimension_column(dimension)], extra_params=params)
     direction = _direction(con)
     frame = _kpi_frame(counts.rename(columns={"grp": "value"}), direction)
     if frame.empty:
@@ -225,11 +263,12 @@ def kpi_heatmap(con, filters: Filters, rows: str, cols: str) -> pd.DataFrame:
     if cols.startswith(ATTR_PREFIX) and rows.startswith(ATTR_PREFIX):
         raise ValueError("a heatmap takes at most one attribute dimension")
     c = dimension_expr(cols, params)
-    where, wparams = filters.where_sql("responses")
-    params |= wparams | _low_effort_params(con)
+    src = source(con, filters, [dimension_column(rows), dimension_column(cols)])
+    where, wparams = filters.where_sql(src.table)
+    params |= wparams | src.params
     sql = (f"select coalesce(cast({r} as varchar), '(none)') as row, "  # noqa: S608 - allowlisted
-           f"coalesce(cast({c} as varchar), '(none)') as col, {KPI_COUNTS} "
-           f"from responses where {where} group by all order by all")
+           f"coalesce(cast({c} as varchar), '(none)') as col, {src.counts} "
+           f"from {src.table} where {where} group by all order by all")
     return _kpi_frame(con.execute(sql, params).df(), _direction(con))
 
 
@@ -248,22 +287,28 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
     for dim in dimensions:
         if dim not in DIMENSIONS:
             raise ValueError(f"unknown dimension {dim!r}")
-    # One scan grouped by period side and every dimension together (a few thousand groups), then
-    # rolled up per dimension here: the counts are additive, so the roll-up is exact.
-    group = ", ".join(DIMENSIONS[d] for d in dimensions)
+    # One scan per source grouped by period side and its dimensions together (a few thousand
+    # groups), then rolled up per dimension here: the counts are additive, so the roll-up is exact.
+    # Dimensions the smallest daily table holds are read there, the others (touchpoint) from the
+    # next one.
     prev = filters.previous_period()
     span = filters.replace(date_from=prev.date_from)
-    where, params = span.where_sql("responses")
-    params |= _low_effort_params(con)
-    params["cur_from"] = datetime.combine(filters.date_from, datetime.min.time())
-    sql = (f"select case when responded_at >= $cur_from then 'current' else 'previous' end as side, "  # noqa: S608
-           f"{group}, {KPI_COUNTS} from responses where {where} group by all")
-    cube = con.execute(sql, params).df()
-    parts = []
+    by_table: dict[str, tuple[Source, list[str]]] = {}
     for d in dimensions:
-        col = DIMENSIONS[d]
-        rolled = cube.groupby(["side", col], dropna=True)[list(COUNT_COLUMNS)].sum().reset_index()
-        parts.append(rolled.rename(columns={col: "value"}).assign(dimension=d))
+        src = source(con, span, [DIMENSIONS[d]])
+        by_table.setdefault(src.table, (src, []))[1].append(d)
+    parts = []
+    for src, dims in by_table.values():
+        group = ", ".join(DIMENSIONS[d] for d in dims)
+        where, params = span.where_sql(src.table)
+        params |= src.params | {"cur_from": src.time(filters.date_from)}
+        sql = (f"select case when {src.ts} >= $cur_from then 'current' else 'previous' end as side, "  # noqa: S608
+               f"{group}, {src.counts} from {src.table} where {where} group by all")
+        cells = con.execute(sql, params).df()
+        for d in dims:
+            col = DIMENSIONS[d]
+            rolled = cells.groupby(["side", col], dropna=True)[list(COUNT_COLUMNS)].sum().reset_index()
+            parts.append(rolled.rename(columns={col: "value"}).assign(dimension=d))
     counts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     direction = _direction(con)
     out = []
@@ -304,27 +349,20 @@ def dimension_values(con, dimension: str, table: str = "responses") -> list[str]
 
 
 def filter_values(con) -> dict[str, list[str]]:
-    """Every value each filter field takes in responses or interactions (for the filter widgets):
-    one scan per table over the distinct combinations, split per field here."""
-    fields = list(FILTER_COLUMNS)
-    out: dict[str, set] = {f: set() for f in fields}
-    for table in ("responses", "interactions"):
-        cols = ", ".join(FILTER_COLUMNS[f][table] for f in fields)
-        combos = con.execute(f"select distinct {cols} from {table}").fetchall()  # noqa: S608 - allowlist
-        for row in combos:
-            for f, v in zip(fields, row, strict=True):
-                if v is not None:
-                    out[f].add(v)
-    return {f: sorted(v) for f, v in out.items()}
+    """Every value each filter field takes in responses or interactions (for the filter widgets),
+    from the per-import table ``filter_values`` (``cube.py``), not a scan of the rows."""
+    out: dict[str, list[str]] = {f: [] for f in FILTER_COLUMNS}
+    for field, value in con.execute("select distinct field, value from filter_values order by all").fetchall():
+        if field in out:
+            out[field].append(value)
+    return out
 
 
 def attribute_values(con, max_keys: int = 12, max_values: int = 500) -> dict[str, list[str]]:
-    """Imported attribute keys, most answered first, with their values (one scan). Keys with more
-    than ``max_values`` distinct values (free text, ids) are left out: nobody filters on them."""
-    rows = con.execute(
-        "select e.key as k, e.value as v, count(*) as n from (select unnest(map_entries(attributes)) as e "
-        "from responses where attributes is not null) where e.value is not null group by all"
-    ).df()
+    """Imported attribute keys, most answered first, with their values (from the per-import table
+    ``attribute_counts``). Keys with more than ``max_values`` distinct values (free text, ids) are
+    left out: nobody filters on them."""
+    rows = con.execute("select key as k, value as v, sum(n) as n from attribute_counts group by all").df()
     if rows.empty:
         return {}
     ranked = rows.groupby("k")["n"].sum().sort_values(ascending=False, kind="stable")

@@ -17,7 +17,7 @@ Every table that holds imported rows carries ``import_id`` so an import can be u
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 RESPONSE_FIELDS = (
     "response_id", "customer_id", "responded_at", "channel", "touchpoint", "journey_stage",
@@ -140,5 +140,32 @@ create table if not exists journey_starts (
 );
 """
 
+# v3: daily counts per dimension (cxdata/cube.py), derived from responses and kept exact by every
+# import, undo and demo load; and the distinct filter and attribute values per import.
+CELL_COLUMNS = (
+    "nps_n", "promoters", "passives", "detractors", "csat_n", "csat_sat", "ces_n", "ces_sum",
+    "ces_sumsq", "ces_12", "ces_67", "p3_0", "p3e_1", "p3e_2", "p3e_3", "p3s_1", "p3s_2", "p3s_3",
+    "cx_0", "cx_1", "cx_2", "cx_3", "cx_4", "cx_5", "cx_6",
+)
+_CELLS = ",\n".join(f"    {c} {'bigint' if c.startswith('ces_sum') else 'integer'} not null"
+                     for c in CELL_COLUMNS)
+_DIMS4 = "channel varchar, segment varchar, region varchar, product varchar"
+_V3 = f"""
+create table if not exists kpi_daily (
+    import_id integer, day date not null, {_DIMS4},
+{_CELLS}
+);
+create table if not exists kpi_daily_detail (
+    import_id integer, day date not null, {_DIMS4}, touchpoint varchar, journey_stage varchar,
+{_CELLS}
+);
+create table if not exists filter_values (
+    import_id integer, field varchar not null, value varchar not null
+);
+create table if not exists attribute_counts (
+    import_id integer, key varchar not null, value varchar not null, n bigint not null
+);
+"""
+
 # Each migration takes the schema from version i to i + 1. Append, never edit a shipped one.
-MIGRATIONS: list[str] = [_V1, _V2]
+MIGRATIONS: list[str] = [_V1, _V2, _V3]

@@ -7,6 +7,21 @@ from pathlib import Path
 
 import pytest
 
+
+# ==== response sources (issue 5) ===============================================================
+@pytest.fixture(params=["daily", "plain"])
+def response_source(request):
+    """Run the test against the daily count tables (the default path) and against the plain
+    queries over ``responses``: both must give the hand-computed figures."""
+    from cxdata import cube
+
+    if request.param == "plain":
+        with cube.plain_queries():
+            yield request.param
+    else:
+        yield request.param
+
+
 # ==== UI fixtures (issue 3: AppTest and Playwright) ===========================================
 # A small demo database built once per session; the dashboard finds it through CX_DB.
 UI_DEMO_RESPONSES = 20_000

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import cxdata
+from cxdata import cube
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,7 @@ def small_db(tmp_path):
     ]
     con.executemany("insert into responses (response_id, responded_at, channel, segment, nps, csat, ces) "
                     "values (?, ?, ?, ?, ?, ?, ?)", rows)
+    cube.rebuild(con)  # rows inserted outside an import: refresh the derived tables
     con.close()
     return path
 

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import pytest
 
 import cxdata
+from cxdata import cube
 from cxdata.filters import Filters
 from cxdata.queries import kpi_set
 
@@ -106,6 +107,7 @@ def test_hostile_filter_values_match_nothing(value):
     con.execute("""insert into responses (response_id, responded_at, channel, segment, nps, attributes)
                    values ('r1', '2024-01-01', 'web', 'SME', 10, map(['k'], ['v'])),
                           ('r2', '2024-01-02', 'app', 'SME', 0, NULL)""")
+    cube.rebuild(con)
     for f in (Filters(channel=(value,)), Filters(segment=(value,)), Filters(attrs=((value, (value,)),)),
               Filters(attrs=(("k", (value,)),))):
         assert kpi_set(con, f).nps.n == 0

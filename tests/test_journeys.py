@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import cxdata
-from cxdata import db, funnel, ingest
+from cxdata import db, funnel, ingest, schema
 from cxdata.filters import Filters
 
 DATA = Path(__file__).parent / "data"
@@ -107,5 +107,5 @@ def test_upgrade_from_v1_derives_the_table(tmp_path):
     c.execute("update schema_meta set value = '1' where key = 'schema_version'")
     c.close()
     c = cxdata.connect(path)
-    assert db.schema_version(c) == 2
+    assert db.schema_version(c) == schema.SCHEMA_VERSION
     pd.testing.assert_frame_equal(funnel.funnel_steps(c, Filters(), source="table"), expected)

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 import cxdata
-from cxdata import db, queries
+from cxdata import cube, db, queries
 from cxdata.filters import Filters
 
 # (id, date, channel, segment, nps, csat, ces)
@@ -23,13 +23,14 @@ ROWS = [
 
 
 @pytest.fixture
-def con():
+def con(response_source):
     c = cxdata.connect(":memory:")
     c.executemany(
         "insert into responses (response_id, responded_at, channel, segment, nps, csat, ces, attributes) "
         "values (?, ?, ?, ?, ?, ?, ?, map(['tier'], [?]))",
         [(*r, "gold" if r[3] == "SME" else "silver") for r in ROWS],
     )
+    cube.rebuild(c)  # rows inserted outside an import: refresh the derived tables
     return c
 
 
@@ -113,7 +114,7 @@ def test_segment_breakdown_vs_rest(con):
         queries.segment_breakdown(con, Filters(), "channel; drop table responses")
 
 
-def test_segment_breakdown_flags_a_real_difference():
+def test_segment_breakdown_flags_a_real_difference(response_source):
     c = cxdata.connect(":memory:")
     rows = []
     for i in range(200):  # A: 150 promoters, 50 detractors (NPS 50); B: 50 / 150 (NPS -50)
@@ -121,6 +122,7 @@ def test_segment_breakdown_flags_a_real_difference():
         rows.append((f"b{i}", "B", 10 if i < 50 else 0))
     c.executemany("insert into responses (response_id, responded_at, segment, nps) values (?, '2024-01-01', ?, ?)",
                   rows)
+    cube.rebuild(c)
     b = queries.segment_breakdown(c, Filters(), "segment").set_index("value")
     assert b.loc["A", "nps"] == pytest.approx(50) and b.loc["B", "nps"] == pytest.approx(-50)
     assert bool(b.loc["A", "nps_differs"]) and bool(b.loc["B", "nps_differs"])
@@ -135,7 +137,7 @@ def test_heatmap_cells(con):
     assert cell["nps_n"] == 2 and cell["nps"] == pytest.approx(0)  # 7, 8: two passives
 
 
-def test_biggest_movers_finds_a_segment_that_moved():
+def test_biggest_movers_finds_a_segment_that_moved(response_source):
     c = cxdata.connect(":memory:")
     rows = []
     for i in range(300):
@@ -145,6 +147,7 @@ def test_biggest_movers_finds_a_segment_that_moved():
         rows.append((f"y1{i}", "2024-01-10", "Y", 10 if i % 2 else 0))
         rows.append((f"y2{i}", "2024-02-10", "Y", 10 if i % 2 else 0))
     c.executemany("insert into responses (response_id, responded_at, segment, nps) values (?, ?, ?, ?)", rows)
+    cube.rebuild(c)
     movers = queries.biggest_movers(c, Filters(date_from=date(2024, 2, 1), date_to=date(2024, 2, 29)),
                                     dimensions=("segment",))
     assert list(movers["value"]) == ["X"]
@@ -155,13 +158,14 @@ def test_biggest_movers_finds_a_segment_that_moved():
     assert movers.iloc[0]["previous_n"] == 300
 
 
-def test_biggest_movers_ignores_small_groups():
+def test_biggest_movers_ignores_small_groups(response_source):
     c = cxdata.connect(":memory:")
     rows = []
     for i in range(29):  # NPS +72 in January, -72 in February, from 29 answers each: too few to call
         rows.append((f"a{i}", "2024-01-10", "tiny", 10 if i < 25 else 0))
         rows.append((f"b{i}", "2024-02-10", "tiny", 0 if i < 25 else 10))
     c.executemany("insert into responses (response_id, responded_at, segment, nps) values (?, ?, ?, ?)", rows)
+    cube.rebuild(c)
     f = Filters(date_from=date(2024, 2, 1), date_to=date(2024, 2, 29))
     assert queries.biggest_movers(c, f, dimensions=("segment",)).empty
     assert list(queries.biggest_movers(c, f, dimensions=("segment",), min_n=20)["value"]) == ["tiny"]
@@ -206,6 +210,7 @@ def test_biggest_movers_roll_up_equals_filtering_each_value():
 def test_filter_values_span_both_tables_and_attribute_values(con):
     con.execute("insert into interactions (event_id, customer_id, occurred_at, channel, stage, touchpoint) "
                 "values ('e1', 'c1', '2024-01-01', 'store', 'purchase', 'cashier')")
+    cube.rebuild(con)
     v = queries.filter_values(con)
     assert v["channel"] == ["app", "phone", "store", "web"]  # store only in interactions
     assert v["segment"] == ["Consumer", "SME"]

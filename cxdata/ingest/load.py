@@ -20,7 +20,7 @@ from datetime import datetime
 import pandas as pd
 import pyarrow as pa
 
-from .. import journeys
+from .. import cube, journeys
 from ..db import bump_data_version
 from . import mapping as mp
 from .model import IngestError
@@ -187,6 +187,9 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
         )
         if save_mapping_as:
             mp.save_mapping(con, save_mapping_as, prepared.mapping | prepared.options, kind)
+        if new:
+            report(0.96, "Updating the daily counts")
+            cube.add_import(con, import_id)
         if kind == "interactions" and new:
             report(0.97, "Updating the journeys of the customers imported")
             journeys.mark_import(con, import_id)
@@ -253,6 +256,7 @@ def undo_import(con, import_id: int) -> int:
                               {"id": import_id}).fetchone()[0]
         if kind == "interactions":
             journeys.rebuild_marked(con)
+        cube.remove_import(con, import_id)
         con.execute("update imports set status = 'undone', message = coalesce(message || chr(10), '') "
                     "|| $note where import_id = $id",
                     {"id": import_id, "note": f"undone at {datetime.now():%Y-%m-%d %H:%M:%S}, "
