@@ -94,6 +94,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             from .cube import rebuild as rebuild_cube
 
             rebuild_cube(con)
+        if current < 4:  # v4: which journey dimensions are constant per customer and channel
+            from .journeys import note_constant_dimensions
+
+            note_constant_dimensions(con)
         con.execute("commit")
     except Exception:
         con.execute("rollback")

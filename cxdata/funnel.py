@@ -28,7 +28,7 @@ import pandas as pd
 
 from .db import stages as stored_stages
 from .filters import Filters
-from .journeys import ALL_CHANNELS, chain_params, chain_sql
+from .journeys import ALL_CHANNELS, JOURNEY_DIMENSIONS, chain_params, chain_sql, constant_dimensions
 
 DEFAULT_WINDOW_DAYS = 30
 _NO_END = datetime(9999, 1, 1)
@@ -46,11 +46,26 @@ def _count_sql(n_steps: int, source: str, journey_where: str) -> str:
             f"from {source} where {journey_where} group by customer_id, channel) group by channel")
 
 
+def _first_entry_sql(n_steps: int, journey_where: str, has_from: bool) -> str:
+    """The same counts as ``_count_sql`` over ``journey_starts`` without a group-by per customer:
+    a start is its customer's first entry in the period when the previous start of that customer
+    and channel (``prev_anchor``) is before the period. Exact when the journey filters select all
+    of a customer's starts or none (``journeys.constant_dimensions``)."""
+    steps = ", ".join(
+        f"count(*) filter (where reached[{k}] <= anchor + $window_days * interval 1 day "
+        f"and reached[{k}] < $to_bound) as c{k}"
+        for k in range(2, n_steps + 1)
+    )
+    first = "(prev_anchor is null or prev_anchor < $f_from)" if has_from else "prev_anchor is null"
+    return (f"select channel, count(*) as c1{', ' if steps else ''}{steps} from journey_starts "  # noqa: S608
+            f"where {journey_where} and {first} group by channel")
+
+
 def uses_journey_table(filters: Filters) -> bool:
     """True when the maintained journey table answers these filters: no touchpoint or attribute
-    filter (they select events), and at most one channel (the cross-channel journey of a single
-    channel's events is that channel's journey)."""
-    return not (filters.touchpoint or filters.attrs) and len(filters.channel) <= 1
+    filter (they select events). With two or more channels the per-channel funnels come from it
+    and the funnel across just those channels from their events."""
+    return not (filters.touchpoint or filters.attrs)
 
 
 @dataclass(frozen=True)
@@ -101,17 +116,32 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
     to_bound = datetime.combine(filters.date_to + timedelta(days=1), datetime.min.time()) \
         if filters.date_to else _NO_END
     params |= {"window_days": int(window_days), "to_bound": to_bound}
-    if from_table:
-        source = "journey_starts"
-    else:
+
+    def from_events(cross_only: bool) -> pd.DataFrame:
         events_where, eparams = filters.where_sql("interactions",
                                                   skip=("stage", "segment", "region", "product"))
-        params |= eparams | chain_params(order)
-        source = f"({chain_sql(len(order), events_where)})"
-    wide = con.execute(_count_sql(len(order), source, journey_where), params).df()
-    if from_table and filters.channel:
-        # One channel: its cross-channel funnel (journeys over its events only) is its own funnel.
-        wide = pd.concat([wide, wide.assign(channel=ALL_CHANNELS)], ignore_index=True)
+        where, p = filters.where_sql("journeys", skip=("touchpoint", "stage", "attrs", "channel"))
+        p |= eparams | chain_params(order) | {"window_days": int(window_days), "to_bound": to_bound}
+        chain = f"({chain_sql(len(order), events_where, cross_only=cross_only)})"
+        return con.execute(_count_sql(len(order), chain, where), p).df()
+
+    if not from_table:
+        wide = from_events(cross_only=False)
+    else:
+        filtered = {d for d in JOURNEY_DIMENSIONS if getattr(filters, d)}
+        if filtered <= constant_dimensions(con):
+            sql = _first_entry_sql(len(order), journey_where, "f_from" in params)
+        else:
+            sql = _count_sql(len(order), "journey_starts", journey_where)
+        if len(filters.channel) >= 2 and across_channels:
+            # The table has each channel's funnel; the one across just these channels is not in it.
+            wide = con.execute(sql, params).df()
+            wide = pd.concat([wide, from_events(cross_only=True)], ignore_index=True)
+        else:
+            wide = con.execute(sql, params).df()
+        if len(filters.channel) == 1:
+            # One channel: its cross-channel funnel (journeys over its events only) is its own funnel.
+            wide = pd.concat([wide, wide.assign(channel=ALL_CHANNELS)], ignore_index=True)
     found = wide.melt(id_vars="channel", var_name="step", value_name="customers")
     found["step"] = found["step"].str[1:].astype(int)
     keep = (found["channel"] == ALL_CHANNELS) & across_channels | (found["channel"] != ALL_CHANNELS) & per_channel

@@ -24,15 +24,20 @@ from .db import stages as stored_stages
 ALL_CHANNELS = "(all channels)"
 
 
-def chain_sql(n_steps: int, events_where: str = "true") -> str:
+JOURNEY_DIMENSIONS = ("segment", "region", "product")
+
+
+def chain_sql(n_steps: int, events_where: str = "true", cross_only: bool = False) -> str:
     """SQL giving the journey starts of the events matching ``events_where`` (a filter built
-    from bound parameters): customer_id, channel, segment, region, product, anchor, reached.
+    from bound parameters): customer_id, channel, segment, region, product, anchor, reached;
+    per channel and across channels, or (``cross_only``) across channels only.
     Binds ``$stages``, ``$s1..$sN`` and ``$all_label``."""
+    cross = ("select customer_id, $all_label as channel, stage, occurred_at, segment, region, product "
+             "from ev")
     ctes = [
         "ev as (select customer_id, channel, stage, occurred_at, segment, region, product "  # noqa: S608
         f"from interactions where ({events_where}) and list_contains($stages, stage))",
-        "events as (select * from ev union all select customer_id, $all_label as channel, stage, "
-        "occurred_at, segment, region, product from ev)",
+        f"events as ({cross})" if cross_only else f"events as (select * from ev union all {cross})",  # noqa: S608
         "step1 as (select customer_id, channel, min(occurred_at) as t_1, "
         "arg_min(segment, occurred_at) as segment, arg_min(region, occurred_at) as region, "
         "arg_min(product, occurred_at) as product from events where stage = $s1 "
@@ -67,7 +72,36 @@ def rebuild(con, marked: bool = False) -> None:
         con.execute("delete from journey_starts")
         where = "true"
     if order:
-        con.execute(f"insert into journey_starts {chain_sql(len(order), where)}", chain_params(order))  # noqa: S608
+        # prev_anchor: the previous start of the same customer and channel (a customer's starts
+        # are all recomputed together, so the lag over them is exact); rows in anchor order.
+        con.execute(f"insert into journey_starts select *, lag(anchor) over "  # noqa: S608 - from code
+                    f"(partition by customer_id, channel order by anchor) from ({chain_sql(len(order), where)}) "
+                    "order by anchor", chain_params(order))
+    note_constant_dimensions(con, marked)
+
+
+def note_constant_dimensions(con, marked: bool = False) -> None:
+    """Record (setting ``journey_constant_dims``) the journey dimensions that never change between
+    the starts of one customer and channel. A filter on those selects all of a customer's starts
+    or none, so the first start in the period passing it is the first start in the period: the
+    funnel can then filter on ``prev_anchor``. After an import only its customers are checked
+    and a dimension can only leave the set; a full rebuild checks everyone again."""
+    checks = ", ".join(f"bool_or(n_{d} > 1) as {d}" for d in JOURNEY_DIMENSIONS)
+    counts = ", ".join(f"count(distinct coalesce({d}, chr(0))) as n_{d}" for d in JOURNEY_DIMENSIONS)
+    where = "customer_id in (select customer_id from journey_customers)" if marked else "true"
+    row = con.execute(f"select {checks} from (select {counts} from journey_starts where {where} "  # noqa: S608
+                      "group by customer_id, channel)").fetchall()[0]
+    varies = {d for d, v in zip(JOURNEY_DIMENSIONS, row, strict=True) if v}
+    current = set(JOURNEY_DIMENSIONS) if not marked else constant_dimensions(con)
+    keep = [d for d in JOURNEY_DIMENSIONS if d in current and d not in varies]
+    con.execute("insert or replace into settings values ('journey_constant_dims', $v)", {"v": ",".join(keep)})
+
+
+def constant_dimensions(con) -> set[str]:
+    row = con.execute("select value from settings where key = 'journey_constant_dims'").fetchall()
+    if not row:
+        return set()
+    return {d for d in row[0][0].split(",") if d}
 
 
 def mark_import(con, import_id: int) -> None:

@@ -17,7 +17,7 @@ Every table that holds imported rows carries ``import_id`` so an import can be u
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 RESPONSE_FIELDS = (
     "response_id", "customer_id", "responded_at", "channel", "touchpoint", "journey_stage",
@@ -167,5 +167,27 @@ create table if not exists attribute_counts (
 );
 """
 
+# v4: every journey start knows the anchor of the previous start of the same customer and channel,
+# so "the first entry in the period" is a row filter (prev_anchor before the period) instead of a
+# group-by over every customer; the table is kept in anchor order so a date range reads a slice.
+_V4 = """
+create table journey_starts_v4 (
+    customer_id  varchar not null,
+    channel      varchar not null,
+    segment      varchar,
+    region       varchar,
+    product      varchar,
+    anchor       timestamp not null,
+    reached      timestamp[] not null,
+    prev_anchor  timestamp
+);
+insert into journey_starts_v4
+select customer_id, channel, segment, region, product, anchor, reached,
+       lag(anchor) over (partition by customer_id, channel order by anchor)
+from journey_starts order by anchor;
+drop table journey_starts;
+alter table journey_starts_v4 rename to journey_starts;
+"""
+
 # Each migration takes the schema from version i to i + 1. Append, never edit a shipped one.
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]

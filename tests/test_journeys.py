@@ -47,6 +47,8 @@ FILTERS = [
     Filters(date_from=date(2024, 3, 3), date_to=date(2024, 3, 3)),
     Filters(channel=("web",)),  # one channel: its cross-channel funnel is its own
     Filters(channel=("app",), segment=("SME",), date_from=date(2024, 2, 1)),
+    Filters(channel=("app", "store"), date_from=date(2024, 2, 1), date_to=date(2024, 4, 30)),
+    Filters(channel=("web", "app", "store"), segment=("Consumer",)),
 ]
 
 
@@ -66,9 +68,12 @@ def test_event_filters_use_the_events(con):
         funnel.funnel_steps(con, f, source="table")
     frame = funnel.funnel_steps(con, f)
     assert set(frame["channel"]) <= {"web", funnel.ALL_CHANNELS}
-    two = Filters(channel=("web", "app"))  # journeys across two channels' events: from the events
-    assert not funnel.uses_journey_table(two)
+    # Two channels: each channel's funnel from the table, the one across just these two from their
+    # events (the table's cross-channel journeys span every channel).
+    two = Filters(channel=("web", "app"))
+    assert funnel.uses_journey_table(two)
     frame = funnel.funnel_steps(con, two)
+    pd.testing.assert_frame_equal(frame, funnel.funnel_steps(con, two, source="events"))
     assert set(frame["channel"]) == {"web", "app", funnel.ALL_CHANNELS}
     web = funnel.funnel_steps(con, Filters(channel=("web",)))
     assert list(frame[frame["channel"] == "web"]["customers"]) == list(web[web["channel"] == "web"]["customers"])
@@ -109,3 +114,44 @@ def test_upgrade_from_v1_derives_the_table(tmp_path):
     c = cxdata.connect(path)
     assert db.schema_version(c) == schema.SCHEMA_VERSION
     pd.testing.assert_frame_equal(funnel.funnel_steps(c, Filters(), source="table"), expected)
+
+
+def test_first_entry_filter_needs_constant_dimensions():
+    """The fast path (a start is the first in the period when the previous start is before it)
+    is only exact when a filter keeps all of a customer's starts or none: here segment changes
+    between one customer's events, so a segment filter must take the group-by path, and the
+    table still equals the events."""
+    from cxdata import journeys
+
+    rng = random.Random(11)
+    rows = [(f"e{i}", f"C{rng.randint(0, 40):03d}", datetime(2024, 1, 1) + timedelta(hours=rng.randint(0, 24 * 90)),
+             rng.choice(["web", "app"]), rng.choice(STAGES), rng.choice(["SME", "Consumer"]), "faq")
+            for i in range(2500)]
+    c = cxdata.connect(":memory:")
+    c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment, "
+                  "touchpoint) values (?, ?, ?, ?, ?, ?, ?)", rows)
+    journeys.rebuild(c)
+    assert journeys.constant_dimensions(c) == {"region", "product"}  # segment varies, the others are NULL
+    for f in (Filters(segment=("SME",), date_from=date(2024, 1, 15), date_to=date(2024, 3, 1)),
+              Filters(date_from=date(2024, 2, 1)), Filters(channel=("web", "app"), segment=("Consumer",))):
+        for window in (0, 7, 30):
+            pd.testing.assert_frame_equal(funnel.funnel_steps(c, f, window_days=window, source="table"),
+                                          funnel.funnel_steps(c, f, window_days=window, source="events"))
+
+
+def test_constant_dimensions_follow_imports(con):
+    from cxdata import journeys
+
+    assert journeys.constant_dimensions(con) == {"segment", "region", "product"}
+    # an import where a customer with web journeys starts one more in another segment: segment
+    # leaves the set
+    c = con
+    who = c.execute("select customer_id from journey_starts where channel = 'web' order by all limit 1").fetchall()[0][0]
+    c.execute("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment, import_id) "
+              "values ('x1', $who, '2024-12-01', 'web', 'awareness', 'Other', 99)", {"who": who})
+    journeys.mark_import(c, 99)
+    journeys.rebuild_marked(c)
+    assert journeys.constant_dimensions(c) == {"region", "product"}
+    f = Filters(segment=("Other",), date_from=date(2024, 1, 1))
+    pd.testing.assert_frame_equal(funnel.funnel_steps(c, f, source="table"),
+                                  funnel.funnel_steps(c, f, source="events"))
