@@ -167,7 +167,7 @@ async def viewer(i: int, base: str, values: dict, stop, recs: list[Rec], t0: flo
                             [f"session failed: {type(e).__name__}: {str(e)[:200]}"]))
         for r in recs:
             if r.viewer == i and r.session == n_session and not r.ok:
-                log(f"  viewer {i} session {n_session} {r.kind} {r.page} ?{r.query_sent}: ERROR {r.errors}")
+                log(f"  viewer {i} session {n_session} {r.kind} {r.change} {r.page} ?{r.query_sent}: ERROR {r.errors}")
         await asyncio.sleep(rng.uniform(0.2, 1.2))
 
 
@@ -245,6 +245,46 @@ def library_check(recs: list[Rec], before_db: Path, after_db: Path) -> dict[str,
     return {q: (v[0], v[1]) for q, v in out.items()}
 
 
+def import_record(served: Path, file_name: str) -> dict:
+    """The import's row in ``imports`` (the library's own record), read after the server stopped."""
+    from cxdata import db
+
+    con = db.connect(served)
+    row = con.execute(
+        "select rows_read, loaded, duplicates, rejected, status, "
+        "date_diff('millisecond', started_at, finished_at) / 1000.0 "
+        "from imports where file_name = $f order by import_id desc limit 1", {"f": file_name}).fetchone()
+    con.close()
+    if row is None:
+        return {}
+    keys = ("Rows read", "Loaded", "Duplicates", "Rejected", "status", "started_at to finished_at, s")
+    return dict(zip(keys, row, strict=True))
+
+
+def keep_server_log(work: Path) -> tuple[Path | None, list[str]]:
+    """Copy the dashboard's log out of the temporary folder; one line per uncaught exception in it
+    (its last line and the last frame in the app's own files): viewers only see a redacted message."""
+    log_path = work / "streamlit.log"
+    if not log_path.exists():
+        return None, []
+    kept = Path(tempfile.gettempdir()) / f"cx-load-ws-server-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    shutil.copy(log_path, kept)
+    found: dict[str, int] = {}
+    block: list[str] = []
+    for line in log_path.read_text(errors="replace").splitlines() + [""]:
+        if "Uncaught app execution" in line or (block and line.startswith(("  ", "Traceback"))):
+            block.append(line)
+            continue
+        if block:
+            if line and not line[0].isspace():
+                block.append(line)  # the exception's own line ends the traceback
+            app = [b.strip() for b in block if b.strip().startswith("File ") and str(ROOT) in b]
+            key = (block[-1].strip() if len(block) > 1 else "?")[:200] + (f"  [{app[-1]}]" if app else "")
+            found[key] = found.get(key, 0) + 1
+            block = []
+    return kept, [f"{k}  x{n}" for k, n in found.items()]
+
+
 # ---- report -------------------------------------------------------------------------------------
 
 def code_version() -> str:
@@ -310,7 +350,9 @@ def main(argv: list[str] | None = None) -> int:
             cpu1 = resource.getrusage(resource.RUSAGE_SELF)
             client_cpu_s = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
         lib = library_check(recs, before_db, served)
+        recorded = import_record(served, csv.name)
     finally:
+        server_log = keep_server_log(work)
         shutil.rmtree(work, ignore_errors=True)
     load_end = os.getloadavg()[0]
 
@@ -351,14 +393,19 @@ def main(argv: list[str] | None = None) -> int:
 
     checked_widgets = [r for r in widgets if r.ok]
     want_counts = {k: expected[k] for k in ("Rows read", "Loaded", "Duplicates", "Rejected")}
-    import_ok = not up.error and up.finished is not None and up.counts == want_counts
+    # The import completed when the library's record says so with the expected counts; what the
+    # Upload page showed must agree when it could be read.
+    import_ok = (not up.error and up.finished is not None
+                 and {k: recorded.get(k) for k in want_counts} == want_counts and recorded.get("status") == "done"
+                 and (not up.counts or up.counts == want_counts))
     half = bool(illegal_fixed) or bool(others) or final_n != after
     per_page = {name: [r.seconds for r in ok if r.page == name] for name in load.PAGES}
 
     def uniq_errors(rs: list[Rec]) -> list[str]:
         out = []
         for r in rs[:20]:
-            out.append(f"  - viewer {r.viewer} session {r.session} {r.kind} {r.page} at {r.start:.0f} s "
+            change = f" ({r.change})" if r.change else ""
+            out.append(f"  - viewer {r.viewer} session {r.session} {r.kind}{change} {r.page} at {r.start:.0f} s "
                        f"?{r.query_sent}: {'; '.join(r.errors)[:400]}")
         return out
 
@@ -377,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
         f"({sum(r.fixed for r in opens)} on the fixed Overview link), {len(widgets)} widget reruns "
         "(a sidebar filter changed in the open session)",
         f"errors: {len(errors)}", *uniq_errors(errors),
+        f"server log: {server_log[0] or 'none'}; uncaught exceptions in it: {len(server_log[1]) or 'none'}",
+        *(f"  - {line}" for line in server_log[1][:10]),
         times_line("page time, overall", [r.seconds for r in ok]),
         times_line("page time, during the import", during),
         times_line("  sessions opened", [r.seconds for r in ok if r.kind == "open"]),
@@ -390,7 +439,9 @@ def main(argv: list[str] | None = None) -> int:
         + (f"Import pressed at {up.started:.1f} s, " if up.started is not None else "")
         + (f"Summary at {up.finished:.1f} s -> import {up.finished - up.started:.1f} s"
            if up.finished is not None and up.started is not None else "not finished"),
-        f"  counts shown: {up.counts}",
+        f"  counts shown on the page: {up.counts or 'not read (no metric found after the Summary)'}",
+        "  recorded in the imports table: " + (", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}"
+                                                         for k, v in recorded.items()) or "nothing"),
         f"  counts expected (library on a copy): {want_counts}; library alone took {expected['library_s']:.1f} s",
         f"  upload error: {up.error}" if up.error else "  upload error: none",
         "",
