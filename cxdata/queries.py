@@ -297,30 +297,32 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
     for d in dimensions:
         src = source(con, span, [DIMENSIONS[d]])
         by_table.setdefault(src.table, (src, []))[1].append(d)
-    parts = []
+    # (dimension, side, value) -> summed counts. Plain Python: a few hundred groups, and pandas'
+    # per-row overhead cost more than the query.
+    sums: dict[tuple[str, str, str], list[float]] = {}
     for src, dims in by_table.values():
         group = ", ".join(DIMENSIONS[d] for d in dims)
         where, params = span.where_sql(src.table)
         params |= src.params | {"cur_from": src.time(filters.date_from)}
         sql = (f"select case when {src.ts} >= $cur_from then 'current' else 'previous' end as side, "  # noqa: S608
                f"{group}, {src.counts} from {src.table} where {where} group by all")
-        cells = con.execute(sql, params).df()
-        for d in dims:
-            col = DIMENSIONS[d]
-            rolled = cells.groupby(["side", col], dropna=True)[list(COUNT_COLUMNS)].sum().reset_index()
-            parts.append(rolled.rename(columns={col: "value"}).assign(dimension=d))
-    counts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        for row in con.execute(sql, params).fetchall():
+            side, values, counts = row[0], row[1:1 + len(dims)], row[1 + len(dims):]
+            for d, value in zip(dims, values, strict=True):
+                if value is None:
+                    continue
+                acc = sums.setdefault((d, side, value), [0] * len(COUNT_COLUMNS))
+                for i, x in enumerate(counts):
+                    acc[i] += x or 0
     direction = _direction(con)
     out = []
     for dim in dimensions:
-        part = counts[counts["dimension"] == dim]
-        sides = {side: g.set_index("value") for side, g in part.groupby("side")}
-        if "current" not in sides or "previous" not in sides:
-            continue
-        cur, prv = sides["current"], sides["previous"]
-        for val in cur.index.intersection(prv.index):
-            a = KpiSet.from_counts(cur.loc[val].fillna(0).to_dict(), direction)
-            b = KpiSet.from_counts(prv.loc[val].fillna(0).to_dict(), direction)
+        current = sorted(v for d, side, v in sums if d == dim and side == "current")
+        for val in current:
+            if (dim, "previous", val) not in sums:
+                continue
+            a = KpiSet.from_counts(dict(zip(COUNT_COLUMNS, sums[(dim, "current", val)], strict=True)), direction)
+            b = KpiSet.from_counts(dict(zip(COUNT_COLUMNS, sums[(dim, "previous", val)], strict=True)), direction)
             if min(a.n(kpi), b.n(kpi)) < min_n:
                 continue
             ch = a.compare(b, kpi)
