@@ -187,6 +187,10 @@ def kpi_summary(con, filters: Filters) -> Summary:
     return Summary(current, previous, changes)
 
 
+FIGURE_COLUMNS = ("nps", "nps_moe", "nps_se", "csat", "csat_low", "csat_high", "csat_se", "ces", "ces_moe",
+                  "ces_se", "ces_low_effort_pct")
+
+
 def _kpi_frame(counts: pd.DataFrame, direction: str) -> pd.DataFrame:
     """Counts per group -> one row per group with every KPI, its interval, n and small flag."""
     rows = []
@@ -203,7 +207,12 @@ def _kpi_frame(counts: pd.DataFrame, direction: str) -> pd.DataFrame:
             "ces": ks.ces.mean, "ces_moe": ks.ces.mean_moe, "ces_n": ks.ces.n, "ces_se": ks.ces.se,
             "ces_low_effort_pct": ks.ces.low_effort_pct,
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    # Figures a group cannot have (a margin from one answer) are NaN, so the columns stay numeric.
+    for col in FIGURE_COLUMNS:
+        if col in frame:
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    return frame
 
 
 def kpi_trend(con, filters: Filters, grain: str = "month", split: str | None = None) -> pd.DataFrame:
@@ -250,7 +259,7 @@ def segment_breakdown(con, filters: Filters, dimension: str) -> pd.DataFrame:
             ch = group.compare(rest, kpi)
             deltas.append(ch.delta)
             differs.append(ch.significant)
-        frame[f"{kpi}_vs_rest"] = deltas
+        frame[f"{kpi}_vs_rest"] = pd.to_numeric(pd.Series(deltas, dtype="object"), errors="coerce").astype("float64")
         frame[f"{kpi}_differs"] = differs
     return frame.sort_values("nps", ascending=False, na_position="last").reset_index(drop=True)
 

@@ -218,3 +218,20 @@ def test_filter_values_span_both_tables_and_attribute_values(con):
     assert v["region"] == []
     assert queries.attribute_values(con) == {"tier": ["gold", "silver"]}
     assert queries.attribute_values(con, max_values=1) == {}  # too many values to be a filter
+
+
+def test_a_group_with_one_answer_keeps_numeric_columns(response_source):
+    """A group with a single CES answer has no margin: NaN, not None, so the Segments table can
+    round it (a 20-viewer load run found the page failing on exactly this)."""
+    from cxdata.ui.segments import kpi_table
+
+    c = cxdata.connect(":memory:")
+    c.executemany("insert into responses (response_id, responded_at, segment, nps, ces) values (?, '2024-01-01', ?, ?, ?)",
+                  [("a", "Families", 9, 3)] + [(f"b{i}", "SME", i % 11, 1 + i % 7) for i in range(40)])
+    cube.rebuild(c)
+    b = queries.segment_breakdown(c, Filters(), "segment").set_index("value")
+    assert b["ces_moe"].dtype == "float64" and b["nps_vs_rest"].dtype == "float64"
+    assert math.isnan(b.loc["Families", "ces_moe"]) and b.loc["Families", "ces"] == 3
+    table = kpi_table(b.reset_index(), "effort").set_index("Group")
+    assert math.isnan(table.loc["Families", "CES ±"]) and table.loc["Families", "CES"] == 3
+    assert table.loc["SME", "CES ±"] > 0
