@@ -124,7 +124,10 @@ def set_stages(con, ordered: list[str] | tuple[str, ...]) -> None:
     """Set the funnel order; the journey starts are recomputed for it (inside a transaction, both
     are one change)."""
     from .journeys import rebuild
+    from .schema import MAX_STAGES
 
+    if len(ordered) > MAX_STAGES:
+        raise ValueError(f"a funnel has at most {MAX_STAGES} stages; {len(ordered)} were given")
     con.execute("delete from stages")
     con.executemany("insert into stages values (?, ?)", [(s, i + 1) for i, s in enumerate(ordered)])
     rebuild(con)

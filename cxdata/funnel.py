@@ -34,6 +34,11 @@ DEFAULT_WINDOW_DAYS = 30
 _NO_END = datetime(9999, 1, 1)
 
 
+def steps_list(n_steps: int) -> str:
+    """``[anchor, t_2, ..., t_N]``: the step times of a journey start as one value (r[k] = step k)."""
+    return "[" + ", ".join(["anchor", *(f"t_{k}" for k in range(2, n_steps + 1))]) + "]"
+
+
 def _count_sql(n_steps: int, source: str, journey_where: str) -> str:
     """Per channel: the first entry per customer in the period (``arg_min``), then how many reach
     each step within the window and before the end of the period."""
@@ -42,7 +47,7 @@ def _count_sql(n_steps: int, source: str, journey_where: str) -> str:
         for k in range(2, n_steps + 1)
     )
     return (f"select channel, count(*) as c1{', ' if steps else ''}{steps} from ("  # noqa: S608 - from code
-            f"select customer_id, channel, min(anchor) as a, arg_min(reached, anchor) as r "
+            f"select customer_id, channel, min(anchor) as a, arg_min({steps_list(n_steps)}, anchor) as r "
             f"from {source} where {journey_where} group by customer_id, channel) group by channel")
 
 
@@ -52,8 +57,8 @@ def _first_entry_sql(n_steps: int, journey_where: str, has_from: bool) -> str:
     and channel (``prev_anchor``) is before the period. Exact when the journey filters select all
     of a customer's starts or none (``journeys.constant_dimensions``)."""
     steps = ", ".join(
-        f"count(*) filter (where reached[{k}] <= anchor + $window_days * interval 1 day "
-        f"and reached[{k}] < $to_bound) as c{k}"
+        f"count(*) filter (where t_{k} <= anchor + $window_days * interval 1 day "
+        f"and t_{k} < $to_bound) as c{k}"
         for k in range(2, n_steps + 1)
     )
     first = "(prev_anchor is null or prev_anchor < $f_from)" if has_from else "prev_anchor is null"

@@ -3,7 +3,7 @@
 How it works. Stages come in their stored order. For each customer, channel and day with an event
 of the first stage, the journey starts at that day's first such event (``anchor``); step k is
 reached at the earliest event of stage k no earlier than step k-1 (an ASOF join per stage).
-``reached`` holds the step times (NULL where never reached). The same rows are made per customer
+``t_2``..``t_N`` hold the step times (NULL where never reached). The same rows are made per customer
 across channels, with channel ``(all channels)``.
 
 Why it is exact for the funnel. The funnel of a period counts, per customer and channel, the
@@ -29,7 +29,7 @@ JOURNEY_DIMENSIONS = ("segment", "region", "product")
 
 def chain_sql(n_steps: int, events_where: str = "true", cross_only: bool = False) -> str:
     """SQL giving the journey starts of the events matching ``events_where`` (a filter built
-    from bound parameters): customer_id, channel, segment, region, product, anchor, reached;
+    from bound parameters): customer_id, channel, segment, region, product, anchor, t_2..t_N;
     per channel and across channels, or (``cross_only``) across channels only.
     Binds ``$stages``, ``$s1..$sN`` and ``$all_label``."""
     cross = ("select customer_id, $all_label as channel, stage, occurred_at, segment, region, product "
@@ -50,9 +50,9 @@ def chain_sql(n_steps: int, events_where: str = "true", cross_only: bool = False
             f"step{k} as (select p.*, e.occurred_at as t_{k} from step{k - 1} p asof left join e{k} e "  # noqa: S608
             f"on e.customer_id = p.customer_id and e.channel = p.channel and e.occurred_at >= p.t_{k - 1})"
         )
-    times = ", ".join(f"t_{k}" for k in range(1, n_steps + 1))
+    times = "".join(f", t_{k}" for k in range(2, n_steps + 1))
     return ("with " + ",\n".join(ctes) +  # noqa: S608 - structure from code
-            f"\nselect customer_id, channel, segment, region, product, t_1 as anchor, [{times}] as reached "
+            f"\nselect customer_id, channel, segment, region, product, t_1 as anchor{times} "
             f"from step{n_steps}")
 
 
@@ -74,9 +74,9 @@ def rebuild(con, marked: bool = False) -> None:
     if order:
         # prev_anchor: the previous start of the same customer and channel (a customer's starts
         # are all recomputed together, so the lag over them is exact); rows in anchor order.
-        con.execute(f"insert into journey_starts select *, lag(anchor) over "  # noqa: S608 - from code
-                    f"(partition by customer_id, channel order by anchor) from ({chain_sql(len(order), where)}) "
-                    "order by anchor", chain_params(order))
+        con.execute(f"insert into journey_starts by name select *, lag(anchor) over "  # noqa: S608 - from code
+                    f"(partition by customer_id, channel order by anchor) as prev_anchor "
+                    f"from ({chain_sql(len(order), where)}) order by anchor", chain_params(order))
     note_constant_dimensions(con, marked)
 
 

@@ -155,3 +155,32 @@ def test_constant_dimensions_follow_imports(con):
     f = Filters(segment=("Other",), date_from=date(2024, 1, 1))
     pd.testing.assert_frame_equal(funnel.funnel_steps(c, f, source="table"),
                                   funnel.funnel_steps(c, f, source="events"))
+
+
+def test_upgrade_from_v3_converts_the_table(tmp_path):
+    """A v3 file (step times in a list, no prev_anchor) is converted in place by the v4 migration,
+    without recomputing the journeys, and gives the same funnel."""
+    path = tmp_path / "v3.duckdb"
+    c = cxdata.connect(path)
+    c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment, "
+                  "touchpoint) values (?, ?, ?, ?, ?, ?, ?)", random_events(5, 40))
+    from cxdata import journeys
+    journeys.rebuild(c)
+    f = Filters(date_from=date(2024, 2, 1), date_to=date(2024, 4, 1), segment=("SME",))
+    expected = funnel.funnel_steps(c, f, source="events")
+    c.execute("create table old as select customer_id, channel, segment, region, product, anchor, "
+              "[anchor, t_2, t_3, t_4, t_5] as reached from journey_starts")
+    c.execute("drop table journey_starts")
+    c.execute("alter table old rename to journey_starts")
+    c.execute("update schema_meta set value = '3' where key = 'schema_version'")
+    c.close()
+    c = cxdata.connect(path)
+    assert db.schema_version(c) == schema.SCHEMA_VERSION
+    assert c.execute("select count(*) from journey_starts where prev_anchor is not null").fetchone()[0] > 0
+    pd.testing.assert_frame_equal(funnel.funnel_steps(c, f, source="table"), expected)
+
+
+def test_too_many_stages_are_refused(con):
+    with pytest.raises(ValueError, match="at most 12 stages"):
+        db.set_stages(con, [f"s{i}" for i in range(13)])
+    assert db.stages(con) == STAGES
