@@ -265,6 +265,8 @@ async def uploader(browser, base: str, csv: Path, up: Upload, t0: float) -> None
         await button.click()
         await pg.wait_for_selector("text=Summary", timeout=1_800_000)
         up.finished = time.perf_counter() - t0
+        # The summary's metrics may arrive in a later delta than its heading (seen under 20 viewers).
+        await pg.wait_for_selector('[data-testid="stMetricLabel"]:has-text("Loaded")', timeout=300_000)
         await pg.wait_for_function(
             "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=300_000)
         for m in await pg.locator('[data-testid="stMetric"]').all():

@@ -388,7 +388,7 @@ def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, 
              "message": f"{responses:,} responses and {interactions:,} interactions of "
                         f"{n_customers:,} demo customers, {cal.start} to {end}"})
         report(1.0, "Demo data: daily counts and journeys for the funnel")
-        cube.add_import(con, import_id)
+        cube.add_import(con, import_id, ordered=True)
         journeys.rebuild(con)
         db.bump_data_version(con)
         con.execute("commit")
