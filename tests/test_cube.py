@@ -154,6 +154,11 @@ def test_upgrade_from_v2_derives_the_tables(tmp_path):
         expected = queries.kpi_summary(c, f)
     for t in (*cube.CUBE_TABLES, "filter_values", "attribute_counts"):
         c.execute(f"drop table {t}")  # noqa: S608
+    # and the journey table as v2 had it (step times in a list)
+    c.execute("create table old as select customer_id, channel, segment, region, product, anchor, "
+              "[anchor, t_2, t_3, t_4, t_5] as reached from journey_starts")
+    c.execute("drop table journey_starts")
+    c.execute("alter table old rename to journey_starts")
     c.execute("update schema_meta set value = '2' where key = 'schema_version'")
     c.close()
     c = db.connect(path)
