@@ -614,15 +614,18 @@ def server_page_times(base: str, cached_runs: int = 5) -> dict:
     the same link: ``st.cache_data`` answers, so this is the rerun target's figure, charts
     included). Returns {page: {"first_ms", "cached_ms" (median), "cached_runs_ms"}}."""
     import asyncio
+    import concurrent.futures
 
     from bench.wsclient import Session
 
+    def checked(run, page: str) -> float:
+        if not run.ok:
+            raise RuntimeError(f"page {page or 'Overview'}: {run.errors[:2]}")
+        return run.seconds * 1000
+
     async def one(page: str) -> float:
         async with Session(base, timeout=300) as s:
-            run = await s.open(page, "")
-            if not run.ok:
-                raise RuntimeError(f"page {page or 'Overview'}: {run.errors[:2]}")
-            return run.seconds * 1000
+            return checked(await s.open(page, ""), page)
 
     async def all_pages() -> dict:
         out = {}
@@ -630,10 +633,16 @@ def server_page_times(base: str, cached_runs: int = 5) -> dict:
             page = "" if name == "Overview" else name
             first = await one(page)
             cached = [await one(page) for _ in range(cached_runs)]
-            out[name] = {"first_ms": first, "cached_ms": statistics.median(cached), "cached_runs_ms": cached}
+            async with Session(base, timeout=300) as s:
+                checked(await s.open(page, ""), page)
+                reruns = [checked(await s.rerun(), page) for _ in range(cached_runs)]
+            out[name] = {"first_ms": first, "cached_ms": statistics.median(cached), "cached_runs_ms": cached,
+                         "rerun_ms": statistics.median(reruns), "rerun_runs_ms": reruns}
         return out
 
-    return asyncio.run(all_pages())
+    # Playwright's sync API holds an event loop in this thread: run the client in another one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, all_pages()).result()
 
 
 # ---- 6. machine and report --------------------------------------------------------------------
@@ -736,8 +745,9 @@ def print_report(res: dict) -> None:
             f"<= {TARGETS['rerun_ms']} ms server time); dashboard peak RSS "
             f"{gib(cs['dashboard_peak_rss_bytes']) if cs.get('dashboard_peak_rss_bytes') else '?'}")
         for page, t in (cs.get("server_pages") or {}).items():
-            log(f"  {page:<9} server time, first visit {t['first_ms']:8,.0f} ms, cached rerun "
-                f"{t['cached_ms']:6,.0f} ms (median of {len(t['cached_runs_ms'])}; target <= {TARGETS['rerun_ms']} ms)")
+            log(f"  {page:<9} server time: first visit {t['first_ms']:6,.0f} ms; with the data cached, a new "
+                f"session {t['cached_ms']:5,.0f} ms, a rerun in the session {t['rerun_ms']:5,.0f} ms "
+                f"(medians of {len(t['rerun_runs_ms'])}; target <= {TARGETS['rerun_ms']} ms)")
     elif cs:
         log(f"Cold start: skipped ({cs['reason']})")
     la = res.get("load_average") or {}

@@ -140,6 +140,11 @@ class Session:
         return await self._run("widget", page_name="", page_script_hash=self.page_script_hash,
                                widgets=[ws])
 
+    async def rerun(self) -> Run:
+        """Run the page again with nothing changed (every widget keeps its value): with the
+        data cached, what a rerun costs the server."""
+        return await self._run("widget", page_name="", page_script_hash=self.page_script_hash, widgets=[])
+
     # ---- the protocol ---------------------------------------------------------------------
     async def _run(self, kind: str, page_name: str, page_script_hash: str, widgets: list[WidgetState]) -> Run:
         run = Run(kind, self.page, self.query, query_after=self.query)
