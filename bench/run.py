@@ -551,7 +551,7 @@ def _vm_hwm(pid: int) -> int | None:
     return None
 
 
-def cold_start(db_path: Path, timeout: float = 120.0) -> dict:
+def cold_start(db_path: Path, combos: dict[str, Filters] | None = None, timeout: float = 120.0) -> dict:
     """Seconds from starting ``streamlit run dashboard.py`` to the first Plotly chart in Chromium."""
     if not (ROOT / "dashboard.py").exists():
         return {"available": False, "reason": "dashboard.py does not exist yet"}
@@ -594,6 +594,11 @@ def cold_start(db_path: Path, timeout: float = 120.0) -> dict:
             page.wait_for_selector(".js-plotly-plot", timeout=timeout * 1000)
             out["warm_reload_s"] = time.perf_counter() - t1
             out["server_pages"] = server_page_times(f"http://127.0.0.1:{port}/")
+            out["dashboard_peak_rss_default_links_bytes"] = _vm_hwm(proc.pid)
+            if combos:
+                # Every page with every filter combination of the benchmark (the funnel's events
+                # path included): the dashboard's peak memory with this database.
+                out["combo_pages"] = server_combo_times(f"http://127.0.0.1:{port}/", combos)
             out["dashboard_peak_rss_bytes"] = _vm_hwm(proc.pid)
         except Exception as exc:
             out = {"available": False, "reason": f"cold start failed: {exc!r}"[:800]}
@@ -643,6 +648,75 @@ def server_page_times(base: str, cached_runs: int = 5) -> dict:
     # Playwright's sync API holds an event loop in this thread: run the client in another one.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, all_pages()).result()
+
+
+def server_cold_start(db_path: Path, timeout: float = 120.0) -> dict:
+    """Seconds from starting ``streamlit run dashboard.py`` to the end of the Overview's first run
+    for one websocket viewer (``bench.wsclient``): the server's share of a cold start, without a
+    browser downloading and drawing the page."""
+    import asyncio
+
+    from bench.wsclient import Session
+
+    port = _free_port()
+    env = os.environ | {"CX_DB": str(db_path)}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            if proc.poll() is not None or time.perf_counter() - t0 > timeout:
+                return {"available": False, "reason": "the server did not start"}
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.05)
+        health = time.perf_counter() - t0
+
+        async def first() -> object:
+            async with Session(f"http://127.0.0.1:{port}/", timeout=timeout) as s:
+                return await s.open("", "")
+
+        run = asyncio.run(first())
+        if not run.ok:
+            return {"available": False, "reason": f"first run failed: {run.errors[:2]}"}
+        return {"available": True, "health_s": health, "first_run_s": time.perf_counter() - t0,
+                "first_run_only_s": run.seconds}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def server_combo_times(base: str, combos: dict[str, Filters]) -> dict:
+    """Server time of each page opened on a link with each filter combination (first visit)."""
+    import asyncio
+    import concurrent.futures
+    from urllib.parse import urlencode
+
+    from bench.wsclient import Session
+
+    async def go() -> dict:
+        out: dict = {}
+        for name in PAGES:
+            page = "" if name == "Overview" else name
+            for combo, f in combos.items():
+                async with Session(base, timeout=300) as s:
+                    run = await s.open(page, urlencode(f.to_query_params(), doseq=True))
+                if not run.ok:
+                    raise RuntimeError(f"{name} {combo}: {run.errors[:2]}")
+                out.setdefault(name, {})[combo] = run.seconds * 1000
+        return out
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 # ---- 6. machine and report --------------------------------------------------------------------
@@ -743,13 +817,25 @@ def print_report(res: dict) -> None:
             f"(health check after {cs['health_s']:.2f} s; target < {TARGETS['cold_start_s']:.0f} s); "
             f"warm reload {cs['warm_reload_s'] * 1000:.0f} ms incl. browser (rerun target "
             f"<= {TARGETS['rerun_ms']} ms server time); dashboard peak RSS "
-            f"{gib(cs['dashboard_peak_rss_bytes']) if cs.get('dashboard_peak_rss_bytes') else '?'}")
+            f"{gib(cs['dashboard_peak_rss_default_links_bytes']) if cs.get('dashboard_peak_rss_default_links_bytes') else '?'} "
+            "after every page on its default link")
+        if cs.get("combo_pages"):
+            log("  then every page on every filter combination above (server time, first visit, ms): "
+                + "; ".join(f"{page} " + " / ".join(f"{ms:,.0f}" for ms in t.values())
+                            for page, t in cs["combo_pages"].items()))
+            log(f"  dashboard peak RSS after all of that: {gib(cs['dashboard_peak_rss_bytes'])} "
+                f"(target <= {gib(TARGETS['rss_bytes'])})")
         for page, t in (cs.get("server_pages") or {}).items():
             log(f"  {page:<9} server time: first visit {t['first_ms']:6,.0f} ms; with the data cached, a new "
                 f"session {t['cached_ms']:5,.0f} ms, a rerun in the session {t['rerun_ms']:5,.0f} ms "
                 f"(medians of {len(t['rerun_runs_ms'])}; target <= {TARGETS['rerun_ms']} ms)")
     elif cs:
         log(f"Cold start: skipped ({cs['reason']})")
+    sc = res.get("server_cold_start") or {}
+    if sc.get("available"):
+        log(f"Server cold start without a browser: first Overview run finished {sc['first_run_s']:.2f} s after "
+            f"the server started (health check at {sc['health_s']:.2f} s, the run itself "
+            f"{sc['first_run_only_s']:.2f} s)")
     la = res.get("load_average") or {}
     if la.get("start") and la.get("end"):
         log(f"Load average (1 min) at start {la['start'][0]:.1f}, at end {la['end'][0]:.1f} on {m['nproc']} cores"
@@ -877,7 +963,9 @@ def main(argv: list[str] | None = None) -> dict:
     if not args.skip_import:
         res["import"] = time_import(min(args.repeat, 3))
     # 5. cold start (the bench connection is closed: the dashboard opens the file itself)
-    res["cold_start"] = (cold_start(db_path) if not args.skip_cold_start
+    res["server_cold_start"] = (server_cold_start(db_path) if not args.skip_cold_start
+                                else {"available": False, "reason": "--skip-cold-start"})
+    res["cold_start"] = (cold_start(db_path, combos) if not args.skip_cold_start
                          else {"available": False, "reason": "--skip-cold-start"})
     res["peak_rss"]["final_bytes"] = peak_rss_bytes()
     res["load_average"]["end"] = load_average()

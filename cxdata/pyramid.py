@@ -62,17 +62,33 @@ def _cell_columns(con, model: int) -> list[str]:
 
 
 def _from_cells(con, table: str, model: int, lead: str, where: str, params: dict,
-                keys: list[str]) -> pd.DataFrame:
-    """Level counts from a daily table, in the long shape of the plain query (levels with n = 0
-    left out, as a group by over the responses would)."""
+                n_keys: int) -> list[tuple]:
+    """Level counts from a daily table as (keys..., level, n) rows, like the plain query's."""
     params = {k: v for k, v in params.items() if k not in ("le_lo", "le_hi")}
     sums = ", ".join(f"sum({c})::bigint as l{k}" for k, c in enumerate(_cell_columns(con, model)))
     sql = f"select {lead}{sums} from {table} where {where} group by all"  # noqa: S608 - from code
-    wide = con.execute(sql, params).df()
-    long = wide.melt(id_vars=keys, var_name="level", value_name="n") if keys else \
-        wide.melt(var_name="level", value_name="n")
-    long["level"] = long["level"].str[1:].astype("int64")
-    return long[long["n"].fillna(0) > 0].reset_index(drop=True)
+    return [(*row[:n_keys], level, n) for row in con.execute(sql, params).fetchall()
+            for level, n in enumerate(row[n_keys:]) if n]
+
+
+def _assemble(rows: list[tuple], n_keys: int, model: int) -> list[tuple]:
+    """Every level of every group (n = 0 where none), sorted, with total, share and reached."""
+    counts: dict[tuple, dict[int, int]] = {}
+    for *keys, level, n in rows:
+        counts.setdefault(tuple(keys), {})[int(level)] = int(n)
+    out = []
+    for keys in sorted(counts):
+        by_level = counts[keys]
+        ns = [by_level.get(level, 0) for level in range(len(MODELS[model]))]
+        total = sum(ns)
+        shares = [n / total * 100 for n in ns]
+        reached, acc = [0.0] * len(ns), 0.0
+        for level in range(len(ns) - 1, -1, -1):
+            acc += shares[level]
+            reached[level] = acc
+        out.extend((*keys, level, MODELS[model][level], ns[level], total, shares[level], reached[level])
+                   for level in range(len(ns)))
+    return out
 
 
 def pyramid_distribution(con, filters: Filters, model: int = 3, by: str | None = None,
@@ -99,30 +115,18 @@ def pyramid_distribution(con, filters: Filters, model: int = 3, by: str | None =
         keys.append("period")
     lead = "".join(s + ", " for s in selects)
     if table:
-        counts = _from_cells(con, table, model, lead, where, params, keys)
+        rows = _from_cells(con, table, model, lead, where, params, len(keys))
     else:
         sql = (f"select {lead}{_LEVEL_SQL[model]} as level, count(*) as n "  # noqa: S608 - from allowlists
                f"from responses where {where} and {_ANSWERED_SQL[model]} group by all")
-        counts = con.execute(sql, params).df()
-    levels = list(range(len(MODELS[model])))
-    if counts.empty:
-        return pd.DataFrame(columns=[*(["group"] if by else []), *(["period"] if grain else []),
-                                     "level", "level_name", "n", "total", "share", "reached"])
-    if keys:
-        full = counts[keys].drop_duplicates().merge(pd.DataFrame({"level": levels}), how="cross")
-    else:
-        full = pd.DataFrame({"level": levels})
-    frame = full.merge(counts, on=[*keys, "level"], how="left").fillna({"n": 0})
-    frame["n"] = frame["n"].astype("int64")
-    frame["total"] = frame.groupby(keys)["n"].transform("sum") if keys else frame["n"].sum()
-    frame["share"] = frame["n"] / frame["total"] * 100
-    frame = frame.sort_values([*keys, "level"])
-    frame["reached"] = (frame.iloc[::-1].groupby(keys)["share"].cumsum() if keys
-                        else frame["share"][::-1].cumsum())
-    frame["level_name"] = frame["level"].map(lambda lv: MODELS[model][lv])
-    frame = frame.rename(columns={"grp": "group"})
-    if grain:
-        frame["period"] = pd.to_datetime(frame["period"])
+        rows = con.execute(sql, params).fetchall()
     cols = [*(["group"] if by else []), *(["period"] if grain else []),
             "level", "level_name", "n", "total", "share", "reached"]
-    return frame[cols].reset_index(drop=True)
+    frame = pd.DataFrame(_assemble(rows, len(keys), model), columns=cols)
+    if frame.empty:
+        return frame
+    frame["n"] = frame["n"].astype("int64")
+    frame["total"] = frame["total"].astype("int64")
+    if grain:
+        frame["period"] = pd.to_datetime(frame["period"])
+    return frame
