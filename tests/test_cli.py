@@ -129,3 +129,13 @@ def test_import_while_dashboard_holds_the_db(small_db):
         assert out.returncode == 3 and "in use by another process" in out.stderr
         assert "Traceback" not in out.stderr
     assert json.loads(run("kpis", "--db", str(small_db), "--json").stdout)["nps"]["n"] == 5
+
+
+def test_memory_limit_is_checked_and_applied(tmp_path):
+    con = cxdata.connect(tmp_path / "m.duckdb", memory_limit="512MB")
+    limit = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    assert limit == "488.2 MiB"  # 512 MB, as DuckDB shows it
+    con.close()
+    for bad in ("1GB'; drop table responses; --", "lots", "-1GB", ""):
+        with pytest.raises(ValueError, match="memory limit"):
+            cxdata.connect(tmp_path / "m.duckdb", memory_limit=bad)
