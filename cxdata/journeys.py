@@ -74,10 +74,12 @@ def rebuild(con, marked: bool = False) -> None:
         where = "true"
     if order:
         # prev_anchor: the previous start of the same customer and channel (a customer's starts
-        # are all recomputed together, so the lag over them is exact); rows in anchor order.
-        con.execute(f"insert into journey_starts by name select *, lag(anchor) over "  # noqa: S608 - from code
+        # are all recomputed together, so the lag over them is exact). Rows: first starts first,
+        # then the rest, each in anchor order (schema.py, v4: what zone maps can skip).
+        con.execute(f"insert into journey_starts by name select * from (select *, lag(anchor) over "  # noqa: S608
                     f"(partition by customer_id, channel order by anchor) as prev_anchor "
-                    f"from ({chain_sql(len(order), where)}) order by anchor", chain_params(order))
+                    f"from ({chain_sql(len(order), where)})) order by prev_anchor is not null, anchor",
+                    chain_params(order))
     note_constant_dimensions(con, marked)
 
 

@@ -170,8 +170,9 @@ create table if not exists attribute_counts (
 # v4: every journey start knows the anchor of the previous start of the same customer and channel,
 # so "the first entry in the period" is a row filter (prev_anchor before the period) instead of a
 # group-by per customer; step times are columns t_2..t_12 (a list column was the slowest part of
-# the funnel's scan), so at most MAX_STAGES stages; rows in anchor order so a date range reads a
-# slice.
+# the funnel's scan), so at most MAX_STAGES stages. Rows: every customer's first start first, then
+# the others, each part in anchor order: a date range reads a slice of each, "all dates" (first
+# starts only) reads the first part.
 MAX_STAGES = 12
 _STEP_COLUMNS = ", ".join(f"t_{k} timestamp" for k in range(2, MAX_STAGES + 1))
 _V4 = f"""
@@ -189,7 +190,7 @@ insert into journey_starts_v4
 select customer_id, channel, segment, region, product, anchor,
        lag(anchor) over (partition by customer_id, channel order by anchor),
        {", ".join(f"reached[{k}]" for k in range(2, MAX_STAGES + 1))}
-from journey_starts order by anchor;
+from journey_starts order by lag(anchor) over (partition by customer_id, channel order by anchor) is not null, anchor;
 drop table journey_starts;
 alter table journey_starts_v4 rename to journey_starts;
 """  # noqa: S608 - column names from code
