@@ -73,6 +73,13 @@ def uses_journey_table(filters: Filters) -> bool:
     return not (filters.touchpoint or filters.attrs)
 
 
+def reads_events(filters: Filters) -> bool:
+    """True when part of the funnel for these filters is computed from the events themselves (a
+    touchpoint or attribute filter, or the journey across two or more chosen channels): seconds
+    at tens of millions of events, where the journey table answers in a fraction of a second."""
+    return not uses_journey_table(filters) or len(filters.channel) >= 2
+
+
 @dataclass(frozen=True)
 class WorstStep:
     channel: str

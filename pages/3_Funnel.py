@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cxdata import ui
-from cxdata.funnel import worst_step
+from cxdata.funnel import reads_events, worst_step
 from cxdata.ui import charts, figures, funnels, state
 from cxdata.ui.text import plain
 
@@ -15,6 +15,9 @@ window = view.choice("Conversion window", funnels.WINDOWS, key="window", default
                      help="A customer counts at a stage only if they reach it, in order, within this many "
                           "days of their first stage.")
 st.caption("The journey-stage filter does not apply here: the funnel is made of the stages.")
+if reads_events(filters):
+    st.caption("With a touchpoint or attribute filter, or two or more channels, the journeys are followed "
+               "through the events themselves: on a large data set this takes seconds the first time.")
 
 steps = state.funnel_steps(db.cur, db.key, db.version, filters, window)
 if not charts.empty(steps, "journey events"):

@@ -184,3 +184,11 @@ def test_too_many_stages_are_refused(con):
     with pytest.raises(ValueError, match="at most 12 stages"):
         db.set_stages(con, [f"s{i}" for i in range(13)])
     assert db.stages(con) == STAGES
+
+
+def test_reads_events_says_when_the_funnel_is_slow():
+    assert not funnel.reads_events(Filters(segment=("SME",), date_from=date(2024, 1, 1)))
+    assert not funnel.reads_events(Filters(channel=("web",)))
+    assert funnel.reads_events(Filters(channel=("web", "app")))
+    assert funnel.reads_events(Filters(touchpoint=("checkout",)))
+    assert funnel.reads_events(Filters(attrs=(("k", ("v",)),)))

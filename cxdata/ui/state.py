@@ -119,7 +119,7 @@ def biggest_movers(_cur, key: str, version: int, filters: Filters, kpi: str,
     return queries.biggest_movers(_cur, filters, kpi=kpi, limit=limit)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner="Counting customers at each stage…", max_entries=256)
 def funnel_steps(_cur, key: str, version: int, filters: Filters, window_days: int) -> pd.DataFrame:
     return funnel.funnel_steps(_cur, filters, window_days=window_days)
 
