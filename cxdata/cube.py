@@ -16,6 +16,9 @@ or an ``attr:`` breakdown is in neither, so such queries read ``responses`` (``p
 ``filter_values`` and ``attribute_counts`` hold, per import, the distinct values of each filter
 field and of each imported attribute, so the sidebar needs no scan of the big tables.
 
+Rows written into ``responses`` or ``interactions`` by anything other than ``ingest`` and ``demo``
+(tests inserting literal rows, a hand-made fix) must be followed by ``rebuild(con)``.
+
 CES bands and 3-level pyramid levels are stored for both CES directions (``_12``/``e`` for the
 effort scale, ``_67``/``s`` for the ease scale): changing the ``ces_direction`` setting needs no
 rebuild.
