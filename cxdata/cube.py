@@ -1,17 +1,21 @@
 """Daily counts: the additive counts behind every response KPI and pyramid level, per day and
-dimension, kept exact by every import, undo and demo load.
+dimension (and per month), kept exact by every import, undo and demo load.
 
 Why it is exact. Every KPI here (NPS, CSAT, CES, the margins, the pyramid shares) is a function of
 counts and sums over the filtered responses (``queries.KPI_COUNTS``, ``pyramid._LEVEL_SQL``). A
 cell of a daily table holds those counts and sums for the responses of one import, one day and one
 combination of dimension values, so summing the cells whose day and dimensions pass the filters
-gives exactly the counts of the plain query over ``responses``. Two tables, smallest first:
+gives exactly the counts of the plain query over ``responses``. The tables (``CUBES``):
 
+- ``kpi_monthly``       month, channel, segment, region, product (whole-month queries only)
+- ``kpi_daily_core``    day, channel, segment, product
+- ``kpi_daily_touch``   day, channel, segment, product, touchpoint, journey stage
 - ``kpi_daily``         day, channel, segment, region, product
-- ``kpi_daily_detail``  the same plus touchpoint and journey stage
+- ``kpi_daily_detail``  day and every dimension
 
-A query reads the smallest table holding every column it filters or groups on; an attribute filter
-or an ``attr:`` breakdown is in neither, so such queries read ``responses`` (``pick`` says which).
+A query reads the first of them holding every column it filters or groups on at the time
+resolution it needs; an attribute filter or an ``attr:`` breakdown is in none, so such queries read
+``responses`` (``pick`` says which).
 
 ``filter_values`` and ``attribute_counts`` hold, per import, the distinct values of each filter
 field and of each imported attribute, so the sidebar needs no scan of the big tables.
@@ -29,11 +33,19 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
 
 from .filters import FILTER_COLUMNS, Filters
 from .schema import CELL_COLUMNS
 
+# Smallest first (region, with its 20 values in the demo, multiplies the cells the most). The
+# monthly table answers only queries whose dates are whole months and that group by month,
+# quarter or not by time (``pick``).
+MONTHLY = "kpi_monthly"
 CUBES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (MONTHLY, ("channel", "segment", "region", "product")),
+    ("kpi_daily_core", ("channel", "segment", "product")),
+    ("kpi_daily_touch", ("channel", "segment", "product", "touchpoint", "journey_stage")),
     ("kpi_daily", ("channel", "segment", "region", "product")),
     ("kpi_daily_detail", ("channel", "segment", "region", "product", "touchpoint", "journey_stage")),
 )
@@ -78,10 +90,25 @@ def plain_queries() -> Iterator[None]:
         _enabled.reset(token)
 
 
-def pick(filters: Filters, columns: Iterable[str | None] = ()) -> str | None:
-    """The smallest daily table that holds every filter of ``filters`` and every column in
+def whole_months(filters: Filters, grain: str | None = None, split_at: date | None = None) -> bool:
+    """True when the monthly table can answer: the dates (if any) are whole months, the query
+    groups by month or quarter or not by time (``grain``), and any date it splits at (the start of
+    the current period in a comparison) is the first of a month."""
+    if grain not in (None, "month", "quarter"):
+        return False
+    if filters.date_from and filters.date_from.day != 1:
+        return False
+    if filters.date_to and (filters.date_to + timedelta(days=1)).day != 1:
+        return False
+    return split_at is None or split_at.day == 1
+
+
+def pick(filters: Filters, columns: Iterable[str | None] = (), grain: str | None = None,
+         split_at: date | None = None) -> str | None:
+    """The smallest count table that holds every filter of ``filters`` and every column in
     ``columns`` (response column names; None stands for something no table holds, like an
-    attribute), or None when only ``responses`` can answer."""
+    attribute) at the time resolution the query needs (``grain`` it groups by, ``split_at`` it
+    compares at), or None when only ``responses`` can answer."""
     if not _enabled.get() or filters.attrs:
         return None
     needed = set()
@@ -92,7 +119,10 @@ def pick(filters: Filters, columns: Iterable[str | None] = ()) -> str | None:
     for key in FILTER_COLUMNS:
         if getattr(filters, key):
             needed.add(FILTER_COLUMNS[key]["responses"])
+    monthly_ok = whole_months(filters, grain, split_at)
     for name, dims in CUBES:
+        if name == MONTHLY and not monthly_ok:
+            continue
         if needed <= set(dims):
             return name
     return None
@@ -112,8 +142,9 @@ def _insert_cells(con, where: str, params: dict, ordered: bool) -> None:
         con.execute(f"insert into {detail} select * from cube_cells{order}")  # noqa: S608
         sums = ", ".join(f"sum({c})" for c in CELL_SQL)
         for name, dims in smaller:
-            con.execute(f"insert into {name} select import_id, day, {', '.join(dims)}, {sums} "  # noqa: S608
-                        f"from cube_cells group by all{order}")
+            when, key = ("cast(date_trunc('month', day) as date)", "month") if name == MONTHLY else ("day", "day")
+            con.execute(f"insert into {name} select import_id, {when} as {key}, {', '.join(dims)}, {sums} "  # noqa: S608
+                        f"from cube_cells group by all{' order by ' + key if ordered else ''}")
     finally:
         con.execute("drop table if exists cube_cells")
 

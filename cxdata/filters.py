@@ -28,14 +28,17 @@ FILTER_COLUMNS: dict[str, dict[str, str]] = {
     "stage": {"responses": "journey_stage", "interactions": "stage"},
 }
 # The daily count tables of cxdata/cube.py have the response columns they are named after.
-_CUBE_COLUMNS = {"kpi_daily": ("channel", "segment", "region", "product"),
+_CUBE_COLUMNS = {"kpi_monthly": ("channel", "segment", "region", "product"),
+                 "kpi_daily_core": ("channel", "segment", "product"),
+                 "kpi_daily_touch": ("channel", "segment", "product", "touchpoint", "stage"),
+                 "kpi_daily": ("channel", "segment", "region", "product"),
                  "kpi_daily_detail": ("channel", "segment", "region", "product", "touchpoint", "stage")}
 for _table, _fields in _CUBE_COLUMNS.items():
     for _f in _fields:
         FILTER_COLUMNS[_f][_table] = FILTER_COLUMNS[_f]["responses"]
 # "journeys": the journey starts of cxdata/journeys.py, dated by their first event.
 TIME_COLUMN = {"responses": "responded_at", "interactions": "occurred_at", "journeys": "anchor",
-               "kpi_daily": "day", "kpi_daily_detail": "day"}
+               **dict.fromkeys(_CUBE_COLUMNS, "day"), "kpi_monthly": "month"}
 DATE_TABLES = frozenset(_CUBE_COLUMNS)  # their time column is a date: bind dates, not timestamps
 LIST_FIELDS = tuple(FILTER_COLUMNS)
 URL_KEYS = ("from", "to", *LIST_FIELDS, "attr")

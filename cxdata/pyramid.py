@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import cube
 from .db import get_setting
-from .filters import Filters
+from .filters import TIME_COLUMN, Filters
 from .queries import GRAINS, dimension_column, dimension_expr
 
 MODELS = {
@@ -99,7 +99,7 @@ def pyramid_distribution(con, filters: Filters, model: int = 3, by: str | None =
     and ``reached`` (percent at this level or above). Every level appears, with n = 0 where empty,
     so charts keep their shape."""
     params = _params(con, model)
-    table = cube.pick(filters, [dimension_column(by)] if by else [])
+    table = cube.pick(filters, [dimension_column(by)] if by else [], grain=grain)
     where, wparams = filters.where_sql(table or "responses")
     params |= wparams
     keys = []
@@ -111,7 +111,7 @@ def pyramid_distribution(con, filters: Filters, model: int = 3, by: str | None =
         if grain not in GRAINS:
             raise ValueError(f"grain must be one of {GRAINS}")
         params["grain"] = grain
-        selects.append(f"date_trunc($grain, {'day' if table else 'responded_at'}) as period")
+        selects.append(f"date_trunc($grain, {TIME_COLUMN[table] if table else 'responded_at'}) as period")
         keys.append("period")
     lead = "".join(s + ", " for s in selects)
     if table:

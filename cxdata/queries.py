@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import cube, kpis
 from .db import get_setting
-from .filters import FILTER_COLUMNS, Filters, bound_time
+from .filters import FILTER_COLUMNS, TIME_COLUMN, Filters, bound_time
 
 # Dimensions a breakdown may group by: name -> column. Identifiers only from here.
 DIMENSIONS = {
@@ -65,15 +65,16 @@ class Source:
         return bound_time(self.table, day)
 
 
-def source(con, filters: Filters, columns=()) -> Source:
+def source(con, filters: Filters, columns=(), grain: str | None = None, split_at: date | None = None) -> Source:
     """The source for a query with ``filters`` that groups on response ``columns`` (None for an
-    expression only ``responses`` has, such as an attribute)."""
-    table = cube.pick(filters, columns)
+    expression only ``responses`` has, such as an attribute), by ``grain`` of time if any, and
+    compares periods at ``split_at`` if any."""
+    table = cube.pick(filters, columns, grain=grain, split_at=split_at)
     if table is None:
         return Source("responses", "responded_at", KPI_COUNTS, _low_effort_params(con))
     band = "ces_12" if _direction(con) == "effort" else "ces_67"
     sums = ", ".join(f"sum({c})::bigint as {c}" for c in COUNT_COLUMNS if c != "ces_low")
-    return Source(table, "day", f"{sums}, sum({band})::bigint as ces_low", {})
+    return Source(table, TIME_COLUMN[table], f"{sums}, sum({band})::bigint as ces_low", {})
 
 
 def dimension_column(dimension: str) -> str | None:
@@ -166,7 +167,7 @@ def _two_periods(con, filters: Filters):
     if prev is None:
         return None
     span = filters.replace(date_from=prev.date_from)
-    src = source(con, span)
+    src = source(con, span, split_at=filters.date_from)
     side = f"case when {src.ts} >= $cur_from then 'current' else 'previous' end"
     return _counts(con, span, group=side, extra_params={"cur_from": src.time(filters.date_from)},
                    src=src)
@@ -222,7 +223,7 @@ def kpi_trend(con, filters: Filters, grain: str = "month", split: str | None = N
     ces, ces_moe, ces_n, ces_low_effort_pct (and *_se)."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}")
-    src = source(con, filters, [dimension_column(split)] if split else [])
+    src = source(con, filters, [dimension_column(split)] if split else [], grain=grain)
     where, params = filters.where_sql(src.table)
     params |= src.params | {"grain": grain}
     split_sql = ""
@@ -304,7 +305,7 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
     span = filters.replace(date_from=prev.date_from)
     by_table: dict[str, tuple[Source, list[str]]] = {}
     for d in dimensions:
-        src = source(con, span, [DIMENSIONS[d]])
+        src = source(con, span, [DIMENSIONS[d]], split_at=filters.date_from)
         by_table.setdefault(src.table, (src, []))[1].append(d)
     # (dimension, side, value) -> summed counts. Plain Python: a few hundred groups, and pandas'
     # per-row overhead cost more than the query.

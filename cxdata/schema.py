@@ -151,6 +151,19 @@ _CELLS = ",\n".join(f"    {c} {'bigint' if c.startswith('ces_sum') else 'integer
                      for c in CELL_COLUMNS)
 _DIMS4 = "channel varchar, segment varchar, region varchar, product varchar"
 _V3 = f"""
+create table if not exists kpi_monthly (
+    import_id integer, month date not null, {_DIMS4},
+{_CELLS}
+);
+create table if not exists kpi_daily_core (
+    import_id integer, day date not null, channel varchar, segment varchar, product varchar,
+{_CELLS}
+);
+create table if not exists kpi_daily_touch (
+    import_id integer, day date not null, channel varchar, segment varchar, product varchar,
+    touchpoint varchar, journey_stage varchar,
+{_CELLS}
+);
 create table if not exists kpi_daily (
     import_id integer, day date not null, {_DIMS4},
 {_CELLS}

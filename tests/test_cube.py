@@ -22,6 +22,8 @@ FILTERS = [
     Filters(**D),
     Filters(**D, channel=("app", "web"), segment=("Consumer",)),
     Filters(region=("Lombardia",)),
+    Filters(date_from=date(2026, 5, 3), date_to=date(2026, 10, 20), channel=("web",)),  # not whole months
+    Filters(**D, region=("Lombardia", "Lazio"), touchpoint=("checkout", "app checkout")),  # detail
     Filters(date_from=date(2025, 1, 1), date_to=date(2025, 3, 31), product=("Mobile", "Energia Gas")),
     Filters(**D, touchpoint=("checkout",)),  # needs the detail table
     Filters(**D, stage=("purchase", "retention"), channel=("phone",)),
@@ -82,9 +84,19 @@ def test_every_page_query_equals_the_plain_query(demo_con, f):
 
 
 def test_the_daily_tables_are_really_used():
-    assert cube.pick(Filters(**D, channel=("web",))) == "kpi_daily"
-    assert cube.pick(Filters(**D), ["touchpoint"]) == "kpi_daily_detail"
-    assert cube.pick(Filters(stage=("purchase",))) == "kpi_daily_detail"
+    assert cube.pick(Filters(date_from=date(2026, 5, 3), date_to=date(2026, 10, 31), channel=("web",))) == "kpi_daily_core"
+    assert cube.pick(Filters(**D), ["touchpoint"]) == "kpi_daily_touch"  # not in the monthly table
+    assert cube.pick(Filters(stage=("purchase",))) == "kpi_daily_touch"
+    assert cube.pick(Filters(**D, region=("Lombardia",)), grain="day") == "kpi_daily"
+    assert cube.pick(Filters(**D, region=("Lombardia",)), ["touchpoint"]) == "kpi_daily_detail"
+    assert cube.pick(Filters(stage=("purchase",)), ["region"]) == "kpi_daily_detail"
+    # whole months: the monthly table, unless the query groups by day or week
+    q1 = Filters(date_from=date(2025, 1, 1), date_to=date(2025, 3, 31), region=("Lombardia",))
+    assert cube.pick(q1) == "kpi_monthly" == cube.pick(q1, grain="quarter") == cube.pick(Filters())
+    assert cube.pick(q1, grain="week") == "kpi_daily"
+    assert cube.pick(q1, split_at=date(2025, 2, 15)) == "kpi_daily"
+    assert cube.pick(Filters(**D, region=("Lombardia",))) == "kpi_monthly"  # 1 May to 31 October
+    assert cube.pick(Filters(date_from=date(2026, 5, 2), date_to=date(2026, 10, 31))) == "kpi_daily_core"
     assert cube.pick(Filters(attrs=(("k", ("v",)),))) is None
     assert cube.pick(Filters(), [None]) is None  # an attribute breakdown
     with cube.plain_queries():
@@ -125,11 +137,11 @@ def test_import_and_undo_keep_the_tables_exact(tmp_path):
     c = db.connect(tmp_path / "cx.duckdb")
     demo.generate_demo(c, responses=5_000, interactions=2_000, seed=2)
     before = cells_total(c)
-    assert before == [c.execute("select count(nps) from responses").fetchone()[0]] * 2
+    assert before == [c.execute("select count(nps) from responses").fetchone()[0]] * len(cube.CUBE_TABLES)
     result = import_file(c, DATA / "clean.csv")
     assert result.loaded == 4
     after = cells_total(c)
-    assert after == [c.execute("select count(nps) from responses").fetchone()[0]] * 2
+    assert after == [c.execute("select count(nps) from responses").fetchone()[0]] * len(cube.CUBE_TABLES)
     assert after[0] > before[0]
     for f in FILTERS[:4]:
         same(lambda f=f: queries.kpi_summary(c, f))
@@ -163,7 +175,7 @@ def test_upgrade_from_v2_derives_the_tables(tmp_path):
     c.close()
     c = db.connect(path)
     assert db.schema_version(c) == schema.SCHEMA_VERSION
-    assert cells_total(c) == [c.execute("select count(nps) from responses").fetchone()[0]] * 2
+    assert cells_total(c) == [c.execute("select count(nps) from responses").fetchone()[0]] * len(cube.CUBE_TABLES)
     assert queries.kpi_summary(c, f) == expected
     assert queries.filter_values(c)["segment"] == sorted(
         r[0] for r in c.execute("select distinct segment from responses where segment is not null").fetchall())
