@@ -27,7 +27,8 @@ if not charts.empty(steps, "journey events"):
     starters = funnels.starters(steps)
     left, right = st.columns([2, 3])
     with left:
-        charts.show(view, figures.funnel_overall(steps, "Customers at each stage, all channels"),
+        across = "across " + " and ".join(filters.channel) if filters.channel else "all channels"
+        charts.show(view, figures.funnel_overall(steps, f"Customers at each stage, {across}"),
                     funnels.overall(steps), key="funnel_all", n=starters)
     with right:
         charts.show(view, figures.funnel_by_channel(steps, "How far each channel's customers get"),
