@@ -566,23 +566,9 @@ def cold_start(db_path: Path, combos: dict[str, Filters] | None = None, timeout:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # before the clock
         page = browser.new_page()
         t0 = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        proc = _start(port, env)
         try:
-            health = f"http://127.0.0.1:{port}/_stcore/health"
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError("streamlit exited: " + proc.stdout.read().decode(errors="replace")[-800:])
-                if time.perf_counter() - t0 > timeout:
-                    raise TimeoutError("the server did not answer its health check")
-                try:
-                    with urllib.request.urlopen(health, timeout=1) as resp:
-                        if resp.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.05)
+            _wait_healthy(proc, port, t0, timeout)
             out["health_s"] = time.perf_counter() - t0
             page.goto(f"http://127.0.0.1:{port}/", timeout=timeout * 1000)
             page.wait_for_selector(".js-plotly-plot", timeout=timeout * 1000)
@@ -603,12 +589,7 @@ def cold_start(db_path: Path, combos: dict[str, Filters] | None = None, timeout:
         except Exception as exc:
             out = {"available": False, "reason": f"cold start failed: {exc!r}"[:800]}
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            _stop(proc)
             browser.close()
     return out
 
@@ -661,20 +642,12 @@ def server_cold_start(db_path: Path, timeout: float = 120.0) -> dict:
     port = _free_port()
     env = os.environ | {"CX_DB": str(db_path)}
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = _start(port, env)
     try:
-        while True:
-            if proc.poll() is not None or time.perf_counter() - t0 > timeout:
-                return {"available": False, "reason": "the server did not start"}
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.05)
+        try:
+            _wait_healthy(proc, port, t0, timeout)
+        except (RuntimeError, TimeoutError) as exc:
+            return {"available": False, "reason": str(exc)[:800]}
         health = time.perf_counter() - t0
 
         async def first() -> object:
@@ -687,12 +660,41 @@ def server_cold_start(db_path: Path, timeout: float = 120.0) -> dict:
         return {"available": True, "health_s": health, "first_run_s": time.perf_counter() - t0,
                 "first_run_only_s": run.seconds}
     finally:
-        proc.terminate()
+        _stop(proc)
+
+
+def _start(port: int, env: dict) -> subprocess.Popen:
+    """``streamlit run dashboard.py`` on ``port``, headless, its output kept for an error message."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def _wait_healthy(proc: subprocess.Popen, port: int, t0: float, timeout: float) -> None:
+    """Return once the server answers its health check; raise if it exits or takes too long."""
+    health = f"http://127.0.0.1:{port}/_stcore/health"
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError("streamlit exited: " + proc.stdout.read().decode(errors="replace")[-800:])
+        if time.perf_counter() - t0 > timeout:
+            raise TimeoutError("the server did not answer its health check")
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            with urllib.request.urlopen(health, timeout=1) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop a dashboard server: terminate, and kill it if it does not go within 15 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def server_combo_times(base: str, combos: dict[str, Filters]) -> dict:
