@@ -422,33 +422,48 @@ def main(argv: list[str] | None = None) -> int:
         times_line("page time, during the import", during),
         *(times_line(f"  {name}", xs) for name, xs in per_page.items()),
         "",
-        "import through the Upload page: "
-        + (f"unlocked at {up.unlocked:.1f} s, file chosen at {up.chosen:.1f} s, " if up.chosen is not None else "")
-        + (f"preview ready at {up.previewed:.1f} s, " if up.previewed is not None else "")
-        + (f"Import pressed at {up.started:.1f} s, " if up.started is not None else "")
-        + (f"Summary at {up.finished:.1f} s -> import {up.finished - up.started:.1f} s"
-           if up.finished is not None and up.started is not None else "not finished"),
+        upload_timeline(up),
         f"  counts shown: {up.counts}",
         f"  counts expected (library on a copy): {want_counts}; library alone took {expected['library_s']:.1f} s",
         f"  upload error: {up.error}" if up.error else "  upload error: none",
         "",
         f"fixed link ?{FIXED_QUERY}: legal NPS n = {before:,} (before) or {after:,} (after)",
-        "  seen: " + (", ".join(f"{n:,} x{c}" + (" (before)" if n == before else " (after)" if n == after
-                                                 else " (ILLEGAL)") for n, c in sorted(seen.items()))
-                      or "nothing"),
+        seen_line(seen, before, after, "ILLEGAL"),
         f"  after the run: {final_n:,}" if final_n is not None else "  after the run: not read",
         f"half-import seen: {'YES' if illegal else 'no'}; new data visible after the import: "
         f"{'yes' if final_n == after else 'NO'}",
     ]
-    verdict = "PASS" if not errors and import_ok and not half else "FAIL"
-    lines.append(f"verdict: {verdict}")
-    report = "\n".join(lines)
+    return write_report(lines, not errors and import_ok and not half, args.out, "load")
+
+
+def upload_timeline(up: Upload) -> str:
+    """The report's line on the upload: when each step of the Upload page happened."""
+    return ("import through the Upload page: "
+            + (f"unlocked at {up.unlocked:.1f} s, file chosen at {up.chosen:.1f} s, " if up.chosen is not None else "")
+            + (f"preview ready at {up.previewed:.1f} s, " if up.previewed is not None else "")
+            + (f"Import pressed at {up.started:.1f} s, " if up.started is not None else "")
+            + (f"Summary at {up.finished:.1f} s -> import {up.finished - up.started:.1f} s"
+               if up.finished is not None and up.started is not None else "not finished"))
+
+
+def seen_line(seen: dict[int, int], before: int, after: int, other: str) -> str:
+    """The NPS n values seen on the fixed link, each marked before, after or ``other``."""
+    return "  seen: " + (", ".join(f"{n:,} x{c}" + (" (before)" if n == before else " (after)" if n == after
+                                                   else f" ({other})") for n, c in sorted(seen.items()))
+                         or "nothing")
+
+
+def write_report(lines: list[str], passed: bool, out_arg: str | None, stem: str) -> int:
+    """Add the verdict, print the report and write it to ``out_arg`` or docs/perf/<stem>-<date>.txt;
+    the exit code (0 PASS, 1 FAIL)."""
+    verdict = "PASS" if passed else "FAIL"
+    report = "\n".join([*lines, f"verdict: {verdict}"])
     print("\n" + report, flush=True)
-    out = Path(args.out) if args.out else ROOT / "docs" / "perf" / f"load-{date.today().isoformat()}.txt"
+    out = Path(out_arg) if out_arg else ROOT / "docs" / "perf" / f"{stem}-{date.today().isoformat()}.txt"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report + "\n")
     log(f"written to {out}")
-    return 0 if verdict == "PASS" else 1
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":

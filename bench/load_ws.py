@@ -433,12 +433,7 @@ def main(argv: list[str] | None = None) -> int:
         *(times_line(f"  {name}", xs) for name, xs in per_page.items()),
         "  (page time: rerun_script sent to script_finished received, server-side work only: no rendering)",
         "",
-        "import through the Upload page: "
-        + (f"unlocked at {up.unlocked:.1f} s, file chosen at {up.chosen:.1f} s, " if up.chosen is not None else "")
-        + (f"preview ready at {up.previewed:.1f} s, " if up.previewed is not None else "")
-        + (f"Import pressed at {up.started:.1f} s, " if up.started is not None else "")
-        + (f"Summary at {up.finished:.1f} s -> import {up.finished - up.started:.1f} s"
-           if up.finished is not None and up.started is not None else "not finished"),
+        load.upload_timeline(up),
         f"  counts shown on the page: {up.counts or 'not read (no metric found after the Summary)'}",
         "  recorded in the imports table: " + (", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}"
                                                          for k, v in recorded.items()) or "nothing"),
@@ -446,9 +441,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  upload error: {up.error}" if up.error else "  upload error: none",
         "",
         f"fixed link ?{FIXED_QUERY}: legal NPS n = {before:,} (before) or {after:,} (after)",
-        "  seen: " + (", ".join(f"{n:,} x{c}" + (" (before)" if n == before else " (after)" if n == after
-                                                 else " (OTHER: half-import)") for n, c in sorted(seen.items()))
-                      or "nothing"),
+        load.seen_line(seen, before, after, "OTHER: half-import"),
         f"  after the run: {final_n:,}" if final_n is not None else "  after the run: not read",
         f"every Overview run ({n_overview}, any filters) against kpi_summary on the before copy and "
         f"the served database after the run: " + ", ".join(f"{k} {v}" for k, v in verdicts.items())
@@ -463,15 +456,7 @@ def main(argv: list[str] | None = None) -> int:
         f"load average (1 min) at start {load_start:.1f}, at end {load_end:.1f} on {os.cpu_count()} cores; "
         f"the viewers' process (all websocket clients) used {client_cpu_s:.1f} s CPU while they ran",
     ]
-    verdict = "PASS" if not errors and import_ok and not half else "FAIL"
-    lines.append(f"verdict: {verdict}")
-    report = "\n".join(lines)
-    print("\n" + report, flush=True)
-    out = Path(args.out) if args.out else ROOT / "docs" / "perf" / f"load-ws-{date.today().isoformat()}.txt"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report + "\n")
-    log(f"written to {out}")
-    return 0 if verdict == "PASS" else 1
+    return load.write_report(lines, not errors and import_ok and not half, args.out, "load-ws")
 
 
 if __name__ == "__main__":

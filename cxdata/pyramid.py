@@ -17,7 +17,7 @@ import pandas as pd
 from . import cube
 from .db import get_setting
 from .filters import TIME_COLUMN, Filters
-from .queries import GRAINS, dimension_column, dimension_expr
+from .queries import GRAINS, dimension_column, dimension_expr, low_effort_params
 
 MODELS = {
     3: ("Under the pyramid: needs not met", "Meets needs", "Easy", "Enjoyable"),
@@ -44,28 +44,18 @@ def level_name(model: int, level: int) -> str:
     return MODELS[model][level]
 
 
-def _params(con, model: int) -> dict:
-    if model not in MODELS:
-        raise ValueError("model is 3 or 6")
-    if model == 6:
-        return {}
-    direction = get_setting(con, "ces_direction") or "effort"
-    return {"le_lo": 1, "le_hi": 2} if direction == "effort" else {"le_lo": 6, "le_hi": 7}
-
-
-def _cell_columns(con, model: int) -> list[str]:
-    """The daily-table column counting each level of ``model``, level 0 first."""
+def _cell_columns(model: int, direction: str) -> list[str]:
+    """The count-table column counting each level of ``model``, level 0 first."""
     if model == 6:
         return [f"cx_{k}" for k in range(7)]
-    d = "e" if (get_setting(con, "ces_direction") or "effort") == "effort" else "s"
+    d = "e" if direction == "effort" else "s"
     return ["p3_0", f"p3{d}_1", f"p3{d}_2", f"p3{d}_3"]
 
 
-def _from_cells(con, table: str, model: int, lead: str, where: str, params: dict,
+def _from_cells(con, table: str, model: int, direction: str, lead: str, where: str, params: dict,
                 n_keys: int) -> list[tuple]:
-    """Level counts from a daily table as (keys..., level, n) rows, like the plain query's."""
-    params = {k: v for k, v in params.items() if k not in ("le_lo", "le_hi")}
-    sums = ", ".join(f"sum({c})::bigint as l{k}" for k, c in enumerate(_cell_columns(con, model)))
+    """Level counts from a count table as (keys..., level, n) rows, like the plain query's."""
+    sums = ", ".join(f"sum({c})::bigint as l{k}" for k, c in enumerate(_cell_columns(model, direction)))
     sql = f"select {lead}{sums} from {table} where {where} group by all"  # noqa: S608 - from code
     return [(*row[:n_keys], level, n) for row in con.execute(sql, params).fetchall()
             for level, n in enumerate(row[n_keys:]) if n]
@@ -98,10 +88,13 @@ def pyramid_distribution(con, filters: Filters, model: int = 3, by: str | None =
     Columns: [``group``] [``period``] ``level``, ``level_name``, ``n``, ``total``, ``share`` (percent),
     and ``reached`` (percent at this level or above). Every level appears, with n = 0 where empty,
     so charts keep their shape."""
-    params = _params(con, model)
+    if model not in MODELS:
+        raise ValueError("model is 3 or 6")
+    direction = get_setting(con, "ces_direction") or "effort"
     table = cube.pick(filters, [dimension_column(by)] if by else [], grain=grain)
-    where, wparams = filters.where_sql(table or "responses")
-    params |= wparams
+    where, params = filters.where_sql(table or "responses")
+    if model == 3 and not table:
+        params |= low_effort_params(direction)
     keys = []
     selects = []
     if by:
@@ -115,7 +108,7 @@ def pyramid_distribution(con, filters: Filters, model: int = 3, by: str | None =
         keys.append("period")
     lead = "".join(s + ", " for s in selects)
     if table:
-        rows = _from_cells(con, table, model, lead, where, params, len(keys))
+        rows = _from_cells(con, table, model, direction, lead, where, params, len(keys))
     else:
         sql = (f"select {lead}{_LEVEL_SQL[model]} as level, count(*) as n "  # noqa: S608 - from allowlists
                f"from responses where {where} and {_ANSWERED_SQL[model]} group by all")

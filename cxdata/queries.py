@@ -44,8 +44,8 @@ COUNT_COLUMNS = ("nps_n", "promoters", "passives", "detractors", "csat_n", "csat
                  "ces_n", "ces_sum", "ces_sumsq", "ces_low")
 
 
-def _low_effort_params(con) -> dict:
-    direction = get_setting(con, "ces_direction") or "effort"
+def low_effort_params(direction: str) -> dict:
+    """The bound CES band of "low effort" (``$le_lo``..``$le_hi``) for a data set's direction."""
     return {"le_lo": 1, "le_hi": 2} if direction == "effort" else {"le_lo": 6, "le_hi": 7}
 
 
@@ -54,27 +54,31 @@ class Source:
     """Where a response query reads: ``responses`` or a daily count table (``cube.pick``).
 
     ``ts`` is its time column, ``counts`` the SQL of ``COUNT_COLUMNS`` over it, ``params`` the
-    values that SQL binds. Both give exactly the same counts."""
+    values that SQL binds, ``direction`` the data set's CES direction the counts were made for.
+    Both give exactly the same counts."""
     table: str
     ts: str
     counts: str
     params: dict
+    direction: str
 
     def time(self, day) -> date | datetime:
         """The start of ``day`` to compare ``ts`` with."""
         return bound_time(self.table, day)
 
 
-def source(con, filters: Filters, columns=(), grain: str | None = None, split_at: date | None = None) -> Source:
+def source(con, filters: Filters, columns=(), grain: str | None = None, split_at: date | None = None,
+           direction: str | None = None) -> Source:
     """The source for a query with ``filters`` that groups on response ``columns`` (None for an
     expression only ``responses`` has, such as an attribute), by ``grain`` of time if any, and
-    compares periods at ``split_at`` if any."""
+    compares periods at ``split_at`` if any. ``direction`` when the caller has read it already."""
+    direction = direction or _direction(con)
     table = cube.pick(filters, columns, grain=grain, split_at=split_at)
     if table is None:
-        return Source("responses", "responded_at", KPI_COUNTS, _low_effort_params(con))
-    band = "ces_12" if _direction(con) == "effort" else "ces_67"
+        return Source("responses", "responded_at", KPI_COUNTS, low_effort_params(direction), direction)
+    band = "ces_12" if direction == "effort" else "ces_67"
     sums = ", ".join(f"sum({c})::bigint as {c}" for c in COUNT_COLUMNS if c != "ces_low")
-    return Source(table, TIME_COLUMN[table], f"{sums}, sum({band})::bigint as ces_low", {})
+    return Source(table, TIME_COLUMN[table], f"{sums}, sum({band})::bigint as ces_low", {}, direction)
 
 
 def dimension_column(dimension: str) -> str | None:
@@ -125,15 +129,11 @@ class KpiSet:
         return kpis.change(*self.headline(kpi), *other.headline(kpi), self.n(kpi), other.n(kpi))
 
 
-def _counts(con, filters: Filters, group=None, columns=(), extra_params: dict | None = None,
-            src: Source | None = None) -> pd.DataFrame:
-    """Counts for ``filters``, optionally per ``group``: SQL, or a function of the ``Source``
-    giving SQL (when it refers to the time column); ``columns`` are the response columns it uses."""
-    src = src or source(con, filters, columns)
+def _counts(con, filters: Filters, src: Source, group: str | None = None,
+            extra_params: dict | None = None) -> pd.DataFrame:
+    """Counts for ``filters`` from ``src``, optionally per ``group`` (SQL from allowlists)."""
     where, params = filters.where_sql(src.table)
     params |= src.params | (extra_params or {})
-    if callable(group):
-        group = group(src)
     if group:
         sql = (f"select {group} as grp, {src.counts} from {src.table} "  # noqa: S608 - group from allowlist
                f"where {where} group by grp order by grp")
@@ -147,8 +147,9 @@ def _direction(con) -> str:
 
 
 def kpi_set(con, filters: Filters) -> KpiSet:
-    row = _counts(con, filters).iloc[0].fillna(0).to_dict()
-    return KpiSet.from_counts(row, _direction(con))
+    src = source(con, filters)
+    row = _counts(con, filters, src).iloc[0].fillna(0).to_dict()
+    return KpiSet.from_counts(row, src.direction)
 
 
 @dataclass(frozen=True)
@@ -161,25 +162,25 @@ class Summary:
 def _two_periods(con, filters: Filters):
     """Counts for the filters' period and the previous one of the same length, in one scan.
 
-    Returns a frame whose ``grp`` column is 'current' or 'previous', or None when the filters
-    have no closed date range."""
+    Returns (the frame, whose ``grp`` column is 'current' or 'previous', and the CES direction),
+    or None when the filters have no closed date range."""
     prev = filters.previous_period()
     if prev is None:
         return None
     span = filters.replace(date_from=prev.date_from)
     src = source(con, span, split_at=filters.date_from)
     side = f"case when {src.ts} >= $cur_from then 'current' else 'previous' end"
-    return _counts(con, span, group=side, extra_params={"cur_from": src.time(filters.date_from)},
-                   src=src)
+    return _counts(con, span, src, group=side,
+                   extra_params={"cur_from": src.time(filters.date_from)}), src.direction
 
 
 def kpi_summary(con, filters: Filters) -> Summary:
     """KPIs for the filters, and their change against the previous period of the same length."""
-    both = _two_periods(con, filters)
-    if both is None:
+    periods = _two_periods(con, filters)
+    if periods is None:
         return Summary(kpi_set(con, filters), None,
                        {k: kpis.Change(None, None, False) for k in ("nps", "csat", "ces")})
-    direction = _direction(con)
+    both, direction = periods
     zero = dict.fromkeys(COUNT_COLUMNS, 0)
     by_side = {r["grp"]: r for r in both.fillna(0).to_dict("records")}
     current = KpiSet.from_counts(by_side.get("current", zero), direction)
@@ -232,7 +233,7 @@ def kpi_trend(con, filters: Filters, grain: str = "month", split: str | None = N
     sql = (f"select date_trunc($grain, {src.ts}) as period{split_sql}, {src.counts} "  # noqa: S608
            f"from {src.table} where {where} group by all order by all")
     counts = con.execute(sql, params).df()
-    frame = _kpi_frame(counts, _direction(con))
+    frame = _kpi_frame(counts, src.direction)
     if frame.empty:
         return frame
     frame["period"] = pd.to_datetime(frame["period"])
@@ -245,9 +246,10 @@ def segment_breakdown(con, filters: Filters, dimension: str) -> pd.DataFrame:
     (``<kpi>_vs_rest``, ``<kpi>_differs``). Sorted by NPS, highest first."""
     params: dict = {}
     expr = dimension_expr(dimension, params)
-    counts = _counts(con, filters, group=f"coalesce(cast({expr} as varchar), '(none)')",
-                     columns=[dimension_column(dimension)], extra_params=params)
-    direction = _direction(con)
+    src = source(con, filters, [dimension_column(dimension)])
+    counts = _counts(con, filters, src, group=f"coalesce(cast({expr} as varchar), '(none)')",
+                     extra_params=params)
+    direction = src.direction
     frame = _kpi_frame(counts.rename(columns={"grp": "value"}), direction)
     if frame.empty:
         return frame
@@ -279,7 +281,7 @@ def kpi_heatmap(con, filters: Filters, rows: str, cols: str) -> pd.DataFrame:
     sql = (f"select coalesce(cast({r} as varchar), '(none)') as row, "  # noqa: S608 - allowlisted
            f"coalesce(cast({c} as varchar), '(none)') as col, {src.counts} "
            f"from {src.table} where {where} group by all order by all")
-    return _kpi_frame(con.execute(sql, params).df(), _direction(con))
+    return _kpi_frame(con.execute(sql, params).df(), src.direction)
 
 
 def biggest_movers(con, filters: Filters, kpi: str = "nps",
@@ -299,13 +301,13 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
             raise ValueError(f"unknown dimension {dim!r}")
     # One scan per source grouped by period side and its dimensions together (a few thousand
     # groups), then rolled up per dimension here: the counts are additive, so the roll-up is exact.
-    # Dimensions the smallest daily table holds are read there, the others (touchpoint) from the
-    # next one.
+    # Each dimension is read from the smallest count table that holds it with the filters.
     prev = filters.previous_period()
     span = filters.replace(date_from=prev.date_from)
+    direction = _direction(con)
     by_table: dict[str, tuple[Source, list[str]]] = {}
     for d in dimensions:
-        src = source(con, span, [DIMENSIONS[d]], split_at=filters.date_from)
+        src = source(con, span, [DIMENSIONS[d]], split_at=filters.date_from, direction=direction)
         by_table.setdefault(src.table, (src, []))[1].append(d)
     # (dimension, side, value) -> summed counts. Plain Python: a few hundred groups, and pandas'
     # per-row overhead cost more than the query.
@@ -324,7 +326,6 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
                 acc = sums.setdefault((d, side, value), [0] * len(COUNT_COLUMNS))
                 for i, x in enumerate(counts):
                     acc[i] += x or 0
-    direction = _direction(con)
     out = []
     for dim in dimensions:
         current = sorted(v for d, side, v in sums if d == dim and side == "current")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import old_schema  # tests/ is on sys.path under pytest
 
 import cxdata
 from cxdata import cube, db, demo, pyramid, queries, schema
@@ -166,12 +167,7 @@ def test_upgrade_from_v2_derives_the_tables(tmp_path):
         expected = queries.kpi_summary(c, f)
     for t in (*cube.CUBE_TABLES, "filter_values", "attribute_counts"):
         c.execute(f"drop table {t}")  # noqa: S608
-    # and the journey table as v2 had it (step times in a list)
-    c.execute("create table old as select customer_id, channel, segment, region, product, anchor, "
-              "[anchor, t_2, t_3, t_4, t_5] as reached from journey_starts")
-    c.execute("drop table journey_starts")
-    c.execute("alter table old rename to journey_starts")
-    c.execute("update schema_meta set value = '2' where key = 'schema_version'")
+    old_schema.journeys_as_before_v4(c, 2)  # and the journey table as v2 had it
     c.close()
     c = db.connect(path)
     assert db.schema_version(c) == schema.SCHEMA_VERSION

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import old_schema  # tests/ is on sys.path under pytest
 
 import cxdata
 from cxdata import db, funnel, ingest, schema
@@ -168,11 +169,7 @@ def test_upgrade_from_v3_converts_the_table(tmp_path):
     journeys.rebuild(c)
     f = Filters(date_from=date(2024, 2, 1), date_to=date(2024, 4, 1), segment=("SME",))
     expected = funnel.funnel_steps(c, f, source="events")
-    c.execute("create table old as select customer_id, channel, segment, region, product, anchor, "
-              "[anchor, t_2, t_3, t_4, t_5] as reached from journey_starts")
-    c.execute("drop table journey_starts")
-    c.execute("alter table old rename to journey_starts")
-    c.execute("update schema_meta set value = '3' where key = 'schema_version'")
+    old_schema.journeys_as_before_v4(c, 3)  # and the journey table as v3 had it
     c.close()
     c = cxdata.connect(path)
     assert db.schema_version(c) == schema.SCHEMA_VERSION
