@@ -10,6 +10,7 @@ import streamlit as st
 
 from cxdata import kpis
 
+from .figures import memo
 from .page import View
 from .text import KPI_LONG, KPI_NAMES, ces_better, fmt_delta, fmt_kpi, fmt_n, plain
 
@@ -27,6 +28,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@memo
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     # CRLF rows (as RFC 4180 and spreadsheets expect): pandas then quotes a cell holding a bare CR,
     # which would otherwise split its row.

@@ -1,7 +1,20 @@
 """Plotly figures, built from the library's frames. Pure functions: no Streamlit here, so they can
-be tried in a notebook. Titles are in a manager's words; thin samples are drawn hollow."""
+be tried in a notebook. Titles are in a manager's words; thin samples are drawn hollow.
+
+Building a Plotly figure costs 20-75 ms (its object model checks every property), more than the
+cached queries of a rerun: every builder is memoised (``memo``) on the content of its frame and
+its other arguments, so a rerun with the same data sends the figure it already built. A returned
+figure is shared: draw it, never change it.
+"""
 
 from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,6 +30,51 @@ PALETTE = ["#2E6F9E", "#E07B39", "#3A9D5D", "#B0413E", "#7D5BA6", "#8C6D31", "#C
            "#5F7A8A", "#D4A017", "#2AA198"]
 GOOD, BAD, NEUTRAL = "#3A9D5D", "#B0413E", "#8A94A6"
 KPI_AXIS = {"nps": "NPS (-100 to +100)", "csat": "% satisfied (4-5 of 5)", "ces": "Mean effort (1-7)"}
+MEMO_ENTRIES = 256
+
+T = TypeVar("T")
+
+
+def fingerprint(frame: pd.DataFrame) -> tuple | None:
+    """A key equal for two frames exactly when their columns, types, index and values are equal
+    (up to a 128-bit hash collision); None for a frame pandas cannot hash (a list in a cell)."""
+    try:
+        rows = pd.util.hash_pandas_object(frame, index=True).to_numpy()
+    except TypeError:
+        return None
+    return (tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)), len(frame),
+            hashlib.blake2b(rows.tobytes(), digest_size=16).digest())
+
+
+def memo(build: Callable[..., T]) -> Callable[..., T]:
+    """Memoise ``build(frame, *args)`` on the frame's fingerprint and the (hashable) arguments,
+    the last ``MEMO_ENTRIES`` results, shared by every session of the process."""
+    cache: OrderedDict = OrderedDict()
+    lock = threading.Lock()
+
+    @functools.wraps(build)
+    def wrapper(frame: pd.DataFrame, *args, **kwargs) -> T:
+        fp = fingerprint(frame)
+        key = None if fp is None else (fp, args, tuple(sorted(kwargs.items())))
+        try:
+            hash(key)
+        except TypeError:
+            key = None
+        if key is not None:
+            with lock:
+                if key in cache:
+                    cache.move_to_end(key)
+                    return cache[key]
+        out = build(frame, *args, **kwargs)
+        if key is not None:
+            with lock:
+                cache[key] = out
+                while len(cache) > MEMO_ENTRIES:
+                    cache.popitem(last=False)
+        return out
+
+    wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]
+    return wrapper
 
 
 def esc(label: object) -> str:
@@ -86,6 +144,7 @@ def _band_and_line(fig, d: pd.DataFrame, kpi: str, name: str, color: str, show_b
                        "<br>n = %{customdata[0]:,}<extra></extra>")))
 
 
+@memo
 def sparkline(frame: pd.DataFrame, kpi: str, title: str) -> go.Figure:
     d = with_interval(frame, kpi)
     fig = go.Figure()
@@ -96,6 +155,7 @@ def sparkline(frame: pd.DataFrame, kpi: str, title: str) -> go.Figure:
     return fig
 
 
+@memo
 def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str, max_lines: int = 8) -> go.Figure:
     d = with_interval(frame, kpi)
     fig = go.Figure()
@@ -112,6 +172,7 @@ def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str, max_line
     return fig
 
 
+@memo
 def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str) -> go.Figure:
     d = with_interval(frame, kpi)
     fig = go.Figure()
@@ -132,6 +193,7 @@ def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str) -
     return fig
 
 
+@memo
 def movers(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool) -> go.Figure:
     d = frame.iloc[::-1]
     labels = [esc(f"{dim}: {val} ({delta:+.1f})" if kpi != "ces" else f"{dim}: {val} ({delta:+.2f})")
@@ -151,6 +213,7 @@ def movers(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool) ->
     return fig
 
 
+@memo
 def breakdown(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool) -> go.Figure:
     """Horizontal bars, best at the top, with 95% intervals; colour says whether the group
     differs from the rest beyond the noise."""
@@ -186,6 +249,7 @@ def breakdown(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool)
     return fig
 
 
+@memo
 def heatmap(frame: pd.DataFrame, kpi: str, rows_label: str, cols_label: str, title: str,
             higher_is_better: bool) -> go.Figure:
     d = with_interval(frame, kpi)
@@ -205,6 +269,7 @@ def heatmap(frame: pd.DataFrame, kpi: str, rows_label: str, cols_label: str, tit
     return fig
 
 
+@memo
 def funnel_overall(frame: pd.DataFrame, title: str) -> go.Figure:
     d = frame[frame["channel"] == ALL_CHANNELS].sort_values("step")
     fig = go.Figure(go.Funnel(
@@ -219,6 +284,7 @@ def funnel_overall(frame: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
+@memo
 def funnel_by_channel(frame: pd.DataFrame, title: str) -> go.Figure:
     """% of each channel's starters still there at each stage: lines a manager compares at once."""
     d = frame[frame["channel"] != ALL_CHANNELS]
@@ -240,6 +306,7 @@ def funnel_by_channel(frame: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
+@memo
 def pyramid(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
     """The pyramid: one centred bar per level, its width the share that reached the level (or
     higher), top level at the top."""
@@ -259,6 +326,7 @@ def pyramid(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
     return fig
 
 
+@memo
 def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_groups: int = 6) -> go.Figure:
     groups = frame.groupby("group")["n"].sum().sort_values(ascending=False).index[:max_groups]
     fig = make_subplots(rows=1, cols=len(groups), shared_yaxes=True, horizontal_spacing=0.02,
@@ -280,6 +348,7 @@ def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_group
     return fig
 
 
+@memo
 def pyramid_over_time(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
     """100% stacked bars per period, the top level on top."""
     fig = go.Figure()

@@ -1,0 +1,81 @@
+"""The figure memo: a rerun with the same data gets the figure already built, and any change in
+the data or the arguments builds a new one (a stale chart would be a wrong chart)."""
+
+import pandas as pd
+
+from cxdata.ui import charts, figures
+
+
+def _breakdown_frame(nps_first: float) -> pd.DataFrame:
+    # two groups with their NPS, margin and sample sizes, as queries.segment_breakdown gives them
+    return pd.DataFrame({
+        "value": ["Consumer", "SME"], "nps": [nps_first, 14.5], "nps_moe": [3.0, 5.0],
+        "nps_n": [900, 120], "nps_vs_rest": [4.0, -16.0], "nps_differs": [False, True],
+    })
+
+
+def test_same_data_and_arguments_give_the_built_figure():
+    figures.breakdown.cache_clear()
+    a = figures.breakdown(_breakdown_frame(30.0), "nps", "NPS by segment", True)
+    b = figures.breakdown(_breakdown_frame(30.0), "nps", "NPS by segment", True)
+    assert b is a
+    figures.breakdown.cache_clear()
+    fresh = figures.breakdown(_breakdown_frame(30.0), "nps", "NPS by segment", True)
+    assert fresh is not a and fresh.to_dict() == a.to_dict()
+
+
+def test_a_changed_value_or_argument_builds_a_new_figure():
+    figures.breakdown.cache_clear()
+    a = figures.breakdown(_breakdown_frame(30.0), "nps", "NPS by segment", True)
+    changed = figures.breakdown(_breakdown_frame(31.0), "nps", "NPS by segment", True)
+    assert changed is not a
+    assert sorted(changed.data[0].x) == [14.5, 31.0]
+    assert sorted(a.data[0].x) == [14.5, 30.0]
+    retitled = figures.breakdown(_breakdown_frame(30.0), "nps", "NPS by customer type", True)
+    assert retitled.layout.title.text == "NPS by customer type"
+    flipped = figures.breakdown(_breakdown_frame(30.0), "nps", "NPS by segment", False)
+    assert flipped is not a and list(flipped.data[0].y) != list(a.data[0].y)
+
+
+def test_columns_and_index_are_part_of_the_key():
+    f = _breakdown_frame(30.0)
+    assert figures.fingerprint(f) == figures.fingerprint(f.copy())
+    assert figures.fingerprint(f) != figures.fingerprint(f.rename(columns={"value": "label"}))
+    assert figures.fingerprint(f) != figures.fingerprint(f.set_axis([5, 6]))
+    assert figures.fingerprint(f) != figures.fingerprint(f.astype({"nps_n": "float64"}))
+
+
+def test_unhashable_cells_are_built_every_time():
+    frame = pd.DataFrame({"a": [[1, 2]], "b": ["x"]})
+    assert figures.fingerprint(frame) is None
+    calls = []
+
+    @figures.memo
+    def build(f: pd.DataFrame, title: str) -> dict:
+        calls.append(title)
+        return {"title": title}
+
+    build(frame, "t")
+    build(frame, "t")
+    assert calls == ["t", "t"]
+
+
+def test_the_memo_keeps_only_the_last_entries(monkeypatch):
+    monkeypatch.setattr(figures, "MEMO_ENTRIES", 2)
+    calls = []
+
+    @figures.memo
+    def build(f: pd.DataFrame, n: int) -> int:
+        calls.append(n)
+        return n
+
+    frame = _breakdown_frame(30.0)
+    for n in (1, 2, 3, 1):
+        build(frame, n)
+    assert calls == [1, 2, 3, 1]  # 1 was pushed out by 3
+
+
+def test_csv_download_follows_the_data():
+    a = charts.csv_bytes(_breakdown_frame(30.0))
+    b = charts.csv_bytes(_breakdown_frame(31.0))
+    assert b"30.0" in a and b"31.0" in b and b"30.0" not in b
