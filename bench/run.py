@@ -336,8 +336,10 @@ def print_report(res: dict) -> None:
         log(f"Peak RSS after the pandas baseline: {gib(rss['after_pandas_bytes'])}")
     cs = res.get("cold_start")
     if cs and cs.get("available"):
-        log(f"Cold start (server start to first Plotly chart): {cs['first_chart_s']:.2f} s "
-            f"(health check after {cs['health_s']:.2f} s; target < {TARGETS['cold_start_s']:.0f} s); "
+        log(f"Cold start (server start to first Plotly chart drawn in Chromium): a returning viewer "
+            f"{cs['first_chart_returning_s']:.2f} s (health check after {cs['health_again_s']:.2f} s), a "
+            f"browser that never saw the dashboard {cs['first_chart_s']:.2f} s (health check after "
+            f"{cs['health_s']:.2f} s); target < {TARGETS['cold_start_s']:.0f} s; "
             f"warm reload {cs['warm_reload_s'] * 1000:.0f} ms incl. browser (rerun target "
             f"<= {TARGETS['rerun_ms']} ms server time); dashboard peak RSS "
             f"{gib(cs['dashboard_peak_rss_default_links_bytes']) if cs.get('dashboard_peak_rss_default_links_bytes') else '?'} "

@@ -45,8 +45,8 @@ def test_columns_and_index_are_part_of_the_key():
     assert figures.fingerprint(f) != figures.fingerprint(f.astype({"nps_n": "float64"}))
 
 
-def test_unhashable_cells_are_built_every_time():
-    frame = pd.DataFrame({"a": [[1, 2]], "b": ["x"]})
+def test_frames_that_cannot_be_pickled_are_built_every_time():
+    frame = pd.DataFrame({"a": [lambda: 1], "b": ["x"]})
     assert figures.fingerprint(frame) is None
     calls = []
 

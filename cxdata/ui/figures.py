@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -35,15 +36,16 @@ MEMO_ENTRIES = 256
 T = TypeVar("T")
 
 
-def fingerprint(frame: pd.DataFrame) -> tuple | None:
-    """A key equal for two frames exactly when their columns, types, index and values are equal
-    (up to a 128-bit hash collision); None for a frame pandas cannot hash (a list in a cell)."""
+def fingerprint(frame: pd.DataFrame) -> bytes | None:
+    """A key equal for two frames only when their columns, types, index and values are equal (up
+    to a 128-bit hash collision): a hash of the pickled frame (0.2 ms for a trend's 157 x 18, a
+    sixth of ``pd.util.hash_pandas_object``). Two equal frames may pickle differently (shared
+    string objects), which costs a rebuild, never a wrong figure. None if it cannot be pickled."""
     try:
-        rows = pd.util.hash_pandas_object(frame, index=True).to_numpy()
-    except TypeError:
+        raw = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
         return None
-    return (tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)), len(frame),
-            hashlib.blake2b(rows.tobytes(), digest_size=16).digest())
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def memo(build: Callable[..., T]) -> Callable[..., T]:
