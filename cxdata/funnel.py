@@ -66,6 +66,38 @@ def _first_entry_sql(n_steps: int, journey_where: str, has_from: bool) -> str:
             f"where {journey_where} and {first} group by channel")
 
 
+def _across_sql(n_steps: int, starts_where: str, dims_where: str, events_where: str) -> str:
+    """The funnel across two or more chosen channels, from the table and the events.
+
+    A day's journey across the chosen channels starts at the earliest of that day's starts on
+    those channels, with its segment, region and product, so each customer's first start in the
+    period passing the filters comes from ``journey_starts`` (``starts_where``: dates and
+    channels; ``dims_where``: the journey dimensions, on the day's start). Each later step is the
+    earliest event of its stage on the chosen channels no earlier than the step before, looked for
+    only within the window: a step reached later does not count, and every step after it would be
+    later still, so the counts equal those of ``chain_sql`` over the same events, for one journey
+    per customer instead of one per customer and day. Binds ``$s1..$sN``, ``$stages``,
+    ``$all_label``, ``$window_days`` and ``$to_bound``."""
+    ctes = [
+        "days as (select customer_id, min(anchor) as anchor, arg_min(segment, anchor) as segment, "  # noqa: S608
+        "arg_min(region, anchor) as region, arg_min(product, anchor) as product from journey_starts "
+        f"where channel <> $all_label and {starts_where} group by customer_id, cast(anchor as date))",
+        f"step1 as (select customer_id, min(anchor) as t_1 from days where {dims_where} group by customer_id)",  # noqa: S608
+        "ev as (select customer_id, stage, occurred_at from interactions "  # noqa: S608
+        f"where ({events_where}) and list_contains($stages, stage) and stage <> $s1)",
+    ]
+    for k in range(2, n_steps + 1):
+        kept = ", ".join(["p.customer_id", "p.t_1", *(f"p.t_{j}" for j in range(2, k))])
+        ctes.append(
+            f"step{k} as (select {kept}, min(e.occurred_at) as t_{k} from step{k - 1} p "  # noqa: S608
+            f"left join ev e on e.customer_id = p.customer_id and e.stage = $s{k} "
+            f"and e.occurred_at >= p.t_{k - 1} and e.occurred_at <= p.t_1 + $window_days * interval 1 day "
+            "group by all)")
+    steps = "".join(f", count(*) filter (where t_{k} < $to_bound) as c{k}" for k in range(2, n_steps + 1))
+    return ("with " + ",\n".join(ctes) +  # noqa: S608 - structure from code, values bound
+            f"\nselect $all_label as channel, count(*) as c1{steps} from step{n_steps}")
+
+
 def uses_journey_table(filters: Filters) -> bool:
     """True when the maintained journey table answers these filters: no touchpoint or attribute
     filter (they select events). With two or more channels the per-channel funnels come from it
@@ -125,6 +157,10 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
     # table answers); the events path applies channel, touchpoint and attributes to the events.
     skip = ("touchpoint", "stage", "attrs") + (() if from_table and filters.channel else ("channel",))
     journey_where, params = filters.where_sql("journeys", skip=skip)
+    if from_table and filters.channel:
+        # the table's own cross-channel rows are not a channel a link can pick (no event has it)
+        journey_where += " and channel <> $all_label"
+        params["all_label"] = ALL_CHANNELS
     to_bound = datetime.combine(filters.date_to + timedelta(days=1), datetime.min.time()) \
         if filters.date_to else _NO_END
     params |= {"window_days": int(window_days), "to_bound": to_bound}
@@ -137,6 +173,14 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
         chain = f"({chain_sql(len(order), events_where, cross_only=cross_only)})"
         return con.execute(_count_sql(len(order), chain, where), p).df()
 
+    def across() -> pd.DataFrame:
+        dims = ("segment", "region", "product")
+        starts_where, p = filters.where_sql("journeys", skip=("touchpoint", "stage", "attrs", *dims))
+        dims_where, dp = filters.where_sql("journeys", skip=("touchpoint", "stage", "attrs", "channel", "date"))
+        events_where, ep = filters.where_sql("interactions", skip=("stage", *dims))
+        p |= dp | ep | chain_params(order) | {"window_days": int(window_days), "to_bound": to_bound}
+        return con.execute(_across_sql(len(order), starts_where, dims_where, events_where), p).df()
+
     if not from_table:
         wide = from_events(cross_only=False)
     else:
@@ -146,9 +190,10 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
         else:
             sql = _count_sql(len(order), "journey_starts", journey_where)
         if len(filters.channel) >= 2 and across_channels:
-            # The table has each channel's funnel; the one across just these channels is not in it.
+            # The table has each channel's funnel; the one across just these channels is not in
+            # it: its starts come from the table, its later steps from those channels' events.
             wide = con.execute(sql, params).df()
-            wide = pd.concat([wide, from_events(cross_only=True)], ignore_index=True)
+            wide = pd.concat([wide, across()], ignore_index=True)
         else:
             wide = con.execute(sql, params).df()
         if len(filters.channel) == 1:

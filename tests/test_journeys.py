@@ -50,6 +50,12 @@ FILTERS = [
     Filters(channel=("app",), segment=("SME",), date_from=date(2024, 2, 1)),
     Filters(channel=("app", "store"), date_from=date(2024, 2, 1), date_to=date(2024, 4, 30)),
     Filters(channel=("web", "app", "store"), segment=("Consumer",)),
+    # two or more channels: the journey across them starts from the table, steps from the events
+    Filters(channel=("store", "web"), date_to=date(2024, 2, 20)),
+    Filters(channel=("app", "web"), date_from=date(2024, 3, 3), date_to=date(2024, 3, 3)),
+    Filters(channel=("app", "store"), segment=("SME",), date_from=date(2024, 1, 20)),
+    Filters(channel=("app", "web", funnel.ALL_CHANNELS)),  # a hand-written link naming the label
+    Filters(channel=(funnel.ALL_CHANNELS,)),  # ... and nothing else: no event is on that channel
 ]
 
 
