@@ -31,7 +31,6 @@ from .filters import Filters
 from .journeys import ALL_CHANNELS, JOURNEY_DIMENSIONS, chain_params, chain_sql, constant_dimensions
 
 DEFAULT_WINDOW_DAYS = 30
-_NO_END = datetime(9999, 1, 1)
 
 
 def steps_list(n_steps: int) -> str:
@@ -39,28 +38,33 @@ def steps_list(n_steps: int) -> str:
     return "[" + ", ".join(["anchor", *(f"t_{k}" for k in range(2, n_steps + 1))]) + "]"
 
 
-def _count_sql(n_steps: int, source: str, journey_where: str) -> str:
+def _reached(step: str, start: str, bounded: bool) -> str:
+    """SQL: the step time ``step`` is within the window (``$window``, an interval) of the journey's
+    start and, when the period has an end (``bounded``), before it (``$to_bound``)."""
+    return f"{step} <= {start} + $window" + (f" and {step} < $to_bound" if bounded else "")
+
+
+def _window_params(window_days: int, to_bound: datetime | None) -> dict:
+    return {"window": timedelta(days=int(window_days))} | ({"to_bound": to_bound} if to_bound else {})
+
+
+def _count_sql(n_steps: int, source: str, journey_where: str, bounded: bool) -> str:
     """Per channel: the first entry per customer in the period (``arg_min``), then how many reach
     each step within the window and before the end of the period."""
-    steps = ", ".join(
-        f"count(*) filter (where r[{k}] <= a + $window_days * interval 1 day and r[{k}] < $to_bound) as c{k}"
-        for k in range(2, n_steps + 1)
-    )
+    steps = ", ".join(f"count(*) filter (where {_reached(f'r[{k}]', 'a', bounded)}) as c{k}"
+                      for k in range(2, n_steps + 1))
     return (f"select channel, count(*) as c1{', ' if steps else ''}{steps} from ("  # noqa: S608 - from code
             f"select customer_id, channel, min(anchor) as a, arg_min({steps_list(n_steps)}, anchor) as r "
             f"from {source} where {journey_where} group by customer_id, channel) group by channel")
 
 
-def _first_entry_sql(n_steps: int, journey_where: str, has_from: bool) -> str:
+def _first_entry_sql(n_steps: int, journey_where: str, has_from: bool, bounded: bool) -> str:
     """The same counts as ``_count_sql`` over ``journey_starts`` without a group-by per customer:
     a start is its customer's first entry in the period when the previous start of that customer
     and channel (``prev_anchor``) is before the period. Exact when the journey filters select all
     of a customer's starts or none (``journeys.constant_dimensions``)."""
-    steps = ", ".join(
-        f"count(*) filter (where t_{k} <= anchor + $window_days * interval 1 day "
-        f"and t_{k} < $to_bound) as c{k}"
-        for k in range(2, n_steps + 1)
-    )
+    steps = ", ".join(f"count(*) filter (where {_reached(f't_{k}', 'anchor', bounded)}) as c{k}"
+                      for k in range(2, n_steps + 1))
     first = "(prev_anchor is null or prev_anchor < $f_from)" if has_from else "prev_anchor is null"
     return (f"select channel, count(*) as c1{', ' if steps else ''}{steps} from journey_starts "  # noqa: S608
             f"where {journey_where} and {first} group by channel")
@@ -76,8 +80,9 @@ def _across_sql(n_steps: int, starts_where: str, dims_where: str, events_where: 
     earliest event of its stage on the chosen channels no earlier than the step before, looked for
     only within the window: a step reached later does not count, and every step after it would be
     later still, so the counts equal those of ``chain_sql`` over the same events, for one journey
-    per customer instead of one per customer and day. Binds ``$s1..$sN``, ``$stages``,
-    ``$all_label``, ``$window_days`` and ``$to_bound``."""
+    per customer instead of one per customer and day (the events are those of the period, so
+    every step found is inside it). Binds ``$s1..$sN``, ``$stages``, ``$all_label`` and
+    ``$window``."""
     ctes = [
         "days as (select customer_id, min(anchor) as anchor, arg_min(segment, anchor) as segment, "  # noqa: S608
         "arg_min(region, anchor) as region, arg_min(product, anchor) as product from journey_starts "
@@ -91,9 +96,9 @@ def _across_sql(n_steps: int, starts_where: str, dims_where: str, events_where: 
         ctes.append(
             f"step{k} as (select {kept}, min(e.occurred_at) as t_{k} from step{k - 1} p "  # noqa: S608
             f"left join ev e on e.customer_id = p.customer_id and e.stage = $s{k} "
-            f"and e.occurred_at >= p.t_{k - 1} and e.occurred_at <= p.t_1 + $window_days * interval 1 day "
+            f"and e.occurred_at >= p.t_{k - 1} and e.occurred_at <= p.t_1 + $window "
             "group by all)")
-    steps = "".join(f", count(*) filter (where t_{k} < $to_bound) as c{k}" for k in range(2, n_steps + 1))
+    steps = "".join(f", count(t_{k}) as c{k}" for k in range(2, n_steps + 1))
     return ("with " + ",\n".join(ctes) +  # noqa: S608 - structure from code, values bound
             f"\nselect $all_label as channel, count(*) as c1{steps} from step{n_steps}")
 
@@ -161,24 +166,26 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
         # the table's own cross-channel rows are not a channel a link can pick (no event has it)
         journey_where += " and channel <> $all_label"
         params["all_label"] = ALL_CHANNELS
+    # the end of the period, if it has one (a step on or after it does not count)
     to_bound = datetime.combine(filters.date_to + timedelta(days=1), datetime.min.time()) \
-        if filters.date_to else _NO_END
-    params |= {"window_days": int(window_days), "to_bound": to_bound}
+        if filters.date_to else None
+    bounded = to_bound is not None
+    params |= _window_params(window_days, to_bound)
 
     def from_events(cross_only: bool) -> pd.DataFrame:
         events_where, eparams = filters.where_sql("interactions",
                                                   skip=("stage", "segment", "region", "product"))
         where, p = filters.where_sql("journeys", skip=("touchpoint", "stage", "attrs", "channel"))
-        p |= eparams | chain_params(order) | {"window_days": int(window_days), "to_bound": to_bound}
+        p |= eparams | chain_params(order) | _window_params(window_days, to_bound)
         chain = f"({chain_sql(len(order), events_where, cross_only=cross_only)})"
-        return con.execute(_count_sql(len(order), chain, where), p).df()
+        return con.execute(_count_sql(len(order), chain, where, bounded), p).df()
 
     def across() -> pd.DataFrame:
         dims = ("segment", "region", "product")
         starts_where, p = filters.where_sql("journeys", skip=("touchpoint", "stage", "attrs", *dims))
         dims_where, dp = filters.where_sql("journeys", skip=("touchpoint", "stage", "attrs", "channel", "date"))
         events_where, ep = filters.where_sql("interactions", skip=("stage", *dims))
-        p |= dp | ep | chain_params(order) | {"window_days": int(window_days), "to_bound": to_bound}
+        p |= dp | ep | chain_params(order) | _window_params(window_days, None)
         return con.execute(_across_sql(len(order), starts_where, dims_where, events_where), p).df()
 
     if not from_table:
@@ -186,9 +193,9 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
     else:
         filtered = {d for d in JOURNEY_DIMENSIONS if getattr(filters, d)}
         if filtered <= constant_dimensions(con):
-            sql = _first_entry_sql(len(order), journey_where, "f_from" in params)
+            sql = _first_entry_sql(len(order), journey_where, "f_from" in params, bounded)
         else:
-            sql = _count_sql(len(order), "journey_starts", journey_where)
+            sql = _count_sql(len(order), "journey_starts", journey_where, bounded)
         if len(filters.channel) >= 2 and across_channels:
             # The table has each channel's funnel; the one across just these channels is not in
             # it: its starts come from the table, its later steps from those channels' events.
