@@ -1,9 +1,18 @@
-"""The figure memo: a rerun with the same data gets the figure already built, and any change in
-the data or the arguments builds a new one (a stale chart would be a wrong chart)."""
+"""The figure memo: a rerun with the same data gets the figure already built, any change in the
+data or the arguments builds a new one (a stale chart would be a wrong chart), and what is kept
+stays within its memory budget."""
 
 import pandas as pd
+import pytest
 
-from cxdata.ui import charts, figures
+from cxdata.ui import charts, figures, memo
+
+
+@pytest.fixture(autouse=True)
+def empty_memo():
+    memo.clear()
+    yield
+    memo.clear()
 
 
 def _breakdown_frame(nps_first: float) -> pd.DataFrame:
@@ -15,17 +24,15 @@ def _breakdown_frame(nps_first: float) -> pd.DataFrame:
 
 
 def test_same_data_and_arguments_give_the_built_figure():
-    figures.breakdown.cache_clear()
     a = figures.breakdown(_breakdown_frame(30.0), "nps", "NPS by segment", True)
     b = figures.breakdown(_breakdown_frame(30.0), "nps", "NPS by segment", True)
     assert b is a
-    figures.breakdown.cache_clear()
+    memo.clear()
     fresh = figures.breakdown(_breakdown_frame(30.0), "nps", "NPS by segment", True)
     assert fresh is not a and fresh.to_dict() == a.to_dict()
 
 
 def test_a_changed_value_or_argument_builds_a_new_figure():
-    figures.breakdown.cache_clear()
     a = figures.breakdown(_breakdown_frame(30.0), "nps", "NPS by segment", True)
     changed = figures.breakdown(_breakdown_frame(31.0), "nps", "NPS by segment", True)
     assert changed is not a
@@ -37,20 +44,34 @@ def test_a_changed_value_or_argument_builds_a_new_figure():
     assert flipped is not a and list(flipped.data[0].y) != list(a.data[0].y)
 
 
+def test_two_builders_never_share_a_result():
+    frame = _breakdown_frame(30.0)
+
+    @memo.memo
+    def first(f: pd.DataFrame) -> str:
+        return "first"
+
+    @memo.memo
+    def second(f: pd.DataFrame) -> str:
+        return "second"
+
+    assert (first(frame), second(frame), first(frame)) == ("first", "second", "first")
+
+
 def test_columns_and_index_are_part_of_the_key():
     f = _breakdown_frame(30.0)
-    assert figures.fingerprint(f) == figures.fingerprint(f.copy())
-    assert figures.fingerprint(f) != figures.fingerprint(f.rename(columns={"value": "label"}))
-    assert figures.fingerprint(f) != figures.fingerprint(f.set_axis([5, 6]))
-    assert figures.fingerprint(f) != figures.fingerprint(f.astype({"nps_n": "float64"}))
+    assert memo.fingerprint(f) == memo.fingerprint(f.copy())
+    assert memo.fingerprint(f) != memo.fingerprint(f.rename(columns={"value": "label"}))
+    assert memo.fingerprint(f) != memo.fingerprint(f.set_axis([5, 6]))
+    assert memo.fingerprint(f) != memo.fingerprint(f.astype({"nps_n": "float64"}))
 
 
 def test_frames_that_cannot_be_pickled_are_built_every_time():
     frame = pd.DataFrame({"a": [lambda: 1], "b": ["x"]})
-    assert figures.fingerprint(frame) is None
+    assert memo.fingerprint(frame) is None
     calls = []
 
-    @figures.memo
+    @memo.memo
     def build(f: pd.DataFrame, title: str) -> dict:
         calls.append(title)
         return {"title": title}
@@ -60,19 +81,36 @@ def test_frames_that_cannot_be_pickled_are_built_every_time():
     assert calls == ["t", "t"]
 
 
-def test_the_memo_keeps_only_the_last_entries(monkeypatch):
-    monkeypatch.setattr(figures, "MEMO_ENTRIES", 2)
+def test_the_memo_keeps_the_most_recent_results_within_its_budget(monkeypatch):
+    frame = _breakdown_frame(30.0)  # 2 x 6 = 12 cells
+    monkeypatch.setattr(memo, "BUDGET_CELLS", 2 * frame.size)
     calls = []
 
-    @figures.memo
+    @memo.memo
     def build(f: pd.DataFrame, n: int) -> int:
         calls.append(n)
         return n
 
-    frame = _breakdown_frame(30.0)
-    for n in (1, 2, 3, 1):
+    for n in (1, 2, 1, 3, 1, 2):
         build(frame, n)
-    assert calls == [1, 2, 3, 1]  # 1 was pushed out by 3
+    # 1 2 kept; 1 used again; 3 pushes out 2 (least recently used); 1 kept; 2 built again
+    assert calls == [1, 2, 3, 2]
+    assert memo.kept_cells() == 2 * frame.size
+
+
+def test_a_frame_over_the_whole_budget_is_never_kept(monkeypatch):
+    frame = _breakdown_frame(30.0)
+    monkeypatch.setattr(memo, "BUDGET_CELLS", frame.size - 1)
+    calls = []
+
+    @memo.memo
+    def build(f: pd.DataFrame) -> int:
+        calls.append(1)
+        return 1
+
+    build(frame)
+    build(frame)
+    assert calls == [1, 1] and memo.kept_cells() == 0
 
 
 def test_csv_download_follows_the_data():

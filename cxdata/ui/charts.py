@@ -10,7 +10,7 @@ import streamlit as st
 
 from cxdata import kpis
 
-from .figures import memo
+from .memo import memo
 from .page import View
 from .text import KPI_LONG, KPI_NAMES, ces_better, fmt_delta, fmt_kpi, fmt_n, plain
 

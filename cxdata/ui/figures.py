@@ -1,21 +1,11 @@
 """Plotly figures, built from the library's frames. Pure functions: no Streamlit here, so they can
 be tried in a notebook. Titles are in a manager's words; thin samples are drawn hollow.
 
-Building a Plotly figure costs 20-75 ms (its object model checks every property), more than the
-cached queries of a rerun: every builder is memoised (``memo``) on the content of its frame and
-its other arguments, so a rerun with the same data sends the figure it already built. A returned
-figure is shared: draw it, never change it.
+Every builder is memoised (``memo``): a rerun with the same data sends the figure it already
+built. A returned figure is shared: draw it, never change it.
 """
 
 from __future__ import annotations
-
-import functools
-import hashlib
-import pickle
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
-from typing import TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -25,60 +15,13 @@ from cxdata import kpis
 from cxdata.funnel import ALL_CHANNELS
 from cxdata.pyramid import MODELS
 
+from .memo import memo
 from .text import KPI_NAMES, fmt_kpi
 
 PALETTE = ["#2E6F9E", "#E07B39", "#3A9D5D", "#B0413E", "#7D5BA6", "#8C6D31", "#C2549D",
            "#5F7A8A", "#D4A017", "#2AA198"]
 GOOD, BAD, NEUTRAL = "#3A9D5D", "#B0413E", "#8A94A6"
 KPI_AXIS = {"nps": "NPS (-100 to +100)", "csat": "% satisfied (4-5 of 5)", "ces": "Mean effort (1-7)"}
-MEMO_ENTRIES = 256
-
-T = TypeVar("T")
-
-
-def fingerprint(frame: pd.DataFrame) -> bytes | None:
-    """A key equal for two frames only when their columns, types, index and values are equal (up
-    to a 128-bit hash collision): a hash of the pickled frame (0.2 ms for a trend's 157 x 18, a
-    sixth of ``pd.util.hash_pandas_object``). Two equal frames may pickle differently (shared
-    string objects), which costs a rebuild, never a wrong figure. None if it cannot be pickled."""
-    try:
-        raw = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return None
-    return hashlib.blake2b(raw, digest_size=16).digest()
-
-
-def memo(build: Callable[..., T]) -> Callable[..., T]:
-    """Memoise ``build(frame, *args)`` on the frame's fingerprint and the (hashable) arguments,
-    the last ``MEMO_ENTRIES`` results, shared by every session of the process."""
-    cache: OrderedDict = OrderedDict()
-    lock = threading.Lock()
-
-    @functools.wraps(build)
-    def wrapper(frame: pd.DataFrame, *args, **kwargs) -> T:
-        fp = fingerprint(frame)
-        key = None if fp is None else (fp, args, tuple(sorted(kwargs.items())))
-        try:
-            hash(key)
-        except TypeError:
-            key = None
-        if key is not None:
-            with lock:
-                if key in cache:
-                    cache.move_to_end(key)
-                    return cache[key]
-        out = build(frame, *args, **kwargs)
-        if key is not None:
-            with lock:
-                cache[key] = out
-                while len(cache) > MEMO_ENTRIES:
-                    cache.popitem(last=False)
-        return out
-
-    wrapper.cache_clear = cache.clear  # type: ignore[attr-defined]
-    return wrapper
-
-
 def esc(label: object) -> str:
     """A label from the data, as text: Plotly reads a subset of HTML in every string it draws."""
     return str(label).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
