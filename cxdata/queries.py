@@ -194,26 +194,22 @@ FIGURE_COLUMNS = ("nps", "nps_moe", "nps_se", "csat", "csat_low", "csat_high", "
 
 
 def _kpi_frame(counts: pd.DataFrame, direction: str) -> pd.DataFrame:
-    """Counts per group -> one row per group with every KPI, its interval, n and small flag."""
-    rows = []
-    for rec in counts.to_dict("records"):
-        c = {k: (0 if pd.isna(rec[k]) else rec[k]) for k in COUNT_COLUMNS}
-        ks = KpiSet.from_counts(c, direction)
-        rows.append({
-            **{k: v for k, v in rec.items() if k not in COUNT_COLUMNS},
-            "nps": ks.nps.value, "nps_moe": ks.nps.moe, "nps_n": ks.nps.n, "nps_se": ks.nps.se,
-            "promoters": ks.nps.promoters, "passives": ks.nps.passives,
-            "detractors": ks.nps.detractors,
-            "csat": ks.csat.value, "csat_low": ks.csat.low, "csat_high": ks.csat.high,
-            "csat_n": ks.csat.n, "csat_se": ks.csat.se,
-            "ces": ks.ces.mean, "ces_moe": ks.ces.mean_moe, "ces_n": ks.ces.n, "ces_se": ks.ces.se,
-            "ces_low_effort_pct": ks.ces.low_effort_pct,
-        })
-    frame = pd.DataFrame(rows)
-    # Figures a group cannot have (a margin from one answer) are NaN, so the columns stay numeric.
-    for col in FIGURE_COLUMNS:
-        if col in frame:
-            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    """Counts per group -> one row per group with every KPI, its interval, n and small flag
+    (``kpis.kpi_arrays``, column by column). Figures a group cannot have (a margin from one
+    answer) are NaN, so the columns stay numeric."""
+    keys = [c for c in counts.columns if c not in COUNT_COLUMNS]
+    if counts.empty:
+        return pd.DataFrame()
+    c = {k: counts[k].fillna(0).to_numpy() for k in COUNT_COLUMNS}
+    figures = kpis.kpi_arrays(c, direction)
+    frame = counts[keys].reset_index(drop=True)
+    for col in ("nps", "nps_moe", "nps_n", "nps_se"):
+        frame[col] = figures[col]
+    for col in ("promoters", "passives", "detractors"):
+        frame[col] = c[col].astype("int64")
+    for col in ("csat", "csat_low", "csat_high", "csat_n", "csat_se", "ces", "ces_moe", "ces_n", "ces_se",
+                "ces_low_effort_pct"):
+        frame[col] = figures[col]
     return frame
 
 

@@ -77,3 +77,42 @@ def test_change_with_zero_variance_needs_enough_answers():
     # all promoters vs all detractors: both standard errors are 0
     assert kpis.change(100.0, 0.0, -100.0, 0.0, 300, 300).significant
     assert not kpis.change(100.0, 0.0, -100.0, 0.0, 1, 1).significant
+
+
+def test_the_column_version_gives_the_same_floats_as_the_scalar_functions():
+    """``kpi_arrays`` (a trend's thousands of groups at once) is the scalar functions column by
+    column: every figure equal to the last bit, NaN exactly where they give None."""
+    import random
+
+    import numpy as np
+
+    rng = random.Random(5)
+    rows = [(0, 0, 0, 0, 0, 0, 0, 0), (1, 0, 0, 1, 1, 3, 9, 1), (0, 0, 1, 0, 1, 7, 49, 0),
+            (5, 5, 5, 15, 15, 60, 260, 15), (10, 0, 0, 10, 10, 10, 10, 10)]
+    for _ in range(300):
+        p, a, d = (rng.choice([0, 1, 2, rng.randint(0, 50), rng.randint(0, 10**6)]) for _ in range(3))
+        cn = rng.choice([0, 1, 2, rng.randint(0, 10**6)])
+        en = rng.choice([0, 1, 2, rng.randint(0, 10**6)])
+        scores = [rng.randint(1, 7) for _ in range(min(en, 50))] + [4] * max(0, en - 50)
+        rows.append((p, a, d, rng.randint(0, cn), cn, sum(scores), sum(x * x for x in scores),
+                     en and rng.randint(0, en)))
+    cols = ("promoters", "passives", "detractors", "csat_sat", "csat_n", "ces_sum", "ces_sumsq", "ces_n")
+    arrays = {k: np.array([r[i] for r in rows], dtype="int64") for i, k in enumerate(cols)}
+    arrays["ces_low"] = np.array([min(r[7], r[0] % 7) for r in rows], dtype="int64")
+    for direction in ("effort", "ease"):
+        got = kpis.kpi_arrays(arrays, direction)
+        for i in range(len(rows)):
+            nps = kpis.nps(*(int(arrays[k][i]) for k in ("promoters", "passives", "detractors")))
+            csat = kpis.csat(int(arrays["csat_sat"][i]), int(arrays["csat_n"][i]))
+            ces = kpis.ces(float(arrays["ces_sum"][i]), float(arrays["ces_sumsq"][i]), int(arrays["ces_n"][i]),
+                           int(arrays["ces_low"][i]), direction)
+            expected = {"nps": nps.value, "nps_moe": nps.moe, "nps_se": nps.se, "nps_n": nps.n,
+                        "csat": csat.value, "csat_low": csat.low, "csat_high": csat.high, "csat_se": csat.se,
+                        "csat_n": csat.n, "ces": ces.mean, "ces_moe": ces.mean_moe, "ces_se": ces.se,
+                        "ces_n": ces.n, "ces_low_effort_pct": ces.low_effort_pct}
+            for k, want in expected.items():
+                have = got[k][i]
+                if want is None:
+                    assert np.isnan(have), (k, rows[i])
+                else:
+                    assert have == want, (k, rows[i], have, want)
