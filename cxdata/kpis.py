@@ -205,9 +205,8 @@ def kpi_arrays(c: dict[str, np.ndarray], direction: str = "effort") -> dict[str,
         raise ValueError("direction is 'effort' or 'ease'")
     prom, pas, det = (c[k].astype("int64") for k in ("promoters", "passives", "detractors"))
     n = prom + pas + det
-    nf = n.astype("float64")
     has = n > 0
-    nn = np.where(has, nf, 1.0)
+    nn = np.where(has, n, 1).astype("float64")
     p_p, p_d = prom / nn, det / nn
     value = (p_p - p_d) * 100
     var = np.maximum(0.0, p_p + p_d - (p_p - p_d) ** 2)
@@ -217,9 +216,9 @@ def kpi_arrays(c: dict[str, np.ndarray], direction: str = "effort") -> dict[str,
     out["nps_n"] = n
 
     sat, cn = c["csat_sat"].astype("int64"), c["csat_n"].astype("int64")
-    out["csat"] = _div(sat * 1.0, cn) * 100
-    out["csat_low"], out["csat_high"] = wilson_arrays(sat, cn)
     p = _div(sat * 1.0, cn)
+    out["csat"] = p * 100
+    out["csat_low"], out["csat_high"] = wilson_arrays(sat, cn)
     out["csat_se"] = np.sqrt(p * (1 - p) / np.where(cn > 0, cn, 1)) * 100
     out["csat_n"] = cn
 

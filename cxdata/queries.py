@@ -189,28 +189,22 @@ def kpi_summary(con, filters: Filters) -> Summary:
     return Summary(current, previous, changes)
 
 
-FIGURE_COLUMNS = ("nps", "nps_moe", "nps_se", "csat", "csat_low", "csat_high", "csat_se", "ces", "ces_moe",
-                  "ces_se", "ces_low_effort_pct")
+# The columns of a KPI frame after the group's own, in order; the counts come back as they are.
+KPI_FRAME_COLUMNS = ("nps", "nps_moe", "nps_n", "nps_se", "promoters", "passives", "detractors", "csat",
+                     "csat_low", "csat_high", "csat_n", "csat_se", "ces", "ces_moe", "ces_n", "ces_se",
+                     "ces_low_effort_pct")
 
 
 def _kpi_frame(counts: pd.DataFrame, direction: str) -> pd.DataFrame:
     """Counts per group -> one row per group with every KPI, its interval, n and small flag
     (``kpis.kpi_arrays``, column by column). Figures a group cannot have (a margin from one
     answer) are NaN, so the columns stay numeric."""
-    keys = [c for c in counts.columns if c not in COUNT_COLUMNS]
     if counts.empty:
         return pd.DataFrame()
+    keys = [c for c in counts.columns if c not in COUNT_COLUMNS]
     c = {k: counts[k].fillna(0).to_numpy() for k in COUNT_COLUMNS}
-    figures = kpis.kpi_arrays(c, direction)
-    frame = counts[keys].reset_index(drop=True)
-    for col in ("nps", "nps_moe", "nps_n", "nps_se"):
-        frame[col] = figures[col]
-    for col in ("promoters", "passives", "detractors"):
-        frame[col] = c[col].astype("int64")
-    for col in ("csat", "csat_low", "csat_high", "csat_n", "csat_se", "ces", "ces_moe", "ces_n", "ces_se",
-                "ces_low_effort_pct"):
-        frame[col] = figures[col]
-    return frame
+    figures = kpis.kpi_arrays(c, direction) | {k: c[k].astype("int64") for k in ("promoters", "passives", "detractors")}
+    return counts[keys].reset_index(drop=True).assign(**{col: figures[col] for col in KPI_FRAME_COLUMNS})
 
 
 def kpi_trend(con, filters: Filters, grain: str = "month", split: str | None = None) -> pd.DataFrame:
