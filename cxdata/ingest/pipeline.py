@@ -1,7 +1,16 @@
-"""``import_file`` and ``preview_file``: read, map, validate, then (for an import) write."""
+"""``import_file`` and ``preview_file``: read, map, validate, then (for an import) write.
+
+The last file read and checked is kept for the import that usually follows its preview on the
+Upload page (reading and checking a 1M-row file takes 3-4 s): one slot for the whole process,
+keyed on the file's content and every choice that changes the result (kind, mapping, date
+format, CES direction). Another file replaces it; an import empties it.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +21,7 @@ from ..db import get_setting
 from . import load
 from . import mapping as mp
 from .model import ImportResult, IngestError, Preview, Reject
-from .read import RawTable, read_raw
+from .read import RawTable, load_bytes, read_raw
 from .validate import Prepared, prepare
 
 
@@ -24,6 +33,39 @@ def _prepare(raw: RawTable, *, kind: str | None, mapping: dict | None, date_form
     fields, options, notes = mp.resolve(kind, raw.columns, raw.labels, raw.frame, mapping,
                                         raw.file_name)
     return prepare(raw, kind, fields, options, [*raw.notes, *notes], date_format, ces_direction)
+
+
+_last: list[tuple[tuple, str | None, RawTable, Prepared]] = []  # (key, kind asked for, raw, prepared)
+_last_lock = threading.Lock()
+
+
+def _read_and_check(path: str | Path | bytes, *, file_name: str | None, kind: str | None,
+                    overrides: dict, date_format: str | None, direction: str,
+                    report: Callable[[float, str], None] = lambda f, m: None) -> tuple[RawTable, Prepared]:
+    report(0.0, "Reading the file")
+    data, name = load_bytes(path, file_name)
+    content_hash = hashlib.sha256(data).hexdigest()
+    key = (content_hash, name, json.dumps(overrides, sort_keys=True, default=str), date_format, direction)
+    with _last_lock:
+        if _last:
+            kept, asked, raw, prepared = _last[0]
+            # the kind asked for, or the one found when none was asked both times (the page
+            # previews with the kind found and imports with it named)
+            if kept == key and (kind == prepared.kind or kind is None and asked is None):
+                report(0.45, "Rows read and checked for the preview")
+                return raw, prepared
+    raw = read_raw(data, file_name=name, content_hash=content_hash)
+    report(0.2, "Checking the rows")
+    prepared = _prepare(raw, kind=kind, mapping=overrides, date_format=date_format, ces_direction=direction)
+    with _last_lock:
+        _last[:] = [(key, kind, raw, prepared)]
+    return raw, prepared
+
+
+def forget_last() -> None:
+    """Drop the file kept from the last preview or import."""
+    with _last_lock:
+        _last.clear()
 
 
 def _rejects(frame: pd.DataFrame) -> list[Reject]:
@@ -46,17 +88,15 @@ def import_file(con, path: str | Path | bytes, *, kind: str | None = None, mappi
     rejected``. ``IngestError`` for a file that cannot be read at all.
     """
     report = progress or (lambda f, m: None)
-    report(0.0, "Reading the file")
-    raw = read_raw(path, file_name=file_name)
     overrides: dict = {}
     if mapping_name:
         saved_kind, saved = mp.load_mapping(con, mapping_name)
         kind = kind or saved_kind
         overrides |= saved
     overrides |= mapping or {}
-    report(0.2, "Checking the rows")
-    prepared = _prepare(raw, kind=kind, mapping=overrides, date_format=date_format,
-                        ces_direction=get_setting(con, "ces_direction") or "effort")
+    raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
+                                    date_format=date_format,
+                                    direction=get_setting(con, "ces_direction") or "effort", report=report)
     conversions = list(prepared.conversions)
     earlier = load.previous_import_of(con, raw.content_hash)
     if earlier is not None:
@@ -65,6 +105,8 @@ def import_file(con, path: str | Path | bytes, *, kind: str | None = None, mappi
     import_id, loaded, duplicates = load.write_import(
         con, prepared, file_name=raw.file_name, content_hash=raw.content_hash,
         imported_by=imported_by, dry_run=dry_run, save_mapping_as=save_mapping_as, progress=report)
+    if not dry_run:
+        forget_last()
     result = ImportResult(
         import_id=import_id, file_name=raw.file_name, kind=prepared.kind,
         rows_read=prepared.rows_read, loaded=loaded, duplicates=duplicates,
@@ -83,7 +125,6 @@ def preview_file(path: str | Path | bytes, *, kind: str | None = None, mapping: 
     """What an import would do, writing nothing: the header and mapping found, the conversions,
     the rejects, and the first ``rows`` rows as they would be loaded. ``con`` (optional) supplies
     the CES direction setting and the saved mapping ``mapping_name``."""
-    raw = read_raw(path, file_name=file_name)
     overrides: dict = {}
     if mapping_name and con is not None:
         saved_kind, saved = mp.load_mapping(con, mapping_name)
@@ -91,8 +132,8 @@ def preview_file(path: str | Path | bytes, *, kind: str | None = None, mapping: 
         overrides |= saved
     overrides |= mapping or {}
     direction = (get_setting(con, "ces_direction") if con is not None else None) or "effort"
-    prepared = _prepare(raw, kind=kind, mapping=overrides, date_format=date_format,
-                        ces_direction=direction)
+    raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
+                                    date_format=date_format, direction=direction)
     head = prepared.frame.head(rows)
     scratch = duckdb.connect(":memory:")
     try:

@@ -192,25 +192,31 @@ def header_names(style: str, records: list[list[str]]) -> tuple[list[str], dict[
     return _unique(records[0]), {}
 
 
-def read_raw(path: str | Path | bytes, *, file_name: str | None = None) -> RawTable:
-    """Read a CSV export into a ``RawTable``; ``IngestError`` when it cannot be read at all."""
+def load_bytes(path: str | Path | bytes, file_name: str | None = None) -> tuple[bytes, str]:
+    """(the file's bytes, the name to report it by); ``IngestError`` when it cannot be opened."""
+    if isinstance(path, bytes | bytearray):
+        return bytes(path), file_name or "upload.csv"
+    p = Path(path)
+    name = file_name or p.name
+    try:
+        return p.read_bytes(), name
+    except FileNotFoundError as exc:
+        raise IngestError(f"{name}: no such file. Check the path and retry.") from exc
+    except OSError as exc:
+        raise IngestError(f"{name} cannot be opened ({exc.strerror}). Check the path and retry.") from exc
+
+
+def read_raw(path: str | Path | bytes, *, file_name: str | None = None,
+             content_hash: str | None = None) -> RawTable:
+    """Read a CSV export into a ``RawTable``; ``IngestError`` when it cannot be read at all.
+    ``content_hash``: the bytes' sha256, when the caller has it already."""
     import hashlib
 
-    if isinstance(path, bytes | bytearray):
-        raw, name = bytes(path), file_name or "upload.csv"
-    else:
-        p = Path(path)
-        name = file_name or p.name
-        try:
-            raw = p.read_bytes()
-        except FileNotFoundError as exc:
-            raise IngestError(f"{name}: no such file. Check the path and retry.") from exc
-        except OSError as exc:
-            raise IngestError(f"{name} cannot be opened ({exc.strerror}). Check the path and retry.") from exc
+    raw, name = load_bytes(path, file_name)
     if raw[:4] == b"PK\x03\x04":
         raise IngestError(f"{name} looks like an Excel or zip file, not CSV: "
                           "in Excel use File > Save As > CSV UTF-8, then upload the .csv file.")
-    content_hash = hashlib.sha256(raw).hexdigest()
+    content_hash = content_hash or hashlib.sha256(raw).hexdigest()
     if not raw or raw.isspace():
         raise IngestError(f"{name} is empty: there is no header and no data. Export the data again.")
     text, encoding = decode(raw, name)
