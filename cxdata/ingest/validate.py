@@ -113,8 +113,8 @@ def prepare(raw: RawTable, kind: str, mapping: dict[str, str], options: dict[str
             rej.add(dup.to_numpy(), mapping[id_field], ids, reason)
 
     keep = ~rej.rejected
-    frame = pd.DataFrame({f: out.get(f, pd.Series([None] * n, dtype="object"))
-                          for f in mp.FIELDS[kind]})
+    missing = pd.Series(np.full(n, None, dtype=object), dtype="object")  # built once, not per field
+    frame = pd.DataFrame({f: out[f] if f in out else missing for f in mp.FIELDS[kind]})
     frame["line"] = raw.lines
     frame = frame[keep].reset_index(drop=True)
     used = set(mapping.values())
