@@ -220,7 +220,11 @@ def read_raw(path: str | Path | bytes, *, file_name: str | None = None,
     if not raw or raw.isspace():
         raise IngestError(f"{name} is empty: there is no header and no data. Export the data again.")
     text, encoding = decode(raw, name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # UTF-8 with no carriage return (most exports): the data part goes to Arrow as the bytes it
+    # already is, without normalising and re-encoding the whole text (0.3 s per 100 MB).
+    as_is = encoding == "UTF-8" and b"\r" not in raw
+    if not as_is:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     head = _split_lines(text, SNIFF_LINES)
     delim = sniff_delimiter(head)
     records, ends = _header_records(head, delim, 3)
@@ -238,7 +242,7 @@ def read_raw(path: str | Path | bytes, *, file_name: str | None = None,
 
     # The data part, from the first line after the header, goes to Arrow as UTF-8.
     offset = sum(len(x) for x in head[:header_lines])
-    data = text[offset:].encode("utf-8")
+    data = raw[len(text[:offset].encode("utf-8")):] if as_is else text[offset:].encode("utf-8")
     frame, lines, bad, blank = _read_data(data, columns, delim, header_lines, name)
     notes = []
     timezones = _qualtrics_timezones(columns, records[2]) if style == "qualtrics" else {}
