@@ -129,24 +129,20 @@ def pick(filters: Filters, columns: Iterable[str | None] = (), grain: str | None
 
 
 def _insert_cells(con, where: str, params: dict, ordered: bool) -> None:
-    """Cells of the responses matching ``where``: the detail table's from the rows, the smaller
-    tables' by summing those (half the work of a second pass over the rows). ``ordered`` writes
-    them in day order (a whole-table build: zone maps then skip what a date range leaves out)."""
+    """Cells of the responses matching ``where`` (a condition on ``import_id``, which the detail
+    table has too): the detail table's from the rows, the smaller tables' by summing those
+    detail cells (half the work of a second pass over the rows). ``ordered`` writes them in day
+    order (a whole-table build: zone maps then skip what a date range leaves out)."""
     cells = ", ".join(f"{sql} as {col}" for col, sql in CELL_SQL.items())
     (detail, detail_dims), *smaller = reversed(CUBES)
-    con.execute("create or replace temp table cube_cells as "  # noqa: S608 - from code
-                f"select import_id, cast(responded_at as date) as day, {', '.join(detail_dims)}, {cells} "
-                f"from responses where {where} group by all", params)
-    try:
-        order = " order by day" if ordered else ""
-        con.execute(f"insert into {detail} select * from cube_cells{order}")  # noqa: S608
-        sums = ", ".join(f"sum({c})" for c in CELL_SQL)
-        for name, dims in smaller:
-            when, key = ("cast(date_trunc('month', day) as date)", "month") if name == MONTHLY else ("day", "day")
-            con.execute(f"insert into {name} select import_id, {when} as {key}, {', '.join(dims)}, {sums} "  # noqa: S608
-                        f"from cube_cells group by all{' order by ' + key if ordered else ''}")
-    finally:
-        con.execute("drop table if exists cube_cells")
+    con.execute(f"insert into {detail} select import_id, cast(responded_at as date) as day, "  # noqa: S608 - from code
+                f"{', '.join(detail_dims)}, {cells} from responses where {where} group by all"
+                f"{' order by day' if ordered else ''}", params)
+    sums = ", ".join(f"sum({c})" for c in CELL_SQL)
+    for name, dims in smaller:
+        when, key = ("cast(date_trunc('month', day) as date)", "month") if name == MONTHLY else ("day", "day")
+        con.execute(f"insert into {name} select import_id, {when} as {key}, {', '.join(dims)}, {sums} "  # noqa: S608
+                    f"from {detail} where {where} group by all{' order by ' + key if ordered else ''}", params)
 
 
 def _insert_values(con, where: str, params: dict, kind: str) -> None:
