@@ -172,14 +172,6 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
     bounded = to_bound is not None
     params |= _window_params(window_days, to_bound)
 
-    def from_events(cross_only: bool) -> pd.DataFrame:
-        events_where, eparams = filters.where_sql("interactions",
-                                                  skip=("stage", "segment", "region", "product"))
-        where, p = filters.where_sql("journeys", skip=("touchpoint", "stage", "attrs", "channel"))
-        p |= eparams | chain_params(order) | _window_params(window_days, to_bound)
-        chain = f"({chain_sql(len(order), events_where, cross_only=cross_only)})"
-        return con.execute(_count_sql(len(order), chain, where, bounded), p).df()
-
     def across() -> pd.DataFrame:
         dims = ("segment", "region", "product")
         starts_where, p = filters.where_sql("journeys", skip=("touchpoint", "stage", "attrs", *dims))
@@ -189,20 +181,22 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
         return con.execute(_across_sql(len(order), starts_where, dims_where, events_where), p).df()
 
     if not from_table:
-        wide = from_events(cross_only=False)
+        # every funnel from the filtered events (the journey filter above skips the channel)
+        events_where, eparams = filters.where_sql("interactions", skip=("stage", "segment", "region", "product"))
+        chain = f"({chain_sql(len(order), events_where)})"
+        wide = con.execute(_count_sql(len(order), chain, journey_where, bounded),
+                           params | eparams | chain_params(order)).df()
     else:
         filtered = {d for d in JOURNEY_DIMENSIONS if getattr(filters, d)}
         if filtered <= constant_dimensions(con):
             sql = _first_entry_sql(len(order), journey_where, "f_from" in params, bounded)
         else:
             sql = _count_sql(len(order), "journey_starts", journey_where, bounded)
+        wide = con.execute(sql, params).df()
         if len(filters.channel) >= 2 and across_channels:
             # The table has each channel's funnel; the one across just these channels is not in
             # it: its starts come from the table, its later steps from those channels' events.
-            wide = con.execute(sql, params).df()
             wide = pd.concat([wide, across()], ignore_index=True)
-        else:
-            wide = con.execute(sql, params).df()
         if len(filters.channel) == 1:
             # One channel: its cross-channel funnel (journeys over its events only) is its own funnel.
             wide = pd.concat([wide, wide.assign(channel=ALL_CHANNELS)], ignore_index=True)

@@ -27,18 +27,17 @@ ALL_CHANNELS = "(all channels)"
 JOURNEY_DIMENSIONS = ("segment", "region", "product")
 
 
-def chain_sql(n_steps: int, events_where: str = "true", cross_only: bool = False) -> str:
+def chain_sql(n_steps: int, events_where: str = "true") -> str:
     """SQL giving the journey starts of the events matching ``events_where`` (a filter built
     from bound parameters): customer_id, channel, segment, region, product, anchor, t_2..t_N;
-    per channel and across channels, or (``cross_only``) across channels only.
+    per channel and across channels.
     Binds ``$stages``, ``$s1..$sN`` and ``$all_label``."""
     cross = ("select customer_id, $all_label as channel, stage, occurred_at, segment, region, product "
              "from ev")
-    same_channel = "" if cross_only else " and e.channel = p.channel"  # one channel label: no need
     ctes = [
         "ev as (select customer_id, channel, stage, occurred_at, segment, region, product "  # noqa: S608
         f"from interactions where ({events_where}) and list_contains($stages, stage))",
-        f"events as ({cross})" if cross_only else f"events as (select * from ev union all {cross})",  # noqa: S608
+        f"events as (select * from ev union all {cross})",  # noqa: S608
         "step1 as (select customer_id, channel, min(occurred_at) as t_1, "
         "arg_min(segment, occurred_at) as segment, arg_min(region, occurred_at) as region, "
         "arg_min(product, occurred_at) as product from events where stage = $s1 "
@@ -49,7 +48,7 @@ def chain_sql(n_steps: int, events_where: str = "true", cross_only: bool = False
         # ASOF: for each journey, the first stage-k event at or after step k-1 (k is an int).
         ctes.append(
             f"step{k} as (select p.*, e.occurred_at as t_{k} from step{k - 1} p asof left join e{k} e "  # noqa: S608
-            f"on e.customer_id = p.customer_id{same_channel} and e.occurred_at >= p.t_{k - 1})"
+            f"on e.customer_id = p.customer_id and e.channel = p.channel and e.occurred_at >= p.t_{k - 1})"
         )
     times = "".join(f", t_{k}" for k in range(2, n_steps + 1))
     return ("with " + ",\n".join(ctes) +  # noqa: S608 - structure from code

@@ -62,6 +62,20 @@ def _read_and_check(path: str | Path | bytes, *, file_name: str | None, kind: st
     return raw, prepared
 
 
+def _choices(con, kind: str | None, mapping: dict | None,
+             mapping_name: str | None) -> tuple[str | None, dict, str]:
+    """(kind, mapping overrides, CES direction) from the caller's choices, a saved mapping and the
+    data set's setting (``con`` may be None for a preview without a database)."""
+    overrides: dict = {}
+    if mapping_name and con is not None:
+        saved_kind, saved = mp.load_mapping(con, mapping_name)
+        kind = kind or saved_kind
+        overrides |= saved
+    overrides |= mapping or {}
+    direction = (get_setting(con, "ces_direction") if con is not None else None) or "effort"
+    return kind, overrides, direction
+
+
 def forget_last() -> None:
     """Drop the file kept from the last preview or import."""
     with _last_lock:
@@ -88,15 +102,9 @@ def import_file(con, path: str | Path | bytes, *, kind: str | None = None, mappi
     rejected``. ``IngestError`` for a file that cannot be read at all.
     """
     report = progress or (lambda f, m: None)
-    overrides: dict = {}
-    if mapping_name:
-        saved_kind, saved = mp.load_mapping(con, mapping_name)
-        kind = kind or saved_kind
-        overrides |= saved
-    overrides |= mapping or {}
+    kind, overrides, direction = _choices(con, kind, mapping, mapping_name)
     raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
-                                    date_format=date_format,
-                                    direction=get_setting(con, "ces_direction") or "effort", report=report)
+                                    date_format=date_format, direction=direction, report=report)
     conversions = list(prepared.conversions)
     earlier = load.previous_import_of(con, raw.content_hash)
     if earlier is not None:
@@ -125,13 +133,7 @@ def preview_file(path: str | Path | bytes, *, kind: str | None = None, mapping: 
     """What an import would do, writing nothing: the header and mapping found, the conversions,
     the rejects, and the first ``rows`` rows as they would be loaded. ``con`` (optional) supplies
     the CES direction setting and the saved mapping ``mapping_name``."""
-    overrides: dict = {}
-    if mapping_name and con is not None:
-        saved_kind, saved = mp.load_mapping(con, mapping_name)
-        kind = kind or saved_kind
-        overrides |= saved
-    overrides |= mapping or {}
-    direction = (get_setting(con, "ces_direction") if con is not None else None) or "effort"
+    kind, overrides, direction = _choices(con, kind, mapping, mapping_name)
     raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
                                     date_format=date_format, direction=direction)
     head = prepared.frame.head(rows)
