@@ -103,7 +103,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             from .cube import rebuild as rebuild_cube
 
             rebuild_cube(con)
-        if current < 4:  # v4: which journey dimensions are constant per customer and channel
+        if current < 5:  # which journey dimensions are constant per customer and channel (v4), and
+            # per customer across channels (v5)
             from .journeys import note_constant_dimensions
 
             note_constant_dimensions(con)

@@ -15,7 +15,9 @@ Where the numbers come from. ``journey_starts`` (``cxdata/journeys.py``) holds e
 times, kept exact by every import, undo and demo load: date, segment, region and product filters
 and any window are a ``where`` and a comparison on it. Filters that select events (channel,
 touchpoint, an imported attribute) need the journeys of just those events, so then the same
-step times are computed from the filtered events on the fly (slower, same definition).
+step times are computed from the filtered events on the fly (slower, same definition). The
+funnel across two or more chosen channels takes each customer's first start from the table and
+walks the later steps through ``journey_events`` (integers, in time order).
 """
 
 from __future__ import annotations
@@ -70,37 +72,37 @@ def _first_entry_sql(n_steps: int, journey_where: str, has_from: bool, bounded: 
             f"where {journey_where} and {first} group by channel")
 
 
-def _across_sql(n_steps: int, starts_where: str, dims_where: str, events_where: str) -> str:
-    """The funnel across two or more chosen channels, from the table and the events.
+def _across_sql(n_steps: int, starts_where: str, dims_where: str | None, events_where: str) -> str:
+    """The funnel across two or more chosen channels, from ``journey_starts`` and ``journey_events``.
 
-    A day's journey across the chosen channels starts at the earliest of that day's starts on
-    those channels, with its segment, region and product, so each customer's first start in the
-    period passing the filters comes from ``journey_starts`` (``starts_where``: dates and
-    channels; ``dims_where``: the journey dimensions, on the day's start). Each later step is the
-    earliest event of its stage on the chosen channels no earlier than the step before, looked for
-    only within the window: a step reached later does not count, and every step after it would be
-    later still, so the counts equal those of ``chain_sql`` over the same events, for one journey
-    per customer instead of one per customer and day (the events are those of the period, so
-    every step found is inside it). Binds ``$s1..$sN``, ``$stages``, ``$all_label`` and
-    ``$window``."""
-    ctes = [
-        "days as (select customer_id, min(anchor) as anchor, arg_min(segment, anchor) as segment, "  # noqa: S608
-        "arg_min(region, anchor) as region, arg_min(product, anchor) as product from journey_starts "
-        f"where channel <> $all_label and {starts_where} group by customer_id, cast(anchor as date))",
-        f"step1 as (select customer_id, min(anchor) as t_1 from days where {dims_where} group by customer_id)",  # noqa: S608
-        "ev as (select customer_id, stage, occurred_at from interactions "  # noqa: S608
-        f"where ({events_where}) and list_contains($stages, stage) and stage <> $s1)",
-    ]
-    for k in range(2, n_steps + 1):
-        kept = ", ".join(["p.customer_id", "p.t_1", *(f"p.t_{j}" for j in range(2, k))])
-        ctes.append(
-            f"step{k} as (select {kept}, min(e.occurred_at) as t_{k} from step{k - 1} p "  # noqa: S608
-            f"left join ev e on e.customer_id = p.customer_id and e.stage = $s{k} "
-            f"and e.occurred_at >= p.t_{k - 1} and e.occurred_at <= p.t_1 + $window "
-            "group by all)")
-    steps = "".join(f", count(t_{k}) as c{k}" for k in range(2, n_steps + 1))
-    return ("with " + ",\n".join(ctes) +  # noqa: S608 - structure from code, values bound
-            f"\nselect $all_label as channel, count(*) as c1{steps} from step{n_steps}")
+    Each customer's journey starts at their first start in the period on the chosen channels
+    (``starts_where``: dates and channels) passing the journey filters. A day's journey across
+    channels has the segment, region and product of that day's earliest start, so when those
+    vary between a customer's starts the filters (``dims_where``) are applied day by day; when
+    they are constant per customer (``dims_where`` None: they are in ``starts_where``) any start
+    stands for its day. Then each customer's later-stage events on the chosen channels (``$chs``,
+    their keys) inside the period (``events_where``) and the window are walked in time order
+    (at one instant, earlier stages first): step k is the first event of stage k after step k-1,
+    which is the earliest such event no earlier than step k-1, the definition ``chain_sql``
+    computes with ASOF joins (the tests compare the two). The walk sorts one integer per event,
+    its time since the start times 16 plus its stage position (at most 12 stages).
+    Binds ``$chs``, ``$all_label`` and ``$window``."""
+    if dims_where is None:
+        first = ("step1 as (select ckey, min(anchor) as t_1 from journey_starts "  # noqa: S608 - from code
+                 f"where channel <> $all_label and {starts_where} group by ckey)")
+    else:
+        first = ("days as (select ckey, min(anchor) as anchor, arg_min(segment, anchor) as segment, "  # noqa: S608
+                 "arg_min(region, anchor) as region, arg_min(product, anchor) as product from journey_starts "
+                 f"where channel <> $all_label and {starts_where} group by ckey, cast(anchor as date)),\n"
+                 f"step1 as (select ckey, min(anchor) as t_1 from days where {dims_where} group by ckey)")
+    walk = ("list_reduce(list_sort(list((epoch_us(e.occurred_at) - epoch_us(p.t_1)) * 16 + e.k)), "
+            "lambda acc, x: case when x % 16 = acc + 1 then x % 16 else acc end, 1::bigint)")
+    steps = "".join(f", count(*) filter (where r >= {k}) as c{k}" for k in range(2, n_steps + 1))
+    return (f"with {first},\n"  # noqa: S608 - structure from code, values bound
+            f"ev as (select ckey, k, occurred_at from journey_events where ({events_where}) and list_contains($chs, ch)),\n"
+            f"reach as (select {walk} as r from step1 p join ev e on e.ckey = p.ckey "
+            "and e.occurred_at >= p.t_1 and e.occurred_at <= p.t_1 + $window group by p.ckey)\n"
+            f"select $all_label as channel, (select count(*) from step1) as c1{steps} from reach")
 
 
 def uses_journey_table(filters: Filters) -> bool:
@@ -174,10 +176,17 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
 
     def across() -> pd.DataFrame:
         dims = ("segment", "region", "product")
-        starts_where, p = filters.where_sql("journeys", skip=("touchpoint", "stage", "attrs", *dims))
-        dims_where, dp = filters.where_sql("journeys", skip=("touchpoint", "stage", "attrs", "channel", "date"))
-        events_where, ep = filters.where_sql("interactions", skip=("stage", *dims))
-        p |= dp | ep | chain_params(order) | _window_params(window_days, None)
+        per_day = bool({d for d in JOURNEY_DIMENSIONS if getattr(filters, d)} - constant_dimensions(con, True))
+        starts_where, p = filters.where_sql("journeys", skip=("touchpoint", "stage", "attrs", *(dims if per_day else ())))
+        dims_where = None
+        if per_day:
+            dims_where, dp = filters.where_sql("journeys", skip=("touchpoint", "stage", "attrs", "channel", "date"))
+            p |= dp
+        # journey_events has the events' time column and none of the rest: the period only
+        events_where, ep = filters.where_sql("interactions", skip=("channel", "touchpoint", "stage", "attrs", *dims))
+        keys = [r[0] for r in con.execute("select ch from channel_keys where list_contains($c, channel)",
+                                          {"c": list(filters.channel)}).fetchall()]
+        p |= ep | {"chs": keys, "all_label": ALL_CHANNELS} | _window_params(window_days, None)
         return con.execute(_across_sql(len(order), starts_where, dims_where, events_where), p).df()
 
     if not from_table:

@@ -13,8 +13,13 @@ whose earliest time is too late (after the window or the period) cannot be reach
 event either, so one table answers every window and every period, and the funnel page reads a
 table that is a fraction of the events instead of chaining joins over all of them.
 
-``journey_starts`` is derived data: ``rebuild`` recomputes it, for everyone or for the customers
-of one import, inside the transaction of every import, undo and demo load.
+``journey_events`` holds every event of stage 2 onwards as integers (customer key, channel key,
+stage position, time): the funnel across a few chosen channels, which no per-channel row can
+answer, walks each customer's later steps through it (``funnel._across_sql``).
+
+Both are derived data: ``rebuild`` recomputes them, for everyone or for the customers of one
+import, inside the transaction of every import, undo and demo load. ``customer_keys`` and
+``channel_keys`` only grow: a key, once given, never changes or goes to anyone else.
 """
 
 from __future__ import annotations
@@ -62,48 +67,76 @@ def chain_params(order: list[str]) -> dict:
 
 
 def rebuild(con, marked: bool = False) -> None:
-    """Recompute the journey starts of every customer, or (``marked``) of the customers in the
-    temp table ``journey_customers`` (see ``mark_import``). Runs in the caller's transaction."""
+    """Recompute the journey starts and journey events of every customer, or (``marked``) of the
+    customers in the temp table ``journey_customers`` (see ``mark_import``). Runs in the caller's
+    transaction."""
     order = stored_stages(con)
     if marked:
-        con.execute("delete from journey_starts where customer_id in (select customer_id from journey_customers)")
         where = "customer_id in (select customer_id from journey_customers)"
+        con.execute(f"delete from journey_starts where {where}")  # noqa: S608 - from code
+        con.execute(f"delete from journey_events where ckey in (select ckey from customer_keys where {where})")  # noqa: S608
     else:
-        con.execute("delete from journey_starts")
         where = "true"
+        con.execute("delete from journey_starts")
+        con.execute("delete from journey_events")
+    _add_keys(con, where)
     if order:
         # prev_anchor: the previous start of the same customer and channel (a customer's starts
         # are all recomputed together, so the lag over them is exact). Rows: first starts first,
         # then the rest, each in anchor order (schema.py, v4: what zone maps can skip).
-        con.execute(f"insert into journey_starts by name select * from (select *, lag(anchor) over "  # noqa: S608
-                    f"(partition by customer_id, channel order by anchor) as prev_anchor "
-                    f"from ({chain_sql(len(order), where)})) order by prev_anchor is not null, anchor",
+        con.execute(f"insert into journey_starts by name select * from (select c.*, k.ckey, lag(c.anchor) over "  # noqa: S608
+                    f"(partition by c.customer_id, c.channel order by c.anchor) as prev_anchor "
+                    f"from ({chain_sql(len(order), where)}) c join customer_keys k using (customer_id)) "
+                    "order by prev_anchor is not null, anchor",
                     chain_params(order))
+        # every later-stage event, as integers, in time order (schema.py, v5)
+        con.execute("insert into journey_events select k.ckey, c.ch, s.position, e.occurred_at "  # noqa: S608
+                    "from interactions e join customer_keys k using (customer_id) "
+                    "join channel_keys c using (channel) join stages s on s.stage = e.stage "
+                    f"where ({where}) and s.position > 1 order by e.occurred_at")
     note_constant_dimensions(con, marked)
 
 
+def _add_keys(con, where: str) -> None:
+    """Give the customers and channels of the events matching ``where`` that have no key yet the
+    next free keys (keys are never reused or changed, so the rows already keyed stay right)."""
+    for table, col, key in (("customer_keys", "customer_id", "ckey"), ("channel_keys", "channel", "ch")):
+        con.execute(f"insert into {table} select {col}, cast((select coalesce(max({key}), 0) from {table}) "  # noqa: S608
+                    f"+ row_number() over (order by {col}) as integer) "
+                    f"from (select distinct {col} from interactions where {where}) n "
+                    f"where not exists (select 1 from {table} t where t.{col} = n.{col})")
+
+
 def note_constant_dimensions(con, marked: bool = False) -> None:
-    """Record (setting ``journey_constant_dims``) the journey dimensions that never change between
-    the starts of one customer and channel. A filter on those selects all of a customer's starts
-    or none, so the first start in the period passing it is the first start in the period: the
-    funnel can then filter on ``prev_anchor``. After an import only its customers are checked
-    and a dimension can only leave the set; a full rebuild checks everyone again."""
+    """Record the journey dimensions that never change between the starts of one customer and
+    channel (setting ``journey_constant_dims``), and between all the starts of one customer
+    (``journey_customer_dims``). A filter on the first selects all of a customer's starts on a
+    channel or none, so the first start in the period passing it is the first start in the
+    period: the funnel can then filter on ``prev_anchor``. A filter on the second selects whole
+    customers, so the first start of a journey across chosen channels passing it needs no day by
+    day look. After an import only its customers are checked and a dimension can only leave a
+    set; a full rebuild checks everyone again."""
+    where = "customer_id in (select customer_id from journey_customers)" if marked else "true"
     checks = ", ".join(f"bool_or(n_{d} > 1) as {d}" for d in JOURNEY_DIMENSIONS)
     counts = ", ".join(f"count(distinct coalesce({d}, chr(0))) as n_{d}" for d in JOURNEY_DIMENSIONS)
-    where = "customer_id in (select customer_id from journey_customers)" if marked else "true"
-    row = con.execute(f"select {checks} from (select {counts} from journey_starts where {where} "  # noqa: S608
-                      "group by customer_id, channel)").fetchall()[0]
-    varies = {d for d, v in zip(JOURNEY_DIMENSIONS, row, strict=True) if v}
-    current = set(JOURNEY_DIMENSIONS) if not marked else constant_dimensions(con)
-    keep = [d for d in JOURNEY_DIMENSIONS if d in current and d not in varies]
-    con.execute("insert or replace into settings values ('journey_constant_dims', $v)", {"v": ",".join(keep)})
+    for setting, per in (("journey_constant_dims", "customer_id, channel"), ("journey_customer_dims", "customer_id")):
+        row = con.execute(f"select {checks} from (select {counts} from journey_starts where {where} "  # noqa: S608
+                          f"group by {per})").fetchall()[0]
+        varies = {d for d, v in zip(JOURNEY_DIMENSIONS, row, strict=True) if v}
+        current = set(JOURNEY_DIMENSIONS) if not marked else _dimension_set(con, setting)
+        keep = [d for d in JOURNEY_DIMENSIONS if d in current and d not in varies]
+        con.execute("insert or replace into settings values ($k, $v)", {"k": setting, "v": ",".join(keep)})
 
 
-def constant_dimensions(con) -> set[str]:
-    row = con.execute("select value from settings where key = 'journey_constant_dims'").fetchall()
-    if not row:
-        return set()
-    return {d for d in row[0][0].split(",") if d}
+def _dimension_set(con, setting: str) -> set[str]:
+    row = con.execute("select value from settings where key = $k", {"k": setting}).fetchall()
+    return {d for d in row[0][0].split(",") if d} if row else set()
+
+
+def constant_dimensions(con, across_channels: bool = False) -> set[str]:
+    """The journey dimensions constant per customer and channel, or (``across_channels``) per
+    customer (``note_constant_dimensions``)."""
+    return _dimension_set(con, "journey_customer_dims" if across_channels else "journey_constant_dims")
 
 
 def mark_import(con, import_id: int) -> None:

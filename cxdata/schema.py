@@ -17,7 +17,7 @@ Every table that holds imported rows carries ``import_id`` so an import can be u
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 RESPONSE_FIELDS = (
     "response_id", "customer_id", "responded_at", "channel", "touchpoint", "journey_stage",
@@ -208,5 +208,48 @@ drop table journey_starts;
 alter table journey_starts_v4 rename to journey_starts;
 """  # noqa: S608 - column names from code
 
+# v5: the funnel across a few chosen channels follows each customer's later steps through the
+# events; these let it do so on integers instead of strings (cxdata/journeys.py keeps them with
+# journey_starts). ``customer_keys`` and ``channel_keys`` give every customer and channel of the
+# events a small integer (never reused: an undo leaves its keys); ``journey_starts`` gains its
+# customer's key; ``journey_events`` holds every event of stage 2 onwards as (customer key,
+# channel key, stage position, time), in time order per load: a date range reads a slice of it.
+_V5 = f"""
+create table customer_keys (customer_id varchar not null, ckey integer not null);
+insert into customer_keys
+select customer_id, cast(row_number() over (order by customer_id) as integer)
+from (select distinct customer_id from interactions);
+create table channel_keys (channel varchar not null, ch integer not null);
+insert into channel_keys
+select channel, cast(row_number() over (order by channel) as integer)
+from (select distinct channel from interactions);
+create table journey_starts_v5 (
+    customer_id  varchar not null,
+    ckey         integer not null,
+    channel      varchar not null,
+    segment      varchar,
+    region       varchar,
+    product      varchar,
+    anchor       timestamp not null,
+    prev_anchor  timestamp,
+    {_STEP_COLUMNS}
+);
+insert into journey_starts_v5 by name
+select j.*, k.ckey from journey_starts j join customer_keys k using (customer_id)
+order by j.prev_anchor is not null, j.anchor;
+drop table journey_starts;
+alter table journey_starts_v5 rename to journey_starts;
+create table journey_events (
+    ckey         integer not null,
+    ch           integer not null,
+    k            tinyint not null,
+    occurred_at  timestamp not null
+);
+insert into journey_events
+select k.ckey, c.ch, s.position, e.occurred_at
+from interactions e join customer_keys k using (customer_id) join channel_keys c using (channel)
+join stages s on s.stage = e.stage where s.position > 1 order by e.occurred_at;
+"""  # noqa: S608 - column names from code
+
 # Each migration takes the schema from version i to i + 1. Append, never edit a shipped one.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]

@@ -86,20 +86,119 @@ def test_event_filters_use_the_events(con):
     assert list(frame[frame["channel"] == "web"]["customers"]) == list(web[web["channel"] == "web"]["customers"])
 
 
+def keys_are_unique(c) -> bool:
+    return all(c.execute(f"select count(*) = count(distinct {col}) and count(*) = count(distinct {key}) "
+                         f"from {table}").fetchone()[0]
+               for table, col, key in (("customer_keys", "customer_id", "ckey"), ("channel_keys", "channel", "ch")))
+
+
 def test_import_and_undo_keep_the_table_exact(tmp_path):
     c = cxdata.connect(tmp_path / "cx.duckdb")
     c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment, "
                   "touchpoint) values (?, ?, ?, ?, ?, ?, ?)", random_events(7, 30))
     from cxdata import journeys
     journeys.rebuild(c)
-    before = funnel.funnel_steps(c, Filters())
+    # all channels, and a journey across three chosen ones (one of them, social, new with the import)
+    sets = [Filters(), Filters(channel=("web", "social", "store"))]
+    before = [funnel.funnel_steps(c, f) for f in sets]
     result = ingest.import_file(c, DATA / "interactions.csv", kind="interactions")
     assert result.loaded > 0
-    after = funnel.funnel_steps(c, Filters(), source="table")
-    pd.testing.assert_frame_equal(after, funnel.funnel_steps(c, Filters(), source="events"))
-    assert not after.equals(before)
+    assert keys_are_unique(c)
+    assert c.execute("select count(*) from channel_keys where channel = 'social'").fetchone()[0] == 1
+    for f, old in zip(sets, before, strict=True):
+        after = funnel.funnel_steps(c, f, source="table")
+        pd.testing.assert_frame_equal(after, funnel.funnel_steps(c, f, source="events"))
+        assert not after.equals(old)
     ingest.undo_import(c, result.import_id)
-    pd.testing.assert_frame_equal(funnel.funnel_steps(c, Filters(), source="table"), before)
+    for f, old in zip(sets, before, strict=True):
+        pd.testing.assert_frame_equal(funnel.funnel_steps(c, f, source="table"), old)
+    # the undone import's events are gone from journey_events too, and keys are never reused
+    assert c.execute("select count(*) from journey_events").fetchone()[0] == c.execute(
+        "select count(*) from interactions where stage <> 'awareness'").fetchone()[0]
+    result = ingest.import_file(c, DATA / "interactions.csv", kind="interactions")
+    assert keys_are_unique(c)
+    pd.testing.assert_frame_equal(funnel.funnel_steps(c, sets[1], source="table"),
+                                  funnel.funnel_steps(c, sets[1], source="events"))
+
+
+def test_journey_across_channels_by_hand():
+    """Literal events, counted by hand: web and app chosen, store not."""
+    rows = [  # customer, time, channel, stage
+        ("A", "2024-05-01 10:00", "web", "awareness"),
+        ("A", "2024-05-01 11:00", "app", "purchase"),  # same instant as the consideration below:
+        ("A", "2024-05-01 11:00", "web", "consideration"),  # step 3 may be at step 2's time
+        ("A", "2024-05-03 09:00", "store", "retention"),  # store is not chosen
+        ("B", "2024-05-02 10:00", "app", "awareness"),
+        ("B", "2024-05-02 11:00", "web", "purchase"),  # before consideration: does not count
+        ("B", "2024-05-02 12:00", "web", "consideration"),
+        ("B", "2024-06-20 12:00", "web", "purchase"),  # after the 30-day window
+        ("C", "2024-05-02 10:00", "store", "awareness"),  # starts only on store
+        ("C", "2024-05-02 11:00", "web", "consideration"),
+        ("D", "2024-05-05 08:00", "app", "awareness"),
+        ("D", "2024-05-06 08:00", "app", "consideration"),
+        ("D", "2024-05-07 08:00", "web", "purchase"),
+        ("D", "2024-05-08 08:00", "app", "retention"),
+        ("D", "2024-05-08 08:00", "web", "advocacy"),
+    ]
+    c = cxdata.connect(":memory:")
+    c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage) "
+                  "values (?, ?, ?, ?, ?)", [(f"e{i}", *r) for i, r in enumerate(rows)])
+    from cxdata import journeys
+    journeys.rebuild(c)
+    frame = funnel.funnel_steps(c, Filters(channel=("web", "app")), window_days=30, per_channel=False)
+    # starters A, B, D; consideration A, B, D; purchase A, D; retention D; advocacy D
+    assert list(frame["customers"]) == [3, 3, 2, 1, 1]
+    assert set(frame["channel"]) == {funnel.ALL_CHANNELS}
+
+
+def test_journey_across_channels_with_dimensions_that_change_between_channels():
+    """Each customer's segment is the same on one channel but differs between channels: the
+    journey across chosen channels must take each day's earliest start's segment (day by day),
+    and still equals the events."""
+    from cxdata import journeys
+
+    rng = random.Random(5)
+    rows = []
+    for i in range(3000):
+        cust, ch = rng.randint(0, 60), rng.choice(["web", "app", "store"])
+        rows.append((f"e{i}", f"C{cust:03d}", datetime(2024, 1, 1) + timedelta(hours=rng.randint(0, 24 * 60)),
+                     ch, rng.choice(STAGES), ["SME", "Consumer", "SME"][["web", "app", "store"].index(ch)], "faq"))
+    c = cxdata.connect(":memory:")
+    c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment, "
+                  "touchpoint) values (?, ?, ?, ?, ?, ?, ?)", rows)
+    journeys.rebuild(c)
+    assert "segment" not in journeys.constant_dimensions(c, across_channels=True)
+    for f in (Filters(channel=("web", "app"), segment=("SME",)),
+              Filters(channel=("app", "store"), segment=("Consumer",), date_from=date(2024, 1, 20)),
+              Filters(channel=("web", "app", "store"), segment=("SME",), date_to=date(2024, 2, 10))):
+        for window in (0, 7, 30):
+            table = funnel.funnel_steps(c, f, window_days=window, source="table")
+            pd.testing.assert_frame_equal(table, funnel.funnel_steps(c, f, window_days=window, source="events"))
+            assert table["customers"].sum() > 0
+
+
+def test_upgrade_from_v4_keys_the_journeys(tmp_path):
+    """A v4 file (no keys, no journey_events) is upgraded in place and the funnel across chosen
+    channels gives what the events give."""
+    path = tmp_path / "v4.duckdb"
+    c = cxdata.connect(path)
+    c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment, "
+                  "touchpoint) values (?, ?, ?, ?, ?, ?, ?)", random_events(6, 40))
+    from cxdata import journeys
+    journeys.rebuild(c)
+    f = Filters(channel=("web", "store"), segment=("SME", "Consumer"), date_from=date(2024, 1, 15))
+    expected = funnel.funnel_steps(c, f, source="events")
+    events = c.execute("select count(*) from journey_events").fetchone()[0]
+    old_schema.before_v5(c)
+    c.execute("delete from settings where key = 'journey_customer_dims'")
+    old_schema.as_version(c, 4)
+    c.close()
+    c = cxdata.connect(path)
+    assert db.schema_version(c) == schema.SCHEMA_VERSION
+    assert keys_are_unique(c)
+    assert c.execute("select count(*) from journey_events").fetchone()[0] == events > 0
+    assert journeys.constant_dimensions(c, across_channels=True) == {"segment", "region", "product"}
+    pd.testing.assert_frame_equal(funnel.funnel_steps(c, f, source="table"), expected)
 
 
 def test_changing_the_stage_order_rebuilds_the_table(con):
@@ -115,8 +214,9 @@ def test_upgrade_from_v1_derives_the_table(tmp_path):
                   "touchpoint) values (?, ?, ?, ?, ?, ?, ?)", random_events(4, 20))
     expected = funnel.funnel_steps(c, Filters(), source="events")
     # make it a version-1 database, as shipped before journey_starts existed
+    old_schema.before_v5(c)
     c.execute("drop table journey_starts")
-    c.execute("update schema_meta set value = '1' where key = 'schema_version'")
+    old_schema.as_version(c, 1)
     c.close()
     c = cxdata.connect(path)
     assert db.schema_version(c) == schema.SCHEMA_VERSION

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 
+def before_v5(con) -> None:
+    """Remove what schema v5 added: the key tables, ``journey_events`` and ``journey_starts.ckey``."""
+    for table in ("customer_keys", "channel_keys", "journey_events"):
+        con.execute(f"drop table if exists {table}")
+    if con.execute("select count(*) from information_schema.columns "
+                   "where table_name = 'journey_starts' and column_name = 'ckey'").fetchone()[0]:
+        con.execute("alter table journey_starts drop column ckey")
+
+
+def as_version(con, version: int) -> None:
+    con.execute("update schema_meta set value = $v where key = 'schema_version'", {"v": str(version)})
+
+
 def journeys_as_before_v4(con, version: int) -> None:
     """Turn ``journey_starts`` back into its v2/v3 shape (step times in one list, no
     ``prev_anchor``) and mark the file as schema ``version`` (2 or 3): the next ``connect``
     upgrades it."""
+    before_v5(con)
     con.execute("create table old as select customer_id, channel, segment, region, product, anchor, "
                 "[anchor, t_2, t_3, t_4, t_5] as reached from journey_starts")
     con.execute("drop table journey_starts")
     con.execute("alter table old rename to journey_starts")
-    con.execute("update schema_meta set value = $v where key = 'schema_version'", {"v": str(version)})
+    as_version(con, version)
