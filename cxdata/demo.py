@@ -399,11 +399,13 @@ def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, 
             "import_id": import_id, "seconds": round(time.perf_counter() - began, 2)}
 
 
-def ensure_database(path: str | Path | None = None) -> Path:
+def ensure_database(path: str | Path | None = None, memory_limit: str | None = None) -> Path:
     """Create the database at ``path`` (default ``db.default_db_path()``) with the default demo set
-    when it does not exist or holds no responses; return its path."""
+    when it does not exist or holds no responses; return its path. ``memory_limit`` caps DuckDB
+    while it does so (and while it upgrades an older file: at 10M/50M rows the v5 upgrade peaks at
+    9 GB uncapped, 1.1 GB capped at 1GB)."""
     target = Path(path) if path is not None else db.default_db_path()
-    con = db.connect(target)
+    con = db.connect(target, memory_limit=memory_limit)
     try:
         if con.execute("select count(*) from responses").fetchone()[0] == 0:
             generate_demo(con)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+import duckdb
 import pytest
 
 from cxdata import db, demo, funnel, kpis, pyramid, queries
@@ -170,6 +171,18 @@ def test_ensure_database(tmp_path, monkeypatch):
     con = db.connect(path, read_only=True)
     assert con.execute("select count(*) from responses").fetchone()[0] == 500
     con.close()
+
+
+def test_ensure_database_runs_under_the_memory_cap(tmp_path, monkeypatch):
+    """The dashboard's CX_MEMORY_LIMIT also holds while the demo is generated (or a file upgraded)."""
+    seen = []
+    real = demo.generate_demo
+    monkeypatch.setattr(demo, "generate_demo", lambda con: seen.append(
+        con.execute("select current_setting('memory_limit')").fetchone()[0]) or real(con, 300, 1_000))
+    demo.ensure_database(tmp_path / "cx.duckdb", memory_limit="512MB")
+    capped = duckdb.connect()
+    capped.execute("set memory_limit = '512MB'")
+    assert seen == [capped.execute("select current_setting('memory_limit')").fetchone()[0]]  # 488.2 MiB
 
 
 def test_stories_are_documented():

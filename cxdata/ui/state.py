@@ -26,8 +26,9 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 
 @st.cache_resource(show_spinner="Opening the database…")
 def _connection(path: str):
-    ensure_database(path)  # a fresh clone starts on the demo data
-    return db.connect(path, memory_limit=os.environ.get("CX_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT))
+    limit = os.environ.get("CX_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+    ensure_database(path, memory_limit=limit)  # a fresh clone starts on the demo data; an old file is upgraded
+    return db.connect(path, memory_limit=limit)
 
 
 @dataclass(frozen=True)
