@@ -204,7 +204,9 @@ def _kpi_frame(counts: pd.DataFrame, direction: str) -> pd.DataFrame:
     keys = [c for c in counts.columns if c not in COUNT_COLUMNS]
     c = {k: counts[k].fillna(0).to_numpy() for k in COUNT_COLUMNS}
     figures = kpis.kpi_arrays(c, direction) | {k: c[k].astype("int64") for k in ("promoters", "passives", "detractors")}
-    return counts[keys].reset_index(drop=True).assign(**{col: figures[col] for col in KPI_FRAME_COLUMNS})
+    # one concat, not one insertion per column (``assign`` inserts them one by one: 20 ms here)
+    return pd.concat([counts[keys].reset_index(drop=True),
+                      pd.DataFrame({col: figures[col] for col in KPI_FRAME_COLUMNS})], axis=1)
 
 
 def kpi_trend(con, filters: Filters, grain: str = "month", split: str | None = None) -> pd.DataFrame:
@@ -244,11 +246,12 @@ def segment_breakdown(con, filters: Filters, dimension: str) -> pd.DataFrame:
     if frame.empty:
         return frame
     totals = counts[list(COUNT_COLUMNS)].fillna(0).sum()
+    pairs = [(KpiSet.from_counts({k: rec[k] or 0 for k in COUNT_COLUMNS}, direction),
+              KpiSet.from_counts({k: totals[k] - (rec[k] or 0) for k in COUNT_COLUMNS}, direction))
+             for rec in counts.to_dict("records")]  # each group and the rest of the responses
     for kpi in ("nps", "csat", "ces"):
         deltas, differs = [], []
-        for rec in counts.to_dict("records"):
-            group = KpiSet.from_counts({k: rec[k] or 0 for k in COUNT_COLUMNS}, direction)
-            rest = KpiSet.from_counts({k: totals[k] - (rec[k] or 0) for k in COUNT_COLUMNS}, direction)
+        for group, rest in pairs:
             ch = group.compare(rest, kpi)
             deltas.append(ch.delta)
             differs.append(ch.significant)
