@@ -175,8 +175,8 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
     params |= _window_params(window_days, to_bound)
 
     def across() -> pd.DataFrame:
-        dims = ("segment", "region", "product")
-        per_day = bool({d for d in JOURNEY_DIMENSIONS if getattr(filters, d)} - constant_dimensions(con, True))
+        dims = JOURNEY_DIMENSIONS
+        per_day = bool({d for d in dims if getattr(filters, d)} - constant_dimensions(con, True))
         starts_where, p = filters.where_sql("journeys", skip=("touchpoint", "stage", "attrs", *(dims if per_day else ())))
         dims_where = None
         if per_day:

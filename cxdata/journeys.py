@@ -79,24 +79,24 @@ def rebuild(con, marked: bool = False) -> None:
         con.execute("delete from journey_starts")
         con.execute("delete from journey_events")
     _add_keys(con, where, marked)
+    keys = f"(select customer_id, ckey from customer_keys where {where})"  # noqa: S608 - from code
     if order:
         # prev_anchor: the previous start of the same customer and channel (a customer's starts
         # are all recomputed together, so the lag over them is exact). Rows: first starts first,
         # then the rest, each in anchor order (schema.py, v4: what zone maps can skip).
         con.execute(f"insert into journey_starts by name select * from (select c.*, k.ckey, lag(c.anchor) over "  # noqa: S608
                     f"(partition by c.customer_id, c.channel order by c.anchor) as prev_anchor "
-                    f"from ({chain_sql(len(order), where)}) c join (select customer_id, ckey from customer_keys "
-                    f"where {where}) k using (customer_id)) "
+                    f"from ({chain_sql(len(order), where)}) c join {keys} k using (customer_id)) "
                     "order by prev_anchor is not null, anchor",
                     chain_params(order))
         # every later-stage event, as integers, in time order (schema.py, v5). Deleted only now:
         # a transaction holds the blocks its deletes touch in memory (at 50M events, 0.7 GB for
         # the starts of an import's 200k customers), and the insert above needs the room.
         if marked:
-            con.execute(f"delete from journey_events where ckey in (select ckey from customer_keys where {where})")  # noqa: S608
+            con.execute(f"delete from journey_events where ckey in (select ckey from {keys})")  # noqa: S608
         con.execute("insert into journey_events select k.ckey, c.ch, s.position, e.occurred_at "  # noqa: S608
-                    f"from interactions e join (select customer_id, ckey from customer_keys where {where}) k "
-                    "using (customer_id) join channel_keys c using (channel) join stages s on s.stage = e.stage "
+                    f"from interactions e join {keys} k using (customer_id) "
+                    "join channel_keys c using (channel) join stages s on s.stage = e.stage "
                     f"where ({where}) and s.position > 1 order by e.occurred_at")
     note_constant_dimensions(con, marked)
 
