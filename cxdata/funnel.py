@@ -112,6 +112,14 @@ def uses_journey_table(filters: Filters) -> bool:
     return not (filters.touchpoint or filters.attrs)
 
 
+def split_across(filters: Filters) -> bool:
+    """True when the funnel across the chosen channels costs much more than the per-channel
+    funnels (two or more channels, answered from the journey table): a page can then draw the
+    per-channel funnels first (``across_channels=False``) and the one across them when it is ready
+    (``per_channel=False``); ``pd.concat([across, per])`` is the whole funnel."""
+    return len(filters.channel) >= 2 and uses_journey_table(filters)
+
+
 def reads_events(filters: Filters) -> bool:
     """True when part of the funnel for these filters is computed from the events themselves (a
     touchpoint or attribute filter, or the journey across two or more chosen channels): seconds
@@ -196,16 +204,21 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
         wide = con.execute(_count_sql(len(order), chain, journey_where, bounded),
                            params | eparams | chain_params(order)).df()
     else:
-        filtered = {d for d in JOURNEY_DIMENSIONS if getattr(filters, d)}
-        if filtered <= constant_dimensions(con):
-            sql = _first_entry_sql(len(order), journey_where, "f_from" in params, bounded)
-        else:
-            sql = _count_sql(len(order), "journey_starts", journey_where, bounded)
-        wide = con.execute(sql, params).df()
-        if len(filters.channel) >= 2 and across_channels:
+        several = len(filters.channel) >= 2
+        parts = []
+        if per_channel or not (several and across_channels):
+            filtered = {d for d in JOURNEY_DIMENSIONS if getattr(filters, d)}
+            if filtered <= constant_dimensions(con):
+                sql = _first_entry_sql(len(order), journey_where, "f_from" in params, bounded)
+            else:
+                sql = _count_sql(len(order), "journey_starts", journey_where, bounded)
+            parts.append(con.execute(sql, params).df())
+        if several and across_channels:
             # The table has each channel's funnel; the one across just these channels is not in
-            # it: its starts come from the table, its later steps from those channels' events.
-            wide = pd.concat([wide, across()], ignore_index=True)
+            # it: its starts come from the table, its later steps from those channels' events
+            # (the slow part: a page can ask for the two separately, see ``split_across``).
+            parts.append(across())
+        wide = pd.concat(parts, ignore_index=True)
         if len(filters.channel) == 1:
             # One channel: its cross-channel funnel (journeys over its events only) is its own funnel.
             wide = pd.concat([wide, wide.assign(channel=ALL_CHANNELS)], ignore_index=True)

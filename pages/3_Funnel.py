@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cxdata import ui
-from cxdata.funnel import reads_events, worst_step
+from cxdata.funnel import reads_events, split_across, worst_step
 from cxdata.ui import charts, figures, funnels, state
 from cxdata.ui.text import plain
 
@@ -19,20 +19,28 @@ if reads_events(filters):
     st.caption("With a touchpoint or attribute filter, or two or more channels, the journeys are followed "
                "through the events themselves: on a large data set this takes seconds the first time.")
 
-steps = state.funnel_steps(db.cur, db.key, db.version, filters, window)
+# Two or more channels: each channel's funnel is quick, the one across them is not; draw the quick
+# part first and the funnel across the channels when it is ready.
+split = split_across(filters)
+steps = state.funnel_steps(db.cur, db.key, db.version, filters, window, per_channel_only=split)
 if not charts.empty(steps, "journey events"):
     worst = worst_step(steps)
     if worst:
         st.warning(plain(worst.words), icon=":material/trending_down:")
-    starters = funnels.starters(steps)
+    across_words = "across " + " and ".join(filters.channel) if filters.channel else "all channels"
     left, right = st.columns([2, 3])
-    with left:
-        across = "across " + " and ".join(filters.channel) if filters.channel else "all channels"
-        charts.show(view, figures.funnel_overall(steps, f"Customers at each stage, {across}"),
-                    funnels.overall(steps), key="funnel_all", n=starters)
     with right:
-        charts.show(view, figures.funnel_by_channel(steps, "How far each channel's customers get"),
-                    steps, key="funnel_channels", n=starters, narrow_field="channel",
-                    note="click a bar to filter the dashboard to that channel")
+        charts.plot(view, figures.funnel_by_channel(steps, "How far each channel's customers get"),
+                    key="funnel_channels", narrow_field="channel")
+        channels_footer = st.empty()
+    if split:
+        with left:
+            steps = funnels.whole(state.funnel_across(db.cur, db.key, db.version, filters, window), steps)
+    starters = funnels.starters(steps)
+    with left:
+        charts.show(view, figures.funnel_overall(steps, f"Customers at each stage, {across_words}"),
+                    funnels.overall(steps), key="funnel_all", n=starters)
+    with channels_footer.container():
+        charts.footer(view, steps, "funnel_channels", starters, "click a bar to filter the dashboard to that channel")
     st.markdown("**Conversion from the previous stage, per channel** (%)")
     st.dataframe(funnels.conversion_table(steps), hide_index=False)

@@ -165,6 +165,38 @@ def test_funnel_names_the_worst_step_and_pyramid_takes_the_six_level_model(ui_en
     assert len(at.get("plotly_chart")) == 3
 
 
+def test_funnel_across_two_channels_is_drawn_from_its_two_parts(ui_env):
+    import base64
+
+    import numpy as np
+    import plotly.io as pio
+
+    def values(arr):  # Plotly sends numeric arrays base64-encoded
+        if isinstance(arr, dict):
+            return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=arr["dtype"]).tolist()
+        return list(arr)
+
+    at = run("pages/3_Funnel.py", {"channel": ["web", "app"], "window": "14"})
+    assert not at.exception, [e.value for e in at.exception]
+    f = default_filters(ui_env).replace(channel=("web", "app"))
+    assert funnel.split_across(f)
+    whole = funnel.funnel_steps(db.connect(ui_env), f, window_days=14)
+    across = whole[whole["channel"] == funnel.ALL_CHANNELS]
+    # The page asks for the per-channel funnels, draws them, then asks for the one across both.
+    drawn = {fig.data[0].type: fig for fig in (pio.from_json(c.proto.spec) for c in at.get("plotly_chart"))}
+    per_chart, across_chart = drawn["bar"], drawn["funnel"]
+    assert {t.name for t in per_chart.data} == {"app", "web"}
+    assert values(across_chart.data[0].x) == across["customers"].tolist()
+    assert across["customers"].iloc[0] > 0
+    # both charts' captions give the starters across the two channels; the table has both parts
+    starters = f"n = {across['customers'].iloc[0]:,}"
+    assert sum(starters in c.value.replace("\\", "") for c in at.caption) == 2, [c.value for c in at.caption]
+    table = at.dataframe[0].value
+    assert list(table.index) == [funnel.ALL_CHANNELS, "app", "web"]
+    worst = funnel.worst_step(whole)
+    assert worst is not None and plain(worst.words) in [w.value for w in at.warning]
+
+
 def test_a_busy_database_gives_one_sentence(ui_env, tmp_path, monkeypatch):
     path = tmp_path / "busy.duckdb"
     holder = subprocess.Popen([sys.executable, "-c", (

@@ -11,6 +11,7 @@ from helpers import old_schema  # tests/ is on sys.path under pytest
 import cxdata
 from cxdata import db, funnel, ingest, schema
 from cxdata.filters import Filters
+from cxdata.ui import funnels
 
 DATA = Path(__file__).parent / "data"
 STAGES = ["awareness", "consideration", "purchase", "retention", "advocacy"]
@@ -66,6 +67,13 @@ def test_table_equals_events(con, f, window):
     events = funnel.funnel_steps(con, f, window_days=window, source="events")
     pd.testing.assert_frame_equal(table, events)
     assert funnel.funnel_steps(con, f, window_days=window).equals(table)  # auto picks the table
+    if funnel.split_across(f):
+        # the Funnel page draws the per-channel funnels first, then the one across the channels
+        per = funnel.funnel_steps(con, f, window_days=window, across_channels=False)
+        across = funnel.funnel_steps(con, f, window_days=window, per_channel=False)
+        assert funnel.ALL_CHANNELS not in set(per["channel"])
+        assert set(across["channel"]) <= {funnel.ALL_CHANNELS}
+        pd.testing.assert_frame_equal(funnels.whole(across, per), table)
 
 
 def test_event_filters_use_the_events(con):
@@ -295,3 +303,6 @@ def test_reads_events_says_when_the_funnel_is_slow():
     assert funnel.reads_events(Filters(channel=("web", "app")))
     assert funnel.reads_events(Filters(touchpoint=("checkout",)))
     assert funnel.reads_events(Filters(attrs=(("k", ("v",)),)))
+    assert funnel.split_across(Filters(channel=("web", "app")))
+    assert not funnel.split_across(Filters(channel=("web",)))
+    assert not funnel.split_across(Filters(channel=("web", "app"), touchpoint=("checkout",)))

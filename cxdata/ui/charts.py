@@ -49,11 +49,16 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "se
 def show(view: View, fig, data: pd.DataFrame, key: str, n: int | None = None,
          note: str | None = None, narrow_field: str | None = None) -> None:
     """The chart, then one caption line (filters, n, small-sample warning) and its CSV."""
+    plot(view, fig, key, narrow_field)
+    footer(view, data, key, n, note)
+
+
+def plot(view: View, fig, key: str, narrow_field: str | None = None) -> None:
+    """The chart alone (``show`` without its footer; for a page that writes the footer later)."""
     kwargs: dict = {}
     if narrow_field:
         kwargs = {"on_select": view.narrow_callback(key, narrow_field), "selection_mode": "points"}
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, **kwargs)
-    footer(view, data, key, n, note)
 
 
 def show_row(view: View, figs: list, data: pd.DataFrame, key: str, note: str | None = None) -> None:

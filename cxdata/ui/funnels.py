@@ -18,6 +18,12 @@ def overall(steps: pd.DataFrame) -> pd.DataFrame:
     return steps[steps["channel"] == ALL_CHANNELS].reset_index(drop=True)
 
 
+def whole(across: pd.DataFrame, per_channel: pd.DataFrame) -> pd.DataFrame:
+    """The page's funnel from its two parts (``funnel.split_across``): the funnel across the chosen
+    channels first, as ``funnel_steps`` orders it."""
+    return pd.concat([across, per_channel], ignore_index=True)
+
+
 def starters(steps: pd.DataFrame) -> int:
     first = overall(steps)
     return int(first["customers"].iloc[0]) if len(first) else 0
