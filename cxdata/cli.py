@@ -16,9 +16,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from datetime import date
+
+import duckdb
 
 from . import db
 from .filters import Filters
@@ -57,12 +60,36 @@ def _print_json(obj) -> None:
     print(json.dumps(_clean(obj), default=str, ensure_ascii=False))
 
 
+def _memory_limit(value: str) -> str:
+    if not db.MEMORY_LIMIT.match(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a size like 1GB or 512MB")
+    return value
+
+
+class _BadSetting(Exception):
+    pass
+
+
+def _connect(args):
+    """The command's database, under ``--memory-limit`` or ``$CX_MEMORY_LIMIT`` when given (the
+    dashboard runs under 1GB; without a cap DuckDB may take 80% of the machine's memory)."""
+    limit = args.memory_limit
+    if limit is None and os.environ.get("CX_MEMORY_LIMIT"):
+        limit = os.environ["CX_MEMORY_LIMIT"].strip()
+        if not db.MEMORY_LIMIT.match(limit):
+            raise _BadSetting(f"CX_MEMORY_LIMIT={limit!r} is not a size like 1GB or 512MB.")
+    return db.connect(args.db, memory_limit=limit)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m cxdata", description="CX analytics on DuckDB")
     sub = p.add_subparsers(dest="command", required=True)
 
     def with_db(sp):
         sp.add_argument("--db", help="DuckDB file (default: $CX_DB or data/cx.duckdb)")
+        sp.add_argument("--memory-limit", type=_memory_limit, metavar="SIZE",
+                        help="cap DuckDB's memory, e.g. 1GB; bigger work spills to disk "
+                             "(default: $CX_MEMORY_LIMIT, else DuckDB's own: 80%% of RAM)")
         return sp
 
     d = with_db(sub.add_parser("demo", help="(re)create the demo data set"))
@@ -104,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_demo(args) -> int:
     from .demo import generate_demo
 
-    con = db.connect(args.db)
+    con = _connect(args)
     t0 = time.perf_counter()
     result = generate_demo(con, responses=args.responses, interactions=args.interactions, seed=args.seed)
     con.close()
@@ -119,7 +146,7 @@ def cmd_demo(args) -> int:
 def cmd_import(args) -> int:
     from .ingest import IngestError, import_file
 
-    con = db.connect(args.db)
+    con = _connect(args)
     try:
         result = import_file(
             con, args.file, kind=args.kind, mapping=dict(args.map) or None,
@@ -152,7 +179,7 @@ def cmd_import(args) -> int:
 def cmd_imports(args) -> int:
     from .ingest import list_imports
 
-    con = db.connect(args.db)
+    con = _connect(args)
     frame = list_imports(con)
     if args.json:
         _print_json(frame.to_dict("records"))
@@ -166,7 +193,7 @@ def cmd_imports(args) -> int:
 def cmd_undo(args) -> int:
     from .ingest import IngestError, undo_import
 
-    con = db.connect(args.db)
+    con = _connect(args)
     try:
         removed = undo_import(con, args.import_id)
     except (IngestError, ValueError, KeyError) as exc:
@@ -201,7 +228,7 @@ def _fmt(v, spec: str) -> str:
 
 
 def cmd_kpis(args) -> int:
-    con = db.connect(args.db, read_only=False)
+    con = _connect(args)
     filters = Filters().replace(date_from=args.date_from, date_to=args.date_to,
                                 channel=args.channel, segment=args.segment)
     out = kpis_json(con, filters)
@@ -223,7 +250,7 @@ def cmd_kpis(args) -> int:
 
 
 def cmd_setting(args) -> int:
-    con = db.connect(args.db)
+    con = _connect(args)
     if args.value is None:
         print(db.get_setting(con, args.key))
         return EXIT_OK
@@ -248,6 +275,14 @@ def main(argv: list[str] | None = None) -> int:
     except db.DatabaseBusyError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BUSY
+    except _BadSetting as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    except duckdb.OutOfMemoryException as exc:
+        limit = args.memory_limit or os.environ.get("CX_MEMORY_LIMIT") or "DuckDB's default"
+        print(f"DuckDB ran out of memory (limit: {limit}); the step that ran out was rolled back. Give it "
+              f"more with --memory-limit or CX_MEMORY_LIMIT. ({str(exc).splitlines()[0]})", file=sys.stderr)
+        return EXIT_FAIL
     except FileNotFoundError as exc:
         print(f"File not found: {exc.filename or exc}", file=sys.stderr)
         return EXIT_INPUT

@@ -29,14 +29,14 @@ def default_db_path() -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
-_MEMORY = re.compile(r"^\d{1,6}(\.\d{1,3})?\s?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
+MEMORY_LIMIT = re.compile(r"^\d{1,6}(\.\d{1,3})?\s?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
 
 
 def connect(path: str | Path | None = None, read_only: bool = False,
             memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open (and create or upgrade) the database at ``path``; ``":memory:"`` for a scratch one.
     ``memory_limit`` (e.g. ``"1GB"``) caps DuckDB's memory; bigger work spills to disk."""
-    if memory_limit is not None and not _MEMORY.match(memory_limit):
+    if memory_limit is not None and not MEMORY_LIMIT.match(memory_limit):
         raise ValueError(f"memory limit {memory_limit!r}: expected a size like 1GB or 512MB")
     target = str(path) if path is not None else str(default_db_path())
     if target != ":memory:":
@@ -56,7 +56,7 @@ def connect(path: str | Path | None = None, read_only: bool = False,
     # DuckDB's progress bar writes to the terminal of whoever runs us (CLI, server log): not ours to show.
     con.execute("set enable_progress_bar = false")
     if memory_limit is not None:
-        con.execute(f"set memory_limit = '{memory_limit}'")  # checked against _MEMORY above
+        con.execute(f"set memory_limit = '{memory_limit}'")  # checked against MEMORY_LIMIT above
     if not read_only:
         ensure_schema(con)
     return con

@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -139,3 +140,27 @@ def test_memory_limit_is_checked_and_applied(tmp_path):
     for bad in ("1GB'; drop table responses; --", "lots", "-1GB", ""):
         with pytest.raises(ValueError, match="memory limit"):
             cxdata.connect(tmp_path / "m.duckdb", memory_limit=bad)
+
+
+def test_cli_runs_under_a_memory_limit_and_says_when_it_runs_out(small_db, tmp_path):
+    big = tmp_path / "big.csv"
+    lines = ["response_id,responded_at,channel,nps,comment"]
+    lines += [f"b{i},2024-03-{1 + i % 28:02d},web,{i % 11},{'words ' * (i % 40)}" for i in range(60_000)]
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # within a roomy cap the import works (from the flag, or from CX_MEMORY_LIMIT like the dashboard)
+    out = run("kpis", "--db", str(small_db), "--json", "--memory-limit", "256MB")
+    assert out.returncode == 0 and json.loads(out.stdout)["nps"]["n"] == 5
+    # a cap too small for the file: one sentence, exit 1, and nothing of the import is kept
+    out = run("import", str(big), "--db", str(small_db), "--memory-limit", "5MB")
+    assert out.returncode == 1, out.stderr
+    assert "ran out of memory (limit: 5MB)" in out.stderr and "Traceback" not in out.stderr
+    assert json.loads(run("kpis", "--db", str(small_db), "--json").stdout)["nps"]["n"] == 5
+    assert json.loads(run("imports", "--db", str(small_db), "--json").stdout) == []
+    out = run("import", str(big), "--db", str(small_db), "--json", env=os.environ | {"CX_MEMORY_LIMIT": "512MB"})
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["loaded"] == 60_000
+    # a malformed size is refused before anything is opened, from the flag or the variable
+    out = run("kpis", "--db", str(small_db), "--memory-limit", "1GB'; drop table responses; --")
+    assert out.returncode == 2 and "is not a size" in out.stderr
+    out = run("kpis", "--db", str(small_db), env=os.environ | {"CX_MEMORY_LIMIT": "lots"})
+    assert out.returncode == 2 and "CX_MEMORY_LIMIT='lots' is not a size" in out.stderr

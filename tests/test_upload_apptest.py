@@ -319,3 +319,23 @@ def test_upload_and_imports_draw_no_filter_sidebar(cx_db, page):
     assert len(at.date_input) == 0 and len(at.multiselect) == 0
     overview = run(None)
     assert len(overview.date_input) >= 1  # the filter pages still have them
+
+
+def test_a_write_that_runs_out_of_memory_gets_one_sentence(monkeypatch):
+    def page():
+        import duckdb
+
+        from cxdata.ui import upload
+
+        con = duckdb.connect()
+        con.execute("set memory_limit = '2MB'")
+        # a real DuckDB out-of-memory error (a list cannot spill to disk)
+        upload.attempt(lambda: con.execute("select list(range) from range(10000000)").fetchall())
+
+    monkeypatch.setenv("CX_MEMORY_LIMIT", "3GB")
+    at = AppTest.from_function(page, default_timeout=60).run()
+    assert not at.exception
+    from cxdata.ui import upload
+
+    assert [e.value for e in at.error] == [upload.OUT_OF_MEMORY.format(limit="3GB")]
+    assert "nothing was changed" in at.error[0].value

@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -105,7 +106,7 @@ def stage(con, prepared: Prepared) -> int:
             """  # noqa: S608 - identifiers from schema field tuples and generated names
         con.execute(sql, params)
     finally:
-        con.unregister(STAGE_SRC)
+        _unregister(con, STAGE_SRC)
     return con.execute(f"select count(*) from {STAGED}").fetchone()[0]  # noqa: S608 - constant
 
 
@@ -172,7 +173,7 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
                             "select import_id, line, \"column\", cast(value as varchar), reason "
                             "from ingest_rejects_src")
             finally:
-                con.unregister("ingest_rejects_src")
+                _unregister(con, "ingest_rejects_src")
         if new:
             lo, hi = con.execute(f"select min(line), max(line) from {NEW}").fetchone()  # noqa: S608
             for first in range(lo, hi + 1, CHUNK_ROWS):
@@ -203,6 +204,16 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
         _drop_temp(con)
     report(1.0, "Done")
     return import_id, new, duplicates
+
+
+def _unregister(con, name: str) -> None:
+    """Drop a registered frame; after a failed statement (out of memory, say) the transaction is
+    aborted and DuckDB refuses even this until the rollback, which drops it: the first error is
+    the one to report."""
+    try:
+        con.unregister(name)
+    except duckdb.TransactionException:
+        pass
 
 
 def _rollback(con) -> None:

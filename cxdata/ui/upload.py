@@ -19,7 +19,7 @@ from cxdata import ingest
 from cxdata.ingest import mapping as ingest_mapping
 from cxdata.schema import SCORE_RANGES
 
-from . import auth
+from . import auth, state
 from .text import plain
 
 # Excel files are accepted by the uploader on purpose: the library then says how to save them as
@@ -180,6 +180,12 @@ def is_write_conflict(exc: BaseException) -> bool:
         isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower())
 
 
+OUT_OF_MEMORY = ("The database ran out of memory (the dashboard gives DuckDB {limit}): nothing was changed. "
+                 "Start the dashboard with a larger CX_MEMORY_LIMIT, or, with the dashboard stopped, run it "
+                 "from the command line with more (`python -m cxdata import FILE --memory-limit 4GB`, or "
+                 "`undo ID`); a big file can also be imported in parts.")
+
+
 def attempt(write: Callable[[], object]):
     """Run one write of a page (``run_import``, ``run_undo``); when it is refused (no right to
     write, a file or request the library rejects, another write in progress) show why in one
@@ -190,6 +196,8 @@ def attempt(write: Callable[[], object]):
         st.error(str(exc))
     except ingest.IngestError as exc:
         st.error(plain(exc))
+    except duckdb.OutOfMemoryException:
+        st.error(OUT_OF_MEMORY.format(limit=os.environ.get("CX_MEMORY_LIMIT", state.DEFAULT_MEMORY_LIMIT)))
     except Exception as exc:
         if not is_write_conflict(exc):
             raise
