@@ -15,13 +15,15 @@ window = view.choice("Conversion window", funnels.WINDOWS, key="window", default
                      help="A customer counts at a stage only if they reach it, in order, within this many "
                           "days of their first stage.")
 st.caption("The journey-stage filter does not apply here: the funnel is made of the stages.")
-if reads_events(filters):
-    st.caption("With a touchpoint or attribute filter, or two or more channels, the journeys are followed "
-               "through the events themselves: on a large data set this takes seconds the first time.")
-
 # Two or more channels: each channel's funnel is quick, the one across them is not; draw the quick
 # part first and the funnel across the channels when it is ready.
 split = split_across(filters)
+if split:
+    st.caption("The funnel across the chosen channels follows each customer through the events themselves: "
+               "on a large data set it comes a second or two after each channel's funnel.")
+elif reads_events(filters):
+    st.caption("With a touchpoint or attribute filter the journeys are followed through the events "
+               "themselves: on a large data set this takes seconds the first time.")
 steps = state.funnel_steps(db.cur, db.key, db.version, filters, window, per_channel_only=split)
 if not charts.empty(steps, "journey events"):
     worst = worst_step(steps)
