@@ -116,7 +116,7 @@ def split_across(filters: Filters) -> bool:
     """True when the funnel across the chosen channels costs much more than the per-channel
     funnels (two or more channels, answered from the journey table): a page can then draw the
     per-channel funnels first (``across_channels=False``) and the one across them when it is ready
-    (``per_channel=False``); ``pd.concat([across, per])`` is the whole funnel."""
+    (``per_channel=False``); the across part followed by the per-channel part is the whole funnel."""
     return len(filters.channel) >= 2 and uses_journey_table(filters)
 
 
