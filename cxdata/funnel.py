@@ -40,24 +40,33 @@ def steps_list(n_steps: int) -> str:
     return "[" + ", ".join(["anchor", *(f"t_{k}" for k in range(2, n_steps + 1))]) + "]"
 
 
-def _reached(step: str, start: str, bounded: bool) -> str:
-    """SQL: the step time ``step`` is within the window (``$window``, an interval) of the journey's
-    start and, when the period has an end (``bounded``), before it (``$to_bound``)."""
-    return f"{step} <= {start} + $window" + (f" and {step} < $to_bound" if bounded else "")
+def _reached(step: str) -> str:
+    """SQL: the step time ``step`` is no later than ``lim``, the journey's last counted instant."""
+    return f"epoch_us({step}) <= lim"
+
+
+def _limit(start: str, bounded: bool) -> str:
+    """SQL: the last instant (epoch microseconds) at which a step of the journey starting at
+    ``start`` counts: the end of the window (``$window_us`` after the start) and, when the period
+    has an end (``bounded``), the last microsecond before it (``$to_bound``). Comparing integers
+    instead of adding an interval to every step time: 405 -> 273 ms for a year of a segment."""
+    end = f"epoch_us({start}) + $window_us"
+    return f"least({end}, epoch_us($to_bound) - 1)" if bounded else end
 
 
 def _window_params(window_days: int, to_bound: datetime | None) -> dict:
-    return {"window": timedelta(days=int(window_days))} | ({"to_bound": to_bound} if to_bound else {})
+    """``$window_us`` (naive timestamps: a day is always 86,400 s) and ``$to_bound`` if any."""
+    return {"window_us": int(window_days) * 86_400_000_000} | ({"to_bound": to_bound} if to_bound else {})
 
 
 def _count_sql(n_steps: int, source: str, journey_where: str, bounded: bool) -> str:
     """Per channel: the first entry per customer in the period (``arg_min``), then how many reach
     each step within the window and before the end of the period."""
-    steps = ", ".join(f"count(*) filter (where {_reached(f'r[{k}]', 'a', bounded)}) as c{k}"
-                      for k in range(2, n_steps + 1))
+    steps = ", ".join(f"count(*) filter (where {_reached(f'r[{k}]')}) as c{k}" for k in range(2, n_steps + 1))
     return (f"select channel, count(*) as c1{', ' if steps else ''}{steps} from ("  # noqa: S608 - from code
+            f"select channel, r, {_limit('a', bounded)} as lim from ("
             f"select customer_id, channel, min(anchor) as a, arg_min({steps_list(n_steps)}, anchor) as r "
-            f"from {source} where {journey_where} group by customer_id, channel) group by channel")
+            f"from {source} where {journey_where} group by customer_id, channel)) group by channel")
 
 
 def _first_entry_sql(n_steps: int, journey_where: str, has_from: bool, bounded: bool) -> str:
@@ -65,11 +74,12 @@ def _first_entry_sql(n_steps: int, journey_where: str, has_from: bool, bounded: 
     a start is its customer's first entry in the period when the previous start of that customer
     and channel (``prev_anchor``) is before the period. Exact when the journey filters select all
     of a customer's starts or none (``journeys.constant_dimensions``)."""
-    steps = ", ".join(f"count(*) filter (where {_reached(f't_{k}', 'anchor', bounded)}) as c{k}"
-                      for k in range(2, n_steps + 1))
+    steps = ", ".join(f"count(*) filter (where {_reached(f't_{k}')}) as c{k}" for k in range(2, n_steps + 1))
+    times = "".join(f", t_{k}" for k in range(2, n_steps + 1))
     first = "(prev_anchor is null or prev_anchor < $f_from)" if has_from else "prev_anchor is null"
-    return (f"select channel, count(*) as c1{', ' if steps else ''}{steps} from journey_starts "  # noqa: S608
-            f"where {journey_where} and {first} group by channel")
+    return (f"select channel, count(*) as c1{', ' if steps else ''}{steps} from ("  # noqa: S608 - from code
+            f"select channel{times}, {_limit('anchor', bounded)} as lim from journey_starts "
+            f"where {journey_where} and {first}) group by channel")
 
 
 def _across_sql(n_steps: int, starts_where: str, dims_where: str | None, events_where: str) -> str:
@@ -86,7 +96,7 @@ def _across_sql(n_steps: int, starts_where: str, dims_where: str | None, events_
     which is the earliest such event no earlier than step k-1, the definition ``chain_sql``
     computes with ASOF joins (the tests compare the two). The walk sorts one integer per event,
     its time since the start times 16 plus its stage position (at most 12 stages).
-    Binds ``$chs``, ``$all_label`` and ``$window``."""
+    Binds ``$chs``, ``$all_label`` and ``$window`` (an interval)."""
     if dims_where is None:
         first = ("step1 as (select ckey, min(anchor) as t_1 from journey_starts "  # noqa: S608 - from code
                  f"where channel <> $all_label and {starts_where} group by ckey)")
@@ -194,7 +204,7 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
         events_where, ep = filters.where_sql("interactions", skip=("channel", "touchpoint", "stage", "attrs", *dims))
         keys = [r[0] for r in con.execute("select ch from channel_keys where list_contains($c, channel)",
                                           {"c": list(filters.channel)}).fetchall()]
-        p |= ep | {"chs": keys, "all_label": ALL_CHANNELS} | _window_params(window_days, None)
+        p |= ep | {"chs": keys, "all_label": ALL_CHANNELS, "window": timedelta(days=int(window_days))}
         return con.execute(_across_sql(len(order), starts_where, dims_where, events_where), p).df()
 
     if not from_table:

@@ -64,6 +64,33 @@ def test_conversion_window():
     assert counts(funnel.funnel_steps(con, Filters(), window_days=5), "web") == [2, 0, 0]
 
 
+@pytest.mark.parametrize("source", ["table", "events"])
+def test_window_and_period_end_to_the_microsecond(source):
+    us = timedelta(microseconds=1)
+    start = datetime(2024, 1, 1)
+    end = datetime(2024, 2, 1)  # the period below ends on 31 January: a step at midnight is after it
+    con = cxdata.connect(":memory:")
+    cxdata.db.set_stages(con, STAGES)
+    rows = [
+        # a step exactly 7 days after the start is within a 7-day window; 1 us later is not
+        ("a1", "ann", start, "awareness"), ("a2", "ann", start + timedelta(days=7), "consideration"),
+        ("a3", "ann", start + timedelta(days=7) + us, "purchase"),
+        # the last microsecond of the period counts, its end does not
+        ("b1", "bo", end - timedelta(hours=12), "awareness"), ("b2", "bo", end - us, "consideration"),
+        ("b3", "bo", end, "purchase"),
+    ]
+    con.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage) "
+                    "values (?, ?, ?, 'web', ?)", rows)
+    journey_table.rebuild(con)
+    january = Filters(date_from=date(2024, 1, 1), date_to=date(2024, 1, 31))
+    assert counts(funnel.funnel_steps(con, january, window_days=7, source=source), "web") == [2, 2, 0]
+    # a day more of window lets ann's purchase in; bo's is still after the end of the period
+    assert counts(funnel.funnel_steps(con, january, window_days=8, source=source), "web") == [2, 2, 1]
+    # with no end to the period, bo's purchase (12 hours after the start) counts too
+    assert counts(funnel.funnel_steps(con, Filters(), window_days=8, source=source), "web") == [2, 2, 2]
+    assert counts(funnel.funnel_steps(con, Filters(), window_days=0, source=source), "web") == [2, 0, 0]
+
+
 def test_earliest_step_times_let_the_most_through():
     # two considerations: the first one (day 1) must anchor the purchase window, not the later one
     con = build({"kim": [(0, "web", "awareness"), (1, "web", "consideration"), (20, "web", "consideration"),
