@@ -132,6 +132,7 @@ def filter_combos(cur) -> dict[str, Filters]:
         f"1 year, web+app, {segment}": Filters().replace(
             date_from=end - timedelta(days=364), date_to=end, channel=("web", "app"), segment=(segment,)),
         f"all dates, {region}": Filters().replace(region=(region,)),
+        "all dates": Filters(),
     }
 
 
