@@ -82,6 +82,17 @@ def _first_entry_sql(n_steps: int, journey_where: str, has_from: bool, bounded: 
             f"where {journey_where} and {first}) group by channel")
 
 
+def _all_dates_sql(n_steps: int, journey_where: str) -> str:
+    """The same counts as ``_first_entry_sql`` for a funnel over all dates (every first start,
+    no end to the period), summed from ``journey_first_reach``: a step counts within a window of
+    ``$window_days`` days exactly when its duration, rounded up to whole days, is at most that.
+    Same condition of use (constant journey dimensions)."""
+    steps = "".join(f", cast(coalesce(sum(customers) filter (where step = {k} and days <= $window_days), 0) "
+                    f"as bigint) as c{k}" for k in range(2, n_steps + 1))
+    return ("select channel, cast(coalesce(sum(customers) filter (where step = 1), 0) as bigint) as c1"  # noqa: S608
+            f"{steps} from journey_first_reach where {journey_where} group by channel")
+
+
 def _across_sql(n_steps: int, starts_where: str, dims_where: str | None, events_where: str) -> str:
     """The funnel across two or more chosen channels, from ``journey_starts`` and ``journey_events``.
 
@@ -218,11 +229,15 @@ def funnel_steps(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
         parts = []
         if per_channel or not (several and across_channels):
             filtered = {d for d in JOURNEY_DIMENSIONS if getattr(filters, d)}
-            if filtered <= constant_dimensions(con):
-                sql = _first_entry_sql(len(order), journey_where, "f_from" in params, bounded)
-            else:
+            sql_params = params
+            if not filtered <= constant_dimensions(con):
                 sql = _count_sql(len(order), "journey_starts", journey_where, bounded)
-            parts.append(con.execute(sql, params).df())
+            elif filters.date_from is None and filters.date_to is None:
+                sql = _all_dates_sql(len(order), journey_where)
+                sql_params = {k: v for k, v in params.items() if k != "window_us"} | {"window_days": int(window_days)}
+            else:
+                sql = _first_entry_sql(len(order), journey_where, "f_from" in params, bounded)
+            parts.append(con.execute(sql, sql_params).df())
         if several and across_channels:
             # The table has each channel's funnel; the one across just these channels is not in
             # it: its starts come from the table, its later steps from those channels' events

@@ -73,11 +73,14 @@ def rebuild(con, marked: bool = False) -> None:
     order = stored_stages(con)
     if marked:
         where = "customer_id in (select customer_id from journey_customers)"
+        if order:  # their first starts leave the counts of journey_first_reach (merged below)
+            con.execute(f"create or replace temp table first_reach_delta as select channel, segment, region, "  # noqa: S608
+                        f"product, step, days, -customers as customers from ({_first_reach_sql(len(order), where)})")
         con.execute(f"delete from journey_starts where {where}")  # noqa: S608 - from code
     else:
         where = "true"
-        con.execute("delete from journey_starts")
-        con.execute("delete from journey_events")
+        for table in ("journey_starts", "journey_events", "journey_first_reach"):
+            con.execute(f"delete from {table}")  # noqa: S608 - from code
     _add_keys(con, where, marked)
     keys = f"(select customer_id, ckey from customer_keys where {where})"  # noqa: S608 - from code
     if order:
@@ -98,7 +101,43 @@ def rebuild(con, marked: bool = False) -> None:
                     f"from interactions e join {keys} k using (customer_id) "
                     "join channel_keys c using (channel) join stages s on s.stage = e.stage "
                     f"where ({where}) and s.position > 1 order by e.occurred_at")
+        if marked:
+            con.execute(f"insert into first_reach_delta {_first_reach_sql(len(order), where)}")  # noqa: S608
+            _merge_first_reach(con)
+        else:
+            con.execute(f"insert into journey_first_reach {_first_reach_sql(len(order), where)}")  # noqa: S608
     note_constant_dimensions(con, marked)
+
+
+DAY_US = 86_400_000_000
+_CELL = ("f.channel = d.channel and f.segment is not distinct from d.segment and f.region is not distinct "
+         "from d.region and f.product is not distinct from d.product and f.step = d.step and f.days = d.days")
+
+
+def _first_reach_sql(n_steps: int, where: str) -> str:
+    """``journey_first_reach`` rows of the first starts (``prev_anchor`` null) matching ``where``:
+    per channel, dimensions and step, how many reached it how many days after their start (the
+    duration rounded up to whole days: within a window of W days exactly when ``days <= W``)."""
+    parts = [f"select channel, segment, region, product, 1 as step, 0 as days from journey_starts "  # noqa: S608
+             f"where ({where}) and prev_anchor is null"]
+    parts += [f"select channel, segment, region, product, {k}, cast((epoch_us(t_{k}) - epoch_us(anchor) "  # noqa: S608
+              f"+ {DAY_US - 1}) // {DAY_US} as integer) from journey_starts "
+              f"where ({where}) and prev_anchor is null and t_{k} is not null" for k in range(2, n_steps + 1)]
+    return (f"select channel, segment, region, product, step, days, count(*) as customers "  # noqa: S608
+            f"from ({' union all '.join(parts)}) group by all")
+
+
+def _merge_first_reach(con) -> None:
+    """Add ``first_reach_delta`` (the marked customers' counts before, negated, and after) to the
+    cells of ``journey_first_reach`` it touches; cells that come to 0 go."""
+    con.execute("create or replace temp table first_reach_merged as select channel, segment, region, product, "  # noqa: S608
+                "step, days, sum(customers) as customers from (select f.* from journey_first_reach f "
+                f"semi join first_reach_delta d on {_CELL} union all select * from first_reach_delta) "
+                "group by all having sum(customers) <> 0")
+    con.execute(f"delete from journey_first_reach f where exists (select 1 from first_reach_delta d where {_CELL})")  # noqa: S608
+    con.execute("insert into journey_first_reach select * from first_reach_merged")
+    con.execute("drop table first_reach_delta")
+    con.execute("drop table first_reach_merged")
 
 
 def _add_keys(con, where: str, marked: bool) -> None:

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 
+def before_v6(con) -> None:
+    """Remove what schema v6 added: ``journey_first_reach``."""
+    con.execute("drop table if exists journey_first_reach")
+
+
 def before_v5(con) -> None:
-    """Remove what schema v5 added: the key tables, ``journey_events`` and ``journey_starts.ckey``."""
+    """Remove what schema v5 (and v6) added: the key tables, ``journey_events`` and
+    ``journey_starts.ckey``."""
+    before_v6(con)
     for table in ("customer_keys", "channel_keys", "journey_events"):
         con.execute(f"drop table if exists {table}")
     if con.execute("select count(*) from information_schema.columns "
