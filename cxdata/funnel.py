@@ -90,7 +90,9 @@ def _all_dates_sql(n_steps: int, journey_where: str) -> str:
     steps = "".join(f", cast(coalesce(sum(customers) filter (where step = {k} and days <= $window_days), 0) "
                     f"as bigint) as c{k}" for k in range(2, n_steps + 1))
     return ("select channel, cast(coalesce(sum(customers) filter (where step = 1), 0) as bigint) as c1"  # noqa: S608
-            f"{steps} from journey_first_reach where {journey_where} group by channel")
+            f"{steps} from journey_first_reach where {journey_where} group by channel "
+            # signed counts: a channel whose starts an undo took away sums to 0 and is not shown
+            "having sum(customers) filter (where step = 1) > 0")
 
 
 def _across_sql(n_steps: int, starts_where: str, dims_where: str | None, events_where: str) -> str:

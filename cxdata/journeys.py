@@ -110,8 +110,6 @@ def rebuild(con, marked: bool = False) -> None:
 
 
 DAY_US = 86_400_000_000
-_CELL = ("f.channel = d.channel and f.segment is not distinct from d.segment and f.region is not distinct "
-         "from d.region and f.product is not distinct from d.product and f.step = d.step and f.days = d.days")
 
 
 def _first_reach_sql(n_steps: int, where: str) -> str:
@@ -128,16 +126,14 @@ def _first_reach_sql(n_steps: int, where: str) -> str:
 
 
 def _merge_first_reach(con) -> None:
-    """Add ``first_reach_delta`` (the marked customers' counts before, negated, and after) to the
-    cells of ``journey_first_reach`` it touches; cells that come to 0 go."""
-    con.execute("create or replace temp table first_reach_merged as select channel, segment, region, product, "  # noqa: S608
-                "step, days, sum(customers) as customers from (select f.* from journey_first_reach f "
-                f"semi join first_reach_delta d on {_CELL} union all select * from first_reach_delta) "
-                "group by all having sum(customers) <> 0")
-    con.execute(f"delete from journey_first_reach f where exists (select 1 from first_reach_delta d where {_CELL})")  # noqa: S608
-    con.execute("insert into journey_first_reach select * from first_reach_merged")
+    """Append the net change of ``first_reach_delta`` (the marked customers' counts before,
+    negated, and after) to ``journey_first_reach``: counts are signed and summed by every query,
+    so nothing is deleted inside the import's transaction (a transaction holds the blocks its
+    deletes touch, and an import of 200k events into 50M is near the dashboard's 1GB cap already);
+    a full rebuild writes every cell once again."""
+    con.execute("insert into journey_first_reach select channel, segment, region, product, step, days, "
+                "sum(customers) from first_reach_delta group by all having sum(customers) <> 0")
     con.execute("drop table first_reach_delta")
-    con.execute("drop table first_reach_merged")
 
 
 def _add_keys(con, where: str, marked: bool) -> None:
@@ -193,7 +189,8 @@ def mark_import(con, import_id: int) -> None:
 
 
 def rebuild_marked(con) -> None:
-    try:
-        rebuild(con, marked=True)
-    finally:
-        con.execute("drop table if exists journey_customers")
+    """``rebuild(marked=True)`` in the caller's transaction. On an error the caller's rollback drops
+    ``journey_customers`` (created in the same transaction): DuckDB refuses any other statement in
+    the aborted transaction, and a cleanup here would hide the first error behind that."""
+    rebuild(con, marked=True)
+    con.execute("drop table if exists journey_customers")
