@@ -78,7 +78,7 @@ def rebuild(con, marked: bool = False) -> None:
     order = stored_stages(con)
     if marked:
         where = "customer_id in (select customer_id from journey_customers)"
-        if order:  # their first starts leave the counts of journey_first_reach (merged below)
+        if order:  # their first starts leave the counts of journey_first_reach (appended below)
             con.execute(f"create or replace temp table first_reach_delta as select channel, segment, region, "  # noqa: S608
                         f"product, step, days, -customers as customers from ({_first_reach_sql(len(order), where)})")
         con.execute(f"delete from journey_starts where {where}")  # noqa: S608 - from code
@@ -108,7 +108,7 @@ def rebuild(con, marked: bool = False) -> None:
                     f"where ({where}) and s.position > 1 order by e.occurred_at")
         if marked:
             con.execute(f"insert into first_reach_delta {_first_reach_sql(len(order), where)}")  # noqa: S608
-            _merge_first_reach(con)
+            _append_first_reach_delta(con)
         else:
             con.execute(f"insert into journey_first_reach {_first_reach_sql(len(order), where)}")  # noqa: S608
     note_constant_dimensions(con, marked)
@@ -130,7 +130,7 @@ def _first_reach_sql(n_steps: int, where: str) -> str:
             f"from ({' union all '.join(parts)}) group by all")
 
 
-def _merge_first_reach(con) -> None:
+def _append_first_reach_delta(con) -> None:
     """Append the net change of ``first_reach_delta`` (the marked customers' counts before,
     negated, and after) to ``journey_first_reach``: counts are signed and summed by every query,
     so nothing is deleted inside the import's transaction (a transaction holds the blocks its

@@ -9,7 +9,7 @@ import pytest
 from helpers import old_schema  # tests/ is on sys.path under pytest
 
 import cxdata
-from cxdata import db, funnel, ingest, schema
+from cxdata import db, funnel, ingest, journeys, schema
 from cxdata.filters import Filters
 from cxdata.ui import funnels
 
@@ -30,13 +30,19 @@ def random_events(seed: int, customers: int = 80):
     return rows
 
 
+def with_random_events(c, seed: int, customers: int = 80, rebuild: bool = True):
+    """Insert ``random_events`` behind the library's back, then (``rebuild``) derive the journeys."""
+    c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment, "
+                  "touchpoint) values (?, ?, ?, ?, ?, ?, ?)", random_events(seed, customers))
+    if rebuild:
+        journeys.rebuild(c)
+    return c
+
+
 @pytest.fixture(params=[1, 2])
 def con(request):
     c = cxdata.connect(":memory:")
-    c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment, "
-                  "touchpoint) values (?, ?, ?, ?, ?, ?, ?)", random_events(request.param))
-    from cxdata import journeys
-    journeys.rebuild(c)
+    with_random_events(c, request.param)
     return c
 
 
@@ -102,10 +108,7 @@ def keys_are_unique(c) -> bool:
 
 def test_import_and_undo_keep_the_table_exact(tmp_path):
     c = cxdata.connect(tmp_path / "cx.duckdb")
-    c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment, "
-                  "touchpoint) values (?, ?, ?, ?, ?, ?, ?)", random_events(7, 30))
-    from cxdata import journeys
-    journeys.rebuild(c)
+    with_random_events(c, 7, 30)
     # all channels, and a journey across three chosen ones (one of them, social, new with the import)
     sets = [Filters(), Filters(channel=("web", "social", "store"))]
     before = [funnel.funnel_steps(c, f) for f in sets]
@@ -134,8 +137,6 @@ def test_import_and_undo_keep_the_table_exact(tmp_path):
 def first_reach_is_exact(c) -> bool:
     """journey_first_reach, kept by imports and undos (signed counts appended per import), sums
     to what recomputing it gives, cell by cell."""
-    from cxdata import journeys
-
     n = len(db.stages(c))
     kept = c.execute("select channel, segment, region, product, step, days, sum(customers) from journey_first_reach "
                      "group by all having sum(customers) <> 0 order by all").fetchall()
@@ -159,10 +160,7 @@ def test_the_all_dates_funnel_is_summed_from_the_first_reach_counts(con):
 def test_upgrade_from_v5_counts_the_first_starts(tmp_path):
     path = tmp_path / "v5.duckdb"
     c = cxdata.connect(path)
-    c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment, "
-                  "touchpoint) values (?, ?, ?, ?, ?, ?, ?)", random_events(5, 40))
-    from cxdata import journeys
-    journeys.rebuild(c)
+    with_random_events(c, 5, 40)
     expected = funnel.funnel_steps(c, Filters(), window_days=14, source="events")
     old_schema.before_v6(c)
     old_schema.as_version(c, 5)
@@ -195,7 +193,6 @@ def test_journey_across_channels_by_hand():
     c = cxdata.connect(":memory:")
     c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage) "
                   "values (?, ?, ?, ?, ?)", [(f"e{i}", *r) for i, r in enumerate(rows)])
-    from cxdata import journeys
     journeys.rebuild(c)
     frame = funnel.funnel_steps(c, Filters(channel=("web", "app")), window_days=30, per_channel=False)
     # starters A, B, D; consideration A, B, D; purchase A, D; retention D; advocacy D
@@ -207,8 +204,6 @@ def test_journey_across_channels_with_dimensions_that_change_between_channels():
     """Each customer's segment is the same on one channel but differs between channels: the
     journey across chosen channels must take each day's earliest start's segment (day by day),
     and still equals the events."""
-    from cxdata import journeys
-
     rng = random.Random(5)
     rows = []
     for i in range(3000):
@@ -234,10 +229,7 @@ def test_upgrade_from_v4_keys_the_journeys(tmp_path):
     channels gives what the events give."""
     path = tmp_path / "v4.duckdb"
     c = cxdata.connect(path)
-    c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment, "
-                  "touchpoint) values (?, ?, ?, ?, ?, ?, ?)", random_events(6, 40))
-    from cxdata import journeys
-    journeys.rebuild(c)
+    with_random_events(c, 6, 40)
     f = Filters(channel=("web", "store"), segment=("SME", "Consumer"), date_from=date(2024, 1, 15))
     expected = funnel.funnel_steps(c, f, source="events")
     events = c.execute("select count(*) from journey_events").fetchone()[0]
@@ -262,8 +254,7 @@ def test_changing_the_stage_order_rebuilds_the_table(con):
 def test_upgrade_from_v1_derives_the_table(tmp_path):
     path = tmp_path / "old.duckdb"
     c = cxdata.connect(path)
-    c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment, "
-                  "touchpoint) values (?, ?, ?, ?, ?, ?, ?)", random_events(4, 20))
+    with_random_events(c, 4, 20, rebuild=False)
     expected = funnel.funnel_steps(c, Filters(), source="events")
     # make it a version-1 database, as shipped before journey_starts existed
     old_schema.before_v5(c)
@@ -280,8 +271,6 @@ def test_first_entry_filter_needs_constant_dimensions():
     is only exact when a filter keeps all of a customer's starts or none: here segment changes
     between one customer's events, so a segment filter must take the group-by path, and the
     table still equals the events."""
-    from cxdata import journeys
-
     rng = random.Random(11)
     rows = [(f"e{i}", f"C{rng.randint(0, 40):03d}", datetime(2024, 1, 1) + timedelta(hours=rng.randint(0, 24 * 90)),
              rng.choice(["web", "app"]), rng.choice(STAGES), rng.choice(["SME", "Consumer"]), "faq")
@@ -299,8 +288,6 @@ def test_first_entry_filter_needs_constant_dimensions():
 
 
 def test_constant_dimensions_follow_imports(con):
-    from cxdata import journeys
-
     assert journeys.constant_dimensions(con) == {"segment", "region", "product"}
     # an import where a customer with web journeys starts one more in another segment: segment
     # leaves the set
@@ -321,10 +308,7 @@ def test_upgrade_from_v3_converts_the_table(tmp_path):
     without recomputing the journeys, and gives the same funnel."""
     path = tmp_path / "v3.duckdb"
     c = cxdata.connect(path)
-    c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage, segment, "
-                  "touchpoint) values (?, ?, ?, ?, ?, ?, ?)", random_events(5, 40))
-    from cxdata import journeys
-    journeys.rebuild(c)
+    with_random_events(c, 5, 40)
     f = Filters(date_from=date(2024, 2, 1), date_to=date(2024, 4, 1), segment=("SME",))
     expected = funnel.funnel_steps(c, f, source="events")
     old_schema.journeys_as_before_v4(c, 3)  # and the journey table as v3 had it
