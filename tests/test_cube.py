@@ -12,7 +12,7 @@ import pytest
 from helpers import old_schema  # tests/ is on sys.path under pytest
 
 import cxdata
-from cxdata import cube, db, demo, pyramid, queries, schema
+from cxdata import cube, db, demo, pyramid, queries
 from cxdata.filters import Filters
 from cxdata.ingest import import_file, undo_import
 
@@ -168,9 +168,7 @@ def test_upgrade_from_v2_derives_the_tables(tmp_path):
     for t in (*cube.CUBE_TABLES, "filter_values", "attribute_counts"):
         c.execute(f"drop table {t}")  # noqa: S608
     old_schema.journeys_as_before_v4(c, 2)  # and the journey table as v2 had it
-    c.close()
-    c = db.connect(path)
-    assert db.schema_version(c) == schema.SCHEMA_VERSION
+    c = old_schema.reopened(c, path)
     assert cells_total(c) == [c.execute("select count(nps) from responses").fetchone()[0]] * len(cube.CUBE_TABLES)
     assert queries.kpi_summary(c, f) == expected
     assert queries.filter_values(c)["segment"] == sorted(

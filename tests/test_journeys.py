@@ -9,7 +9,7 @@ import pytest
 from helpers import old_schema  # tests/ is on sys.path under pytest
 
 import cxdata
-from cxdata import db, funnel, ingest, journeys, schema
+from cxdata import db, funnel, ingest, journeys
 from cxdata.filters import Filters
 from cxdata.ui import funnels
 
@@ -164,9 +164,7 @@ def test_upgrade_from_v5_counts_the_first_starts(tmp_path):
     expected = funnel.funnel_steps(c, Filters(), window_days=14, source="events")
     old_schema.before_v6(c)
     old_schema.as_version(c, 5)
-    c.close()
-    c = cxdata.connect(path)
-    assert db.schema_version(c) == schema.SCHEMA_VERSION
+    c = old_schema.reopened(c, path)
     assert first_reach_is_exact(c) and c.execute("select count(*) from journey_first_reach").fetchone()[0] > 0
     pd.testing.assert_frame_equal(funnel.funnel_steps(c, Filters(), window_days=14), expected)
 
@@ -236,9 +234,7 @@ def test_upgrade_from_v4_keys_the_journeys(tmp_path):
     old_schema.before_v5(c)
     c.execute("delete from settings where key = 'journey_customer_dims'")
     old_schema.as_version(c, 4)
-    c.close()
-    c = cxdata.connect(path)
-    assert db.schema_version(c) == schema.SCHEMA_VERSION
+    c = old_schema.reopened(c, path)
     assert keys_are_unique(c)
     assert c.execute("select count(*) from journey_events").fetchone()[0] == events > 0
     assert journeys.constant_dimensions(c, across_channels=True) == {"segment", "region", "product"}
@@ -260,9 +256,7 @@ def test_upgrade_from_v1_derives_the_table(tmp_path):
     old_schema.before_v5(c)
     c.execute("drop table journey_starts")
     old_schema.as_version(c, 1)
-    c.close()
-    c = cxdata.connect(path)
-    assert db.schema_version(c) == schema.SCHEMA_VERSION
+    c = old_schema.reopened(c, path)
     pd.testing.assert_frame_equal(funnel.funnel_steps(c, Filters(), source="table"), expected)
 
 
@@ -312,9 +306,7 @@ def test_upgrade_from_v3_converts_the_table(tmp_path):
     f = Filters(date_from=date(2024, 2, 1), date_to=date(2024, 4, 1), segment=("SME",))
     expected = funnel.funnel_steps(c, f, source="events")
     old_schema.journeys_as_before_v4(c, 3)  # and the journey table as v3 had it
-    c.close()
-    c = cxdata.connect(path)
-    assert db.schema_version(c) == schema.SCHEMA_VERSION
+    c = old_schema.reopened(c, path)
     assert c.execute("select count(*) from journey_starts where prev_anchor is not null").fetchone()[0] > 0
     pd.testing.assert_frame_equal(funnel.funnel_steps(c, f, source="table"), expected)
 

@@ -33,3 +33,14 @@ def journeys_as_before_v4(con, version: int) -> None:
     con.execute("drop table journey_starts")
     con.execute("alter table old rename to journey_starts")
     as_version(con, version)
+
+
+def reopened(con, path):
+    """Close the old-version file and open it again, as the next run of the program would: the
+    connection is upgraded to the current schema."""
+    from cxdata import db, schema
+
+    con.close()
+    con = db.connect(path)
+    assert db.schema_version(con) == schema.SCHEMA_VERSION
+    return con
