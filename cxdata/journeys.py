@@ -91,21 +91,22 @@ def rebuild(con, marked: bool = False) -> None:
     if order:
         # prev_anchor: the previous start of the same customer and channel (a customer's starts
         # are all recomputed together, so the lag over them is exact). Rows: first starts first,
-        # then the rest, each in anchor order (schema.py, v4: what zone maps can skip).
+        # then the rest, each by channel and in anchor order (schema.py, v7: what zone maps skip).
         con.execute(f"insert into journey_starts by name select * from (select c.*, k.ckey, lag(c.anchor) over "  # noqa: S608
                     f"(partition by c.customer_id, c.channel order by c.anchor) as prev_anchor "
                     f"from ({chain_sql(len(order), where)}) c join {keys} k using (customer_id)) "
-                    "order by prev_anchor is not null, anchor",
+                    "order by prev_anchor is not null, channel, anchor",
                     chain_params(order))
-        # every later-stage event, as integers, in time order (schema.py, v5). Deleted only now:
-        # a transaction holds the blocks its deletes touch in memory (at 50M events, 0.7 GB for
-        # the starts of an import's 200k customers), and the insert above needs the room.
+        # every later-stage event, as integers, by channel and in time order (schema.py, v7).
+        # Deleted only now: a transaction holds the blocks its deletes touch in memory (at 50M
+        # events, 0.7 GB for the starts of an import's 200k customers), and the insert above
+        # needs the room.
         if marked:
             con.execute(f"delete from journey_events where ckey in (select ckey from {keys})")  # noqa: S608
         con.execute("insert into journey_events select k.ckey, c.ch, s.position, e.occurred_at "  # noqa: S608
                     f"from interactions e join {keys} k using (customer_id) "
                     "join channel_keys c using (channel) join stages s on s.stage = e.stage "
-                    f"where ({where}) and s.position > 1 order by e.occurred_at")
+                    f"where ({where}) and s.position > 1 order by c.ch, e.occurred_at")
         if marked:
             con.execute(f"insert into first_reach_delta {_first_reach_sql(len(order), where)}")  # noqa: S608
             _append_first_reach_delta(con)

@@ -17,7 +17,7 @@ Every table that holds imported rows carries ``import_id`` so an import can be u
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 RESPONSE_FIELDS = (
     "response_id", "customer_id", "responded_at", "channel", "touchpoint", "journey_stage",
@@ -279,5 +279,38 @@ select channel, segment, region, product, step, days, count(*) from (
 ) group by all;
 """  # noqa: S608 - column names from code
 
+# v7: the same rows in an order the zone maps can use for a channel too. ``journey_starts``: first
+# starts first, then the rest, each part by channel and then in anchor order (a date range still
+# reads a slice of each channel's run; one or a few channels read just theirs). ``journey_events``:
+# by channel key, then in time order. On the 10M/50M benchmark file the funnel across two chosen
+# channels for a year went from 441-461 to 327-334 ms and the per-channel funnels of those two
+# channels from 188-193 to 52-53 ms (cxdata/journeys.py writes the rows in this order).
+_V7 = f"""
+create table journey_starts_v7 (
+    customer_id  varchar not null,
+    ckey         integer not null,
+    channel      varchar not null,
+    segment      varchar,
+    region       varchar,
+    product      varchar,
+    anchor       timestamp not null,
+    prev_anchor  timestamp,
+    {_STEP_COLUMNS}
+);
+insert into journey_starts_v7 by name
+select * from journey_starts order by prev_anchor is not null, channel, anchor;
+drop table journey_starts;
+alter table journey_starts_v7 rename to journey_starts;
+create table journey_events_v7 (
+    ckey         integer not null,
+    ch           integer not null,
+    k            tinyint not null,
+    occurred_at  timestamp not null
+);
+insert into journey_events_v7 by name select * from journey_events order by ch, occurred_at;
+drop table journey_events;
+alter table journey_events_v7 rename to journey_events;
+"""  # noqa: S608 - column names from code
+
 # Each migration takes the schema from version i to i + 1. Append, never edit a shipped one.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]

@@ -169,7 +169,42 @@ def test_upgrade_from_v5_counts_the_first_starts(tmp_path):
     pd.testing.assert_frame_equal(funnel.funnel_steps(c, Filters(), window_days=14), expected)
 
 
-def test_journey_across_channels_by_hand():
+ZONE_MAP_ORDER = {"journey_starts": "prev_anchor is not null, channel, anchor", "journey_events": "ch, occurred_at"}
+
+
+def stored_in_zone_map_order(c) -> bool:
+    """Both journey tables hold their rows in the order schema v7 gives them (what lets a scan
+    skip the row groups of channels not chosen)."""
+    for table, key in ZONE_MAP_ORDER.items():
+        rows = c.execute(f"select {key} from {table} order by rowid").fetchall()
+        if not rows or rows != sorted(rows):
+            return False
+    return True
+
+
+def test_a_rebuild_writes_the_journey_tables_by_channel(con):
+    assert stored_in_zone_map_order(con)
+    assert con.execute("select count(distinct channel) from journey_starts").fetchone()[0] == 4  # 3 + across
+
+
+def test_upgrade_from_v6_reorders_the_journey_tables(tmp_path):
+    path = tmp_path / "v6.duckdb"
+    c = cxdata.connect(path)
+    with_random_events(c, 6, 60)
+    rows = {t: c.execute(f"select * from {t} order by all").fetchall() for t in ZONE_MAP_ORDER}
+    f = Filters(channel=("web", "app"), date_from=date(2024, 2, 1))
+    expected = funnel.funnel_steps(c, f, source="events")
+    old_schema.before_v7(c)
+    assert not stored_in_zone_map_order(c)  # channels mixed again, as v6 wrote them
+    old_schema.as_version(c, 6)
+    c = old_schema.reopened(c, path)
+    assert stored_in_zone_map_order(c)
+    assert {t: c.execute(f"select * from {t} order by all").fetchall() for t in ZONE_MAP_ORDER} == rows
+    pd.testing.assert_frame_equal(funnel.funnel_steps(c, f), expected)
+
+
+@pytest.mark.parametrize("years_back", [0, 60])  # 60: times before 1970 (negative epoch)
+def test_journey_across_channels_by_hand(years_back):
     """Literal events, counted by hand: web and app chosen, store not."""
     rows = [  # customer, time, channel, stage
         ("A", "2024-05-01 10:00", "web", "awareness"),
@@ -190,7 +225,8 @@ def test_journey_across_channels_by_hand():
     ]
     c = cxdata.connect(":memory:")
     c.executemany("insert into interactions (event_id, customer_id, occurred_at, channel, stage) "
-                  "values (?, ?, ?, ?, ?)", [(f"e{i}", *r) for i, r in enumerate(rows)])
+                  "values (?, ?, ?, ?, ?)", [(f"e{i}", cust, str(int(t[:4]) - years_back) + t[4:], ch, st)
+                                             for i, (cust, t, ch, st) in enumerate(rows)])
     journeys.rebuild(c)
     frame = funnel.funnel_steps(c, Filters(channel=("web", "app")), window_days=30, per_channel=False)
     # starters A, B, D; consideration A, B, D; purchase A, D; retention D; advocacy D

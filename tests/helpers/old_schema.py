@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 
+def before_v7(con) -> None:
+    """Put the journey tables back in the order schema v6 left them: starts by first-or-not and
+    anchor (channels mixed), events by time (channels mixed)."""
+    for table, order in (("journey_starts", "prev_anchor is not null, anchor"), ("journey_events", "occurred_at")):
+        con.execute(f"create temp table old_rows as select * from {table} order by {order}")
+        con.execute(f"delete from {table}")
+        con.execute(f"insert into {table} select * from old_rows")
+        con.execute("drop table old_rows")
+
+
 def before_v6(con) -> None:
-    """Remove what schema v6 added: ``journey_first_reach``."""
+    """Remove what schema v6 (and v7) added: ``journey_first_reach``."""
+    before_v7(con)
     con.execute("drop table if exists journey_first_reach")
 
 
