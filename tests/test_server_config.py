@@ -32,3 +32,23 @@ def test_streamlit_reads_the_project_settings():
         "client.showSidebarNavigation": False,
     }
     assert "is not a valid config option" not in out.stderr
+
+
+SKIP_REPL_CHECK = """
+import streamlit.runtime
+import cxdata.ui
+from streamlit import delta_generator
+streamlit.runtime.exists = lambda: {in_server}  # as in a server, after the import of cxdata.ui
+cxdata.ui._skip_repl_check()
+print(delta_generator._use_warning_has_been_displayed)
+"""
+
+
+def test_the_first_page_skips_streamlits_repl_check_only_in_the_server():
+    """Streamlit's check for a Python REPL (``inspect.stack()``, 75-130 ms on the first page after a
+    server start) is marked done by ``cxdata.ui`` under a server, and left alone elsewhere. If a
+    Streamlit upgrade renames the flag, this fails: the first page would be slower again."""
+    for in_server, expected in ((True, "True"), (False, "False")):
+        out = subprocess.run([sys.executable, "-c", SKIP_REPL_CHECK.format(in_server=in_server)], cwd=ROOT,
+                             capture_output=True, text=True, check=True, timeout=120)
+        assert out.stdout.strip().splitlines()[-1] == expected
