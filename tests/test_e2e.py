@@ -119,7 +119,8 @@ def test_changing_a_filter_changes_the_link(server, page):
     assert query(page)["channel"] == ["store"]
     after = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert after != before
-    share = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text()
+    page.locator('[data-testid="stSidebar"]').get_by_text("Share this view").click()  # its popover
+    share = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]').inner_text()
     assert "channel=store" in share and share.startswith("http")
 
 
