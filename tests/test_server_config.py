@@ -14,7 +14,7 @@ from streamlit import config
 config.get_config_options(force_reparse=True)
 print(json.dumps({k: config.get_option(k) for k in
       ("runner.postScriptGC", "server.fileWatcherType", "server.maxUploadSize",
-       "client.showErrorDetails", "client.showSidebarNavigation")}))
+       "client.showErrorDetails", "client.showSidebarNavigation", "server.maxCacheDataSize")}))
 """
 
 
@@ -30,6 +30,8 @@ def test_streamlit_reads_the_project_settings():
         "server.maxUploadSize": 200,
         "client.showErrorDetails": "none",
         "client.showSidebarNavigation": False,
+        # st.cache_data bounded in bytes across functions and sessions, not only in entries
+        "server.maxCacheDataSize": "256mb",
     }
     assert "is not a valid config option" not in out.stderr
 
