@@ -17,8 +17,8 @@ and any window are a ``where`` and a comparison on it. Filters that select event
 touchpoint, an imported attribute) need the journeys of just those events, so then the same
 step times are computed from the filtered events on the fly (slower, same definition). The
 funnel across two or more chosen channels takes each customer's first start from the table and
-walks the later steps through ``journey_events`` (integers, by channel and in time order). Over all dates (no
-date filter) the per-channel funnels are sums over ``journey_first_reach``.
+walks the later steps through ``journey_events`` (integers, by channel and in time order). Over
+all dates (no date filter) the per-channel funnels are sums over ``journey_first_reach``.
 """
 
 from __future__ import annotations
