@@ -78,7 +78,13 @@ def _connect(args):
         limit = os.environ["CX_MEMORY_LIMIT"].strip()
         if not db.MEMORY_LIMIT.match(limit):
             raise _BadSetting(f"CX_MEMORY_LIMIT={limit!r} is not a size like 1GB or 512MB.")
-    return db.connect(args.db, memory_limit=limit)
+    return db.connect(args.db, memory_limit=limit, on_upgrade=lambda old, new: _say_upgrade(args.db, old, new))
+
+
+def _say_upgrade(path, old: int, new: int) -> None:
+    """One line on stderr before a long silence: an older file is upgraded on first open."""
+    print(f"Upgrading {path or db.default_db_path()} from schema v{old} to v{new}, once (a file of "
+          "tens of millions of rows takes a minute or more)…", file=sys.stderr, flush=True)
 
 
 def build_parser() -> argparse.ArgumentParser:

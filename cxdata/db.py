@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -33,9 +34,12 @@ MEMORY_LIMIT = re.compile(r"^\d{1,6}(\.\d{1,3})?\s?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)
 
 
 def connect(path: str | Path | None = None, read_only: bool = False,
-            memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+            memory_limit: str | None = None,
+            on_upgrade: Callable[[int, int], None] | None = None) -> duckdb.DuckDBPyConnection:
     """Open (and create or upgrade) the database at ``path``; ``":memory:"`` for a scratch one.
-    ``memory_limit`` (e.g. ``"1GB"``) caps DuckDB's memory; bigger work spills to disk."""
+    ``memory_limit`` (e.g. ``"1GB"``) caps DuckDB's memory; bigger work spills to disk.
+    ``on_upgrade(old, new)`` is called before an existing file of an older schema is upgraded
+    (a file of tens of millions of rows takes a minute or more)."""
     if memory_limit is not None and not MEMORY_LIMIT.match(memory_limit):
         raise ValueError(f"memory limit {memory_limit!r}: expected a size like 1GB or 512MB")
     target = str(path) if path is not None else str(default_db_path())
@@ -58,7 +62,7 @@ def connect(path: str | Path | None = None, read_only: bool = False,
     if memory_limit is not None:
         con.execute(f"set memory_limit = '{memory_limit}'")  # checked against MEMORY_LIMIT above
     if not read_only:
-        ensure_schema(con)
+        ensure_schema(con, on_upgrade)
     return con
 
 
@@ -72,8 +76,10 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the schema on first open; apply pending migrations in one transaction."""
+def ensure_schema(con: duckdb.DuckDBPyConnection,
+                  on_upgrade: Callable[[int, int], None] | None = None) -> None:
+    """Create the schema on first open; apply pending migrations in one transaction, after
+    telling ``on_upgrade(old, new)`` when the file has a schema already."""
     current = schema_version(con)
     if current > SCHEMA_VERSION:
         raise RuntimeError(
@@ -82,6 +88,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
     if current == SCHEMA_VERSION:
         return
+    if current and on_upgrade is not None:
+        on_upgrade(current, SCHEMA_VERSION)
     con.execute("begin transaction")
     try:
         for migration in MIGRATIONS[current:]:

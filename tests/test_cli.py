@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import old_schema  # tests/ is on sys.path under pytest
 
 import cxdata
 from cxdata import cube
@@ -164,3 +165,18 @@ def test_cli_runs_under_a_memory_limit_and_says_when_it_runs_out(small_db, tmp_p
     assert out.returncode == 2 and "is not a size" in out.stderr
     out = run("kpis", "--db", str(small_db), env=os.environ | {"CX_MEMORY_LIMIT": "lots"})
     assert out.returncode == 2 and "CX_MEMORY_LIMIT='lots' is not a size" in out.stderr
+
+
+def test_an_older_file_is_upgraded_with_one_line_first(small_db):
+    """A file of an earlier schema is upgraded on first open: the CLI says so before the silence
+    (a minute or more at tens of millions of rows), then answers; a current file gets no line."""
+    con = cxdata.connect(small_db)
+    old_schema.before_v7(con)
+    old_schema.as_version(con, 6)
+    con.close()
+    out = run("kpis", "--db", str(small_db), "--json")
+    assert out.returncode == 0, out.stderr
+    assert f"Upgrading {small_db} from schema v6 to v" in out.stderr
+    assert json.loads(out.stdout)["nps"]["n"] == 5
+    out = run("kpis", "--db", str(small_db), "--json")
+    assert out.returncode == 0 and "Upgrading" not in out.stderr
