@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 
-from bench.run import filter_combos
+from bench.run import filter_combos, time_runs
 from cxdata import db, funnel
 
 
@@ -65,12 +64,7 @@ def main() -> None:
 
 
 def _median_ms(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+    return statistics.median(time_runs(fn, repeat)[0])
 
 
 if __name__ == "__main__":

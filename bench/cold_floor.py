@@ -15,13 +15,11 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.server import CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, _stop, _wait_healthy
+from bench.server import CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, _start, _stop, _wait_healthy
 
 SMALL_APP = """import plotly.graph_objects as go
 import streamlit as st
@@ -51,9 +49,7 @@ def main() -> None:
         for run in range(args.runs + 1):
             for name, (cwd, script) in apps.items():
                 t0 = time.perf_counter()
-                proc = subprocess.Popen(
-                    [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(ports[name])],
-                    cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                proc = _start(ports[name], env, script, cwd)
                 try:
                     _wait_healthy(proc, ports[name], t0, 120)
                     health = time.perf_counter() - t0

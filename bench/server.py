@@ -167,12 +167,13 @@ def server_cold_start(db_path: Path, timeout: float = 120.0) -> dict:
         _stop(proc)
 
 
-def _start(port: int, env: dict) -> subprocess.Popen:
-    """``streamlit run dashboard.py`` on ``port``, headless, its output kept for an error message."""
+def _start(port: int, env: dict, script: str = "dashboard.py", cwd: Path = ROOT) -> subprocess.Popen:
+    """``streamlit run SCRIPT`` (the dashboard by default) on ``port``, headless, its output kept for
+    an error message."""
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
 def _wait_healthy(proc: subprocess.Popen, port: int, t0: float, timeout: float) -> None:
