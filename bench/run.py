@@ -89,8 +89,9 @@ def row_counts(con) -> tuple[int, int]:
 
 
 def ensure_db(path: Path, responses: int, interactions: int) -> dict:
-    """Open ``path``; (re)generate the demo set unless it already holds the asked row counts."""
-    con = db.connect(path)
+    """Open ``path``; (re)generate the demo set unless it already holds the asked row counts, under
+    the CLI's default cap (uncapped, the generation of 10M/50M was killed by the kernel at 24 GB)."""
+    con = db.connect(path, memory_limit=db.default_memory_limit())
     try:
         have = row_counts(con)
         if have == (responses, interactions):

@@ -71,14 +71,20 @@ class _BadSetting(Exception):
 
 
 def _connect(args):
-    """The command's database, under ``--memory-limit`` or ``$CX_MEMORY_LIMIT`` when given (the
-    dashboard runs under 1GB; without a cap DuckDB may take 80% of the machine's memory)."""
-    limit = args.memory_limit
-    if limit is None and os.environ.get("CX_MEMORY_LIMIT"):
-        limit = os.environ["CX_MEMORY_LIMIT"].strip()
-        if not db.MEMORY_LIMIT.match(limit):
-            raise _BadSetting(f"CX_MEMORY_LIMIT={limit!r} is not a size like 1GB or 512MB.")
-    return db.connect(args.db, memory_limit=limit, on_upgrade=lambda old, new: _say_upgrade(args.db, old, new))
+    """The command's database, under ``_memory_limit_of(args)``."""
+    return db.connect(args.db, memory_limit=_memory_limit_of(args),
+                      on_upgrade=lambda old, new: _say_upgrade(args.db, old, new))
+
+
+def _memory_limit_of(args) -> str | None:
+    """``--memory-limit``, else ``$CX_MEMORY_LIMIT``, else a quarter of the machine's memory
+    (``db.default_memory_limit``: under DuckDB's own 80% the 10M/50M demo was killed by the kernel)."""
+    if args.memory_limit is not None:
+        return args.memory_limit
+    limit = os.environ.get("CX_MEMORY_LIMIT", "").strip()
+    if limit and not db.MEMORY_LIMIT.match(limit):
+        raise _BadSetting(f"CX_MEMORY_LIMIT={limit!r} is not a size like 1GB or 512MB.")
+    return limit or db.default_memory_limit()
 
 
 def _say_upgrade(path, old: int, new: int) -> None:
@@ -95,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--db", help="DuckDB file (default: $CX_DB or data/cx.duckdb)")
         sp.add_argument("--memory-limit", type=_memory_limit, metavar="SIZE",
                         help="cap DuckDB's memory, e.g. 1GB; bigger work spills to disk "
-                             "(default: $CX_MEMORY_LIMIT, else DuckDB's own: 80%% of RAM)")
+                             "(default: $CX_MEMORY_LIMIT, else a quarter of the machine's memory)")
         return sp
 
     d = with_db(sub.add_parser("demo", help="(re)create the demo data set"))
@@ -285,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_INPUT
     except duckdb.OutOfMemoryException as exc:
-        limit = args.memory_limit or os.environ.get("CX_MEMORY_LIMIT") or "DuckDB's default"
+        limit = args.memory_limit or os.environ.get("CX_MEMORY_LIMIT") or db.default_memory_limit()
         print(f"DuckDB ran out of memory (limit: {limit}); the step that ran out was rolled back. Give it "
               f"more with --memory-limit or CX_MEMORY_LIMIT. ({str(exc).splitlines()[0]})", file=sys.stderr)
         return EXIT_FAIL

@@ -11,7 +11,7 @@ import pytest
 from helpers import old_schema  # tests/ is on sys.path under pytest
 
 import cxdata
-from cxdata import cube
+from cxdata import cli, cube, db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -165,6 +165,31 @@ def test_cli_runs_under_a_memory_limit_and_says_when_it_runs_out(small_db, tmp_p
     assert out.returncode == 2 and "is not a size" in out.stderr
     out = run("kpis", "--db", str(small_db), env=os.environ | {"CX_MEMORY_LIMIT": "lots"})
     assert out.returncode == 2 and "CX_MEMORY_LIMIT='lots' is not a size" in out.stderr
+
+
+_UNITS = {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+
+
+def _shown_bytes(shown: str) -> float:
+    number, unit = shown.split()  # "5.8 GiB", as DuckDB shows a memory limit
+    return float(number) * _UNITS[unit]
+
+
+def test_with_no_cap_given_the_cli_takes_a_quarter_of_the_machine(small_db, monkeypatch):
+    # DuckDB's own default (80% of RAM) let the 10M/50M demo generation be killed by the kernel
+    monkeypatch.delenv("CX_MEMORY_LIMIT", raising=False)
+    machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert 0 < db.available_memory() <= machine
+    for argv, expected in ((["kpis", "--db", str(small_db)], db.available_memory() / 4),
+                           (["kpis", "--db", str(small_db), "--memory-limit", "300MB"], 300e6)):
+        con = cli._connect(cli.build_parser().parse_args(argv))
+        shown = con.execute("select current_setting('memory_limit')").fetchone()[0]
+        con.close()
+        assert abs(_shown_bytes(shown) - expected) / expected < 0.02, (argv, shown)  # shown to 1 decimal
+    monkeypatch.setenv("CX_MEMORY_LIMIT", "700MB")
+    con = cli._connect(cli.build_parser().parse_args(["kpis", "--db", str(small_db)]))
+    assert abs(_shown_bytes(con.execute("select current_setting('memory_limit')").fetchone()[0]) - 700e6) < 7e6
+    con.close()
 
 
 def test_an_older_file_is_upgraded_with_one_line_first(small_db):
