@@ -20,7 +20,7 @@ st.caption("The journey-stage filter does not apply here: the funnel is made of 
 split = split_across(filters)
 if split:
     st.caption("The funnel across the chosen channels follows each customer through the events themselves: "
-               "on a large data set it comes a second or two after each channel's funnel.")
+               "at tens of millions of events it comes about half a second after each channel's funnel.")
 elif reads_events(filters):
     st.caption("With a touchpoint or attribute filter the journeys are followed through the events "
                "themselves: on a large data set this takes seconds the first time.")
