@@ -291,8 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_INPUT
     except duckdb.OutOfMemoryException as exc:
-        limit = args.memory_limit or os.environ.get("CX_MEMORY_LIMIT") or db.default_memory_limit()
-        print(f"DuckDB ran out of memory (limit: {limit}); the step that ran out was rolled back. Give it "
+        print(f"DuckDB ran out of memory (limit: {_memory_limit_of(args)}); the step that ran out was rolled back. Give it "
               f"more with --memory-limit or CX_MEMORY_LIMIT. ({str(exc).splitlines()[0]})", file=sys.stderr)
         return EXIT_FAIL
     except FileNotFoundError as exc:
