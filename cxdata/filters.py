@@ -45,6 +45,11 @@ URL_KEYS = ("from", "to", *LIST_FIELDS, "attr")
 
 MAX_VALUES = 50  # per key: more is not a filter a person set
 MAX_LEN = 200  # per value
+# The dates a link or the command line may ask for. Outside them the period arithmetic (the day
+# after the end, the previous period of equal length, the 90 days before an end) leaves what
+# Python's dates hold (years 1 to 9999); within them every period, and the one before it, fits.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
 
 
 def _clean(values: Sequence[str], key: str, notices: list[str]) -> tuple[str, ...]:
@@ -71,6 +76,36 @@ def _parse_date(value: str, key: str, notices: list[str]) -> date | None:
     return None
 
 
+def _clamp_day(day: date | None, key: str, bounds: tuple[date | None, date | None],
+               notices: list[str]) -> date | None:
+    """``day`` if within ``EARLIEST``..``LATEST``; otherwise the nearest end of the data (``bounds``,
+    its first and last day, when they are within that range themselves) or of that range."""
+    if day is None or EARLIEST <= day <= LATEST:
+        return day
+    lo, hi = bounds
+    if day < EARLIEST:
+        use, what = (lo, "the earliest data") if lo and EARLIEST <= lo <= LATEST else (EARLIEST, "the earliest date")
+    else:
+        use, what = (hi, "the latest data") if hi and EARLIEST <= hi <= LATEST else (LATEST, "the latest date")
+    notices.append(f"The '{key}' date {day.isoformat()} is outside the dates the dashboard handles "
+                   f"({EARLIEST:%d %b %Y} to {LATEST:%d %b %Y}): {what}, {use:%d %b %Y}, was used.")
+    return use
+
+
+def clamp_dates(filters: Filters, bounds: tuple[date | None, date | None] = (None, None)
+                ) -> tuple[Filters, list[str]]:
+    """``filters`` with a date outside ``EARLIEST``..``LATEST`` moved to the nearest end of the data
+    (``bounds``: its first and last day, e.g. ``queries.date_bounds``) or of that range, and a
+    sentence per date moved. For dates that did not come through ``from_query_params`` (the
+    command line's ``--from``/``--to``)."""
+    notices: list[str] = []
+    d_from = _clamp_day(filters.date_from, "from", bounds, notices)
+    d_to = _clamp_day(filters.date_to, "to", bounds, notices)
+    if not notices:
+        return filters, notices
+    return dataclasses.replace(filters, date_from=d_from, date_to=d_to), notices
+
+
 def bound_time(table: str, day: date) -> date | datetime:
     """The start of ``day`` as the value to compare ``table``'s time column with (a date for the
     daily tables, whose zone maps then prune, a timestamp elsewhere)."""
@@ -92,9 +127,12 @@ class Filters:
 
     # ---- URL ----------------------------------------------------------------------------
     @classmethod
-    def from_query_params(cls, params: Mapping[str, Sequence[str] | str]) -> tuple[Filters, list[str]]:
+    def from_query_params(cls, params: Mapping[str, Sequence[str] | str],
+                          bounds: tuple[date | None, date | None] = (None, None)) -> tuple[Filters, list[str]]:
         """Build from a query string mapping (key -> list of values). Returns (filters, notices):
-        malformed values are dropped with a notice; keys this object does not own are ignored."""
+        malformed values are dropped with a notice; keys this object does not own are ignored; a
+        date outside ``EARLIEST``..``LATEST`` becomes the nearest end of the data (``bounds``, its
+        first and last day) or of that range, with a notice."""
         notices: list[str] = []
 
         def values(key: str) -> list[str]:
@@ -107,7 +145,7 @@ class Filters:
             if vals:
                 if len(vals) > 1:
                     notices.append(f"'{key}' appears more than once in the link: the first is used.")
-                kwargs[attr] = _parse_date(vals[0], key, notices)
+                kwargs[attr] = _clamp_day(_parse_date(vals[0], key, notices), key, bounds, notices)
         if kwargs.get("date_from") and kwargs.get("date_to") and kwargs["date_from"] > kwargs["date_to"]:
             notices.append("The link's 'from' date is after its 'to' date: the dates were ignored.")
             kwargs["date_from"] = kwargs["date_to"] = None
@@ -208,6 +246,8 @@ class Filters:
         if not (self.date_from and self.date_to):
             return None
         length = (self.date_to - self.date_from).days + 1
+        if (self.date_from - date.min).days < length:  # it would start before year 1
+            return None
         return dataclasses.replace(
             self,
             date_from=self.date_from - timedelta(days=length),

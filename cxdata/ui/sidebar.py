@@ -73,8 +73,9 @@ def validate(filters: Filters, options: dict[str, list[str]],
 
 
 def first_load(url: dict[str, list[str]], bounds, options, attr_options) -> tuple[Filters, list[str]]:
-    """Filters from the URL of the first run, validated, with the default dates filled in."""
-    filters, notices = Filters.from_query_params(url)
+    """Filters from the URL of the first run, validated, with the default dates filled in (a date
+    the date arithmetic cannot hold becomes the nearest end of the data, with a notice)."""
+    filters, notices = Filters.from_query_params(url, bounds=bounds)
     filters, more = validate(filters, options, attr_options)
     notices += more
     d_from, d_to = default_dates(bounds)
