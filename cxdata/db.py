@@ -14,7 +14,12 @@ from pathlib import Path
 
 import duckdb
 
+from . import upkeep
 from .schema import DEFAULT_SETTINGS, DEFAULT_STAGES, MIGRATIONS, SCHEMA_VERSION
+from .settings import bump_data_version, data_version, get_setting, set_setting, stages
+from .upkeep import set_stages
+
+__all__ = ["bump_data_version", "data_version", "get_setting", "set_setting", "set_stages", "stages"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "cx.duckdb"
@@ -130,65 +135,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection,
             con.execute("insert or ignore into settings values ($k, $v)", {"k": key, "v": value})
         if con.execute("select count(*) from stages").fetchone()[0] == 0:
             set_stages(con, DEFAULT_STAGES)
-        elif current < 2:  # journey starts appeared in v2: derive them from the events already there
-            from .journeys import rebuild
-
-            rebuild(con)
-        if 0 < current < 3:  # daily counts appeared in v3: derive them from the rows already there
-            from .cube import rebuild as rebuild_cube
-
-            rebuild_cube(con)
-        if current < 5:  # which journey dimensions are constant per customer and channel (v4), and
-            # per customer across channels (v5)
-            from .journeys import note_constant_dimensions
-
-            note_constant_dimensions(con)
+        upkeep.after_upgrade(con, current)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-
-
-def get_setting(con, key: str) -> str | None:
-    row = con.execute("select value from settings where key = $k", {"k": key}).fetchone()
-    return row[0] if row else DEFAULT_SETTINGS.get(key)
-
-
-def set_setting(con, key: str, value: str) -> None:
-    if key == "ces_direction" and value not in ("effort", "ease"):
-        raise ValueError("ces_direction is 'effort' (1 = least effort) or 'ease' (7 = easiest)")
-    con.execute("insert or replace into settings values ($k, $v)", {"k": key, "v": value})
-
-
-def stages(con) -> list[str]:
-    """Journey stages in funnel order (the order is data: table ``stages``)."""
-    return [r[0] for r in con.execute("select stage from stages order by position").fetchall()]
-
-
-def set_stages(con, ordered: list[str] | tuple[str, ...]) -> None:
-    """Set the funnel order; the journey starts are recomputed for it (inside a transaction, both
-    are one change)."""
-    from .journeys import rebuild
-    from .schema import MAX_STAGES
-
-    if len(ordered) > MAX_STAGES:
-        raise ValueError(f"a funnel has at most {MAX_STAGES} stages; {len(ordered)} were given")
-    con.execute("delete from stages")
-    con.executemany("insert into stages values (?, ?)", [(s, i + 1) for i, s in enumerate(ordered)])
-    rebuild(con)
-
-
-def data_version(con) -> int:
-    """A counter every import, undo and demo load bumps: cache keys include it."""
-    row = con.execute("select value from schema_meta where key = 'data_version'").fetchone()
-    return int(row[0]) if row else 0
-
-
-def bump_data_version(con) -> None:
-    con.execute(
-        "update schema_meta set value = cast(cast(value as bigint) + 1 as varchar) "
-        "where key = 'data_version'"
-    )
 
 
 def last_import(con):

@@ -29,7 +29,7 @@ import, inside the transaction of every import, undo and demo load. ``customer_k
 
 from __future__ import annotations
 
-from .db import stages as stored_stages
+from .settings import stages as stored_stages
 
 ALL_CHANNELS = "(all channels)"
 

@@ -1,0 +1,37 @@
+"""Small facts stored in the database: data-set settings, the funnel's stage order and the data
+version every write bumps. A leaf module (it imports nothing of ours), so that the modules that keep
+the derived tables can read the stage order without importing ``db``.
+"""
+
+from __future__ import annotations
+
+from .schema import DEFAULT_SETTINGS
+
+
+def get_setting(con, key: str) -> str | None:
+    row = con.execute("select value from settings where key = $k", {"k": key}).fetchone()
+    return row[0] if row else DEFAULT_SETTINGS.get(key)
+
+
+def set_setting(con, key: str, value: str) -> None:
+    if key == "ces_direction" and value not in ("effort", "ease"):
+        raise ValueError("ces_direction is 'effort' (1 = least effort) or 'ease' (7 = easiest)")
+    con.execute("insert or replace into settings values ($k, $v)", {"k": key, "v": value})
+
+
+def stages(con) -> list[str]:
+    """Journey stages in funnel order (the order is data: table ``stages``)."""
+    return [r[0] for r in con.execute("select stage from stages order by position").fetchall()]
+
+
+def data_version(con) -> int:
+    """A counter every import, undo and demo load bumps: cache keys include it."""
+    row = con.execute("select value from schema_meta where key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def bump_data_version(con) -> None:
+    con.execute(
+        "update schema_meta set value = cast(cast(value as bigint) + 1 as varchar) "
+        "where key = 'data_version'"
+    )
