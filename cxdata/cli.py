@@ -3,6 +3,7 @@
     python -m cxdata demo    [--db PATH] [--responses N] [--interactions N] [--seed N]
     python -m cxdata import  FILE [--db PATH] [--kind responses|interactions] [--map FIELD=COLUMN ...]
                              [--mapping NAME] [--save-mapping NAME] [--date-format FMT] [--dry-run] [--json]
+                             [--source NAME] [--replace] [--min-date DATE] [--max-date DATE]
     python -m cxdata imports [--db PATH] [--json]
     python -m cxdata undo    IMPORT_ID [--db PATH] [--json]
     python -m cxdata kpis    [--db PATH] [--from DATE] [--to DATE] [--channel X ...] [--segment X ...] [--json]
@@ -38,9 +39,9 @@ def _date(value: str) -> date:
 
 def _mapping(value: str) -> tuple[str, str]:
     field, sep, column = value.partition("=")
-    if not sep or not field or not column:
-        raise argparse.ArgumentTypeError(f"--map takes FIELD=COLUMN, got {value!r}")
-    return field.strip(), column
+    if not sep or not field:
+        raise argparse.ArgumentTypeError(f"--map takes FIELD=COLUMN (FIELD= to unmap a guess), got {value!r}")
+    return field.strip(), column or None
 
 
 def _clean(obj):
@@ -118,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--date-format", help="e.g. %%d/%%m/%%Y, dayfirst or monthfirst")
     i.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
     i.add_argument("--by", help="who imports (recorded in the history)")
+    i.add_argument("--source", help="the survey or export stream the file belongs to (default: the "
+                                    "source of earlier files with the same columns, else a new one)")
+    i.add_argument("--replace", action="store_true",
+                   help="undo an earlier import of the same file and import it again, in one step")
+    i.add_argument("--min-date", type=_date, help="accept rows dated from this day (default 1900-01-01)")
+    i.add_argument("--max-date", type=_date, help="accept rows dated up to this day (default: tomorrow)")
     i.add_argument("--json", action="store_true")
 
     ls = with_db(sub.add_parser("imports", help="list imports"))
@@ -164,6 +171,7 @@ def cmd_import(args) -> int:
             con, args.file, kind=args.kind, mapping=dict(args.map) or None,
             mapping_name=args.mapping, save_mapping_as=args.save_mapping,
             date_format=args.date_format, dry_run=args.dry_run, imported_by=args.by,
+            source=args.source, replace=args.replace, min_date=args.min_date, max_date=args.max_date,
         )
     except IngestError as exc:
         if args.json:
@@ -174,18 +182,30 @@ def cmd_import(args) -> int:
     if args.json:
         _print_json(summary)
     else:
-        what = "Checked (dry run, nothing written)" if args.dry_run else f"Import {result.import_id}"
-        print(f"{what}: {result.file_name} as {result.kind}: {result.rows_read:,} rows read, "
-              f"{result.loaded:,} loaded, {result.duplicates:,} duplicates, {result.rejected:,} rejected.")
-        for sentence in getattr(result, "conversions", []) or []:
-            print(f"  conversion: {sentence}")
-        for rej in (result.rejects or [])[:20]:
-            where = f"column {rej.column!r}" if rej.column else "the row"
-            value = "" if rej.value is None else f", value {rej.value!r}"
-            print(f"  line {rej.line}, {where}{value}: {rej.reason}")
-        if result.rejected > 20:
-            print(f"  ... and {result.rejected - 20:,} more rejected rows (see `python -m cxdata imports`).")
+        _print_summary(result, args.dry_run)
     return EXIT_OK if result.status in ("done", "dry-run", "dry run") or args.dry_run else EXIT_FAIL
+
+
+def _print_summary(result, dry_run: bool) -> None:
+    what = "Checked (dry run, nothing written)" if dry_run else f"Import {result.import_id}"
+    print(f"{what}: {result.file_name} as {result.kind}: {result.rows_read:,} rows read, "
+          f"{result.loaded:,} loaded, {result.duplicates:,} duplicates, {result.rejected:,} rejected.")
+    print(f"  source: {result.source} ({result.source_reason})")
+    print(f"  key: {result.key} ({result.key_reason})")
+    if result.duplicates:
+        print(f"  duplicates: {result.duplicates_in_source:,} already in this source, "
+              f"{result.duplicates_in_file:,} repeated inside this file")
+    for replaced in result.replaced:
+        print(f"  replaced: import {replaced} (undone in the same transaction)")
+    for sentence in getattr(result, "conversions", []) or []:
+        print(f"  conversion: {sentence}")
+    for rej in (result.rejects or [])[:20]:
+        where = f"column {rej.column!r}" if rej.column else "the row"
+        value = "" if rej.value is None else f", value {rej.value!r}"
+        print(f"  line {rej.line}, {where}{value}: {rej.reason}")
+    if result.rejected > 20:
+        more = "" if dry_run else " (see `python -m cxdata imports`)"
+        print(f"  ... and {result.rejected - 20:,} more rejected rows{more}.")
 
 
 def cmd_imports(args) -> int:
@@ -198,7 +218,13 @@ def cmd_imports(args) -> int:
     elif frame.empty:
         print("No imports yet.")
     else:
-        print(frame.to_string(index=False))
+        for r in frame.itertuples(index=False):
+            shared = (f"; shares {r.shared_rows:,} rows with import(s) {', '.join(map(str, r.shared_with))}"
+                      if r.shared_with else "")
+            print(f"{r.import_id:>5}  {r.status:<7} {r.kind:<12} {r.file_name}  source {r.source!r}, key "
+                  f"{r.key}: {r.rows_read:,} read, {r.loaded:,} loaded, {r.duplicates:,} duplicates "
+                  f"({r.duplicates_in_source:,} in source, {r.duplicates_in_file:,} in file), "
+                  f"{r.rejected:,} rejected{shared}")
     return EXIT_OK
 
 
@@ -214,7 +240,9 @@ def cmd_undo(args) -> int:
     if args.json:
         _print_json({"import_id": args.import_id, "removed": removed})
     else:
-        print(f"Import {args.import_id} undone: {removed:,} rows removed.")
+        note = con.execute("select message from imports where import_id = $id",
+                           {"id": args.import_id}).fetchone()[0].splitlines()[-1]
+        print(f"Import {args.import_id} undone: {removed:,} rows removed ({note}).")
     return EXIT_OK
 
 

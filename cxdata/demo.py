@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from . import cube, db, journeys
+from . import db, upkeep
 from .demo_params import (  # noqa: F401 - re-exported: the demo's public constants
     _D,
     _Q,
@@ -345,11 +345,9 @@ def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, 
     try:
         old = demo_import_ids(con)
         if old:
-            for table in ("responses", "interactions"):
+            for table in ("responses", "interactions", "responses_held", "interactions_held"):
                 con.execute(f"delete from {table} where list_contains($ids, import_id)", {"ids": old})  # noqa: S608
             con.execute("delete from imports where list_contains($ids, import_id)", {"ids": old})
-            for old_id in old:
-                cube.remove_import(con, old_id)
         import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]
         params = {"import_id": import_id}
 
@@ -380,17 +378,15 @@ def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, 
 
         con.execute(
             "insert into imports (import_id, file_name, content_hash, kind, rows_read, loaded, "
-            "started_at, finished_at, status, message) values ($id, $name, $hash, 'responses', "
-            "$rows, $rows, $started, $finished, 'done', $message)",
+            "started_at, finished_at, status, message, source, row_key) values ($id, $name, $hash, "
+            "'responses', $rows, $rows, $started, $finished, 'done', $message, 'demo', 'id:response_id')",
             {"id": import_id, "name": f"demo data (seed {seed})",
              "hash": f"demo:{seed}:{responses}:{interactions}:{years}:{end.isoformat()}",
              "rows": responses + interactions, "started": started_at, "finished": datetime.now(),
              "message": f"{responses:,} responses and {interactions:,} interactions of "
                         f"{n_customers:,} demo customers, {cal.start} to {end}"})
         report(1.0, "Demo data: daily counts and journeys for the funnel")
-        cube.add_import(con, import_id, ordered=True)
-        journeys.rebuild(con)
-        db.bump_data_version(con)
+        upkeep.rebuild_all(con, forget=old, ordered_import=import_id)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

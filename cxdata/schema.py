@@ -17,7 +17,7 @@ Every table that holds imported rows carries ``import_id`` so an import can be u
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 RESPONSE_FIELDS = (
     "response_id", "customer_id", "responded_at", "channel", "touchpoint", "journey_stage",
@@ -312,5 +312,31 @@ drop table journey_events;
 alter table journey_events_v7 rename to journey_events;
 """  # noqa: S608 - column names from code
 
+# v8: identity is scoped to a source (cxdata/ingest/load.py). An import belongs to a ``source`` (the
+# survey or export stream); a row's key (``response_id`` / ``event_id``: the file's id, or a hash of
+# the whole raw row) is unique within its source, not across sources. ``row_key`` says which key an
+# import used (``id:<column>`` or ``row-hash``). Rows an import delivered that its source held
+# already wait in ``responses_held`` / ``interactions_held`` (this import's version of them): an
+# undo of the owner promotes the earliest surviving one, so an undo leaves what importing the
+# other imports alone would have. Every import before v8 becomes its own source, keys unchanged.
+_V8 = """
+alter table imports add column if not exists source varchar;
+alter table imports add column if not exists row_key varchar;
+alter table imports add column if not exists header_signature varchar;
+alter table imports add column if not exists duplicates_in_source bigint default 0;
+alter table imports add column if not exists duplicates_in_file bigint default 0;
+update imports set source = case when file_name like 'demo data (seed %' then 'demo'
+                                 else 'import-' || cast(import_id as varchar) end,
+                   row_key = case when coalesce(json_extract_string(mapping, '$.response_id'),
+                                                json_extract_string(mapping, '$.event_id')) is not null
+                                  then 'id:' || coalesce(json_extract_string(mapping, '$.response_id'),
+                                                         json_extract_string(mapping, '$.event_id'))
+                                  else 'row-hash' end,
+                   duplicates_in_source = duplicates
+where source is null;
+create table if not exists responses_held as select * from responses where false;
+create table if not exists interactions_held as select * from interactions where false;
+"""
+
 # Each migration takes the schema from version i to i + 1. Append, never edit a shipped one.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]

@@ -109,12 +109,19 @@ def test_import_json_undo_round_trip(small_db):
     assert {"rows_read", "loaded", "duplicates", "rejected", "import_id"} <= summary.keys()
     assert summary["rows_read"] == summary["loaded"] + summary["duplicates"] + summary["rejected"]
     assert (summary["loaded"], summary["rejected"]) == (2, 9)
-    again = json.loads(run("import", str(DATA / "bad_rows.csv"), "--db", str(small_db), "--json").stdout)
-    assert (again["loaded"], again["duplicates"]) == (0, 2)
+    # the same file again is refused with the earlier import named (issue 16), then --replace swaps it
+    refused = run("import", str(DATA / "bad_rows.csv"), "--db", str(small_db), "--json")
+    assert refused.returncode == 2
+    assert f"imported as import {summary['import_id']}" in json.loads(refused.stdout)["error"]
+    again = json.loads(run("import", str(DATA / "bad_rows.csv"), "--db", str(small_db), "--json",
+                           "--replace").stdout)
+    assert (again["loaded"], again["duplicates"], again["replaced"]) == (2, 0, [summary["import_id"]])
     listed = json.loads(run("imports", "--db", str(small_db), "--json").stdout)
     assert [i["import_id"] for i in listed][:2] == [again["import_id"], summary["import_id"]]
+    assert [i["status"] for i in listed][:2] == ["done", "undone"]
+    assert listed[0]["source"] == again["source"] and listed[0]["key"] == again["key"]
     before = json.loads(run("kpis", "--db", str(small_db), "--json").stdout)["nps"]["n"]
-    out = run("undo", str(summary["import_id"]), "--db", str(small_db))
+    out = run("undo", str(again["import_id"]), "--db", str(small_db))
     assert out.returncode == 0 and "2 rows removed" in out.stdout
     assert json.loads(run("kpis", "--db", str(small_db), "--json").stdout)["nps"]["n"] == before - 2
 

@@ -47,12 +47,18 @@ def snapshot(con):
 
 
 def test_reimport_loads_nothing_twice(con):
+    # Issue 16: the same content is refused, naming the earlier import (it used to load as duplicates)
     first = check(import_file(con, DATA / "clean.csv"))
-    again = check(import_file(con, DATA / "clean.csv"))
+    before = snapshot(con)
+    with pytest.raises(IngestError, match=r"imported as import 1 .*--replace"):
+        import_file(con, DATA / "clean.csv")
     assert (first.loaded, first.duplicates) == (4, 0)
-    assert (again.loaded, again.duplicates, again.rejected) == (0, 4, 0)
+    assert snapshot(con) == before
+    # the same rows in another file of the same columns are duplicates already in the source
+    again = check(import_file(con, (DATA / "clean.csv").read_bytes() + b"\n", file_name="clean_again.csv"))
+    assert (again.loaded, again.duplicates, again.duplicates_in_source, again.rejected) == (0, 4, 4, 0)
+    assert again.source == first.source
     assert con.execute("select count(*) from responses").fetchone()[0] == 4
-    assert any("imported before" in c for c in again.conversions)
 
 
 def test_failure_mid_import_leaves_database_as_before(con, monkeypatch):

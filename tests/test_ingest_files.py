@@ -145,7 +145,8 @@ def _dates(con):
 ])
 def test_dates_as_loaded(con, name, kwargs, expected):
     check(import_file(con, DATA / name, **kwargs))
-    assert _dates(con) == [datetime.fromisoformat(e) for e in expected]
+    # sorted: a file without an id column is keyed by row hashes, whose order says nothing
+    assert sorted(_dates(con)) == sorted(datetime.fromisoformat(e) for e in expected)
 
 
 def test_ambiguous_dates_say_so(con):
@@ -219,8 +220,8 @@ def test_overlapping_exports_without_ids(con):
     b = check(import_file(con, DATA / "overlap_b.csv"))
     # b repeats a's last row; its two identical store rows are two answers, both kept
     assert (a.loaded, b.loaded, b.duplicates) == (3, 2, 1)
-    again = check(import_file(con, DATA / "overlap_b.csv"))
-    assert (again.loaded, again.duplicates) == (0, 3)
+    with pytest.raises(IngestError, match="imported as import 2"):  # issue 16: same content refused
+        import_file(con, DATA / "overlap_b.csv")
     # 10, 6, 8, 9, 9 -> 3 promoters, 1 detractor of 5
     assert kpi_set(con, Filters()).nps.value == approx(40.0)
     ids = [r[0] for r in con.execute("select response_id from responses").fetchall()]

@@ -36,6 +36,13 @@ class ImportResult:
     delimiter: str = ""
     header_style: str = "plain"
     blank_lines: int = 0  # empty lines skipped: not rows, not counted in rows_read
+    source: str = ""  # the survey or export stream the import belongs to
+    source_reason: str = ""
+    key: str = ""  # 'id:<column>' or 'row-hash'
+    key_reason: str = ""
+    duplicates_in_source: int = 0  # rows whose key the source held already
+    duplicates_in_file: int = 0  # rows whose id repeats an earlier line of the file
+    replaced: list[int] = field(default_factory=list)  # imports undone by --replace
 
     def as_dict(self) -> dict:
         return {
@@ -49,6 +56,11 @@ class ImportResult:
             "status": self.status,
             "mapping": dict(self.mapping),
             "conversions": list(self.conversions),
+            "source": self.source,
+            "key": self.key,
+            "duplicates_in_source": self.duplicates_in_source,
+            "duplicates_in_file": self.duplicates_in_file,
+            "replaced": list(self.replaced),
         }
 
 
@@ -67,6 +79,9 @@ class Preview:
     frame: pd.DataFrame  # the first rows as they will be loaded (rejected rows left out)
     rejects: list[Reject]  # rejects among the whole file, as the import would record them
     rows_read: int
+    earlier: list[dict] = field(default_factory=list)  # live imports of the same content
+    source: str = ""
+    key: str = ""
 
     @property
     def unmapped(self) -> list[str]:

@@ -12,13 +12,14 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from ..db import get_setting
-from . import load
+from . import identity, load
 from . import mapping as mp
 from .model import ImportResult, IngestError, Preview, Reject
 from .read import RawTable, load_bytes, read_raw
@@ -92,50 +93,84 @@ def import_file(con, path: str | Path | bytes, *, kind: str | None = None, mappi
                 mapping_name: str | None = None, save_mapping_as: str | None = None,
                 date_format: str | None = None, dry_run: bool = False,
                 imported_by: str | None = None, file_name: str | None = None,
-                progress: Callable[[float, str], None] | None = None) -> ImportResult:
+                progress: Callable[[float, str], None] | None = None, source: str | None = None,
+                replace: bool = False, min_date: date | None = None,
+                max_date: date | None = None) -> ImportResult:
     """Import one CSV export into ``responses`` or ``interactions`` in one transaction.
 
     ``mapping`` ({field: source column}, plus ``field.option`` keys) overrides the automatic
     mapping and a saved one (``mapping_name``); ``date_format`` is a strptime format or
-    ``'dayfirst'``/``'monthfirst'``. Every row is loaded, counted as a duplicate of a row already
-    in the database, or rejected with its line and reason: ``rows_read == loaded + duplicates +
-    rejected``. ``IngestError`` for a file that cannot be read at all.
+    ``'dayfirst'``/``'monthfirst'``. ``source`` names the survey or export stream (default: see
+    ``identity``); a file whose content a live import holds already is refused unless ``replace``,
+    which undoes that import and imports the file again in the same transaction. Rows dated before
+    1900 or after tomorrow are rejected (``min_date``/``max_date`` widen the window). Every row is
+    loaded, counted as a duplicate (its key already in the source, or repeated in the file), or
+    rejected with its line and reason: ``rows_read == loaded + duplicates + rejected``.
+    ``IngestError`` for a file that cannot be imported at all.
     """
     report = progress or (lambda f, m: None)
     kind, overrides, direction = _choices(con, kind, mapping, mapping_name)
     raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
                                     date_format=date_format, direction=direction, report=report)
+    prepared = identity.check_dates(prepared, raw.frame, raw.lines, min_date, max_date)
+    who = identity.identify(con, prepared, raw.columns, raw.file_name, source)
+    earlier = load.same_content(con, raw.content_hash)
     conversions = list(prepared.conversions)
-    earlier = load.previous_import_of(con, raw.content_hash)
-    if earlier is not None:
-        conversions.append(f"The same file was imported before (import {earlier}): its rows count "
-                           "as duplicates.")
-    import_id, loaded, duplicates = load.write_import(
+    if earlier and not replace:
+        if not dry_run:
+            raise IngestError(already_imported(raw.file_name, earlier))
+        conversions.append(already_imported(raw.file_name, earlier).replace(
+            "nothing was loaded", "an import of it would load nothing"))
+        earlier = []
+    if replace and not earlier:
+        conversions.append("--replace: no earlier import of this file to replace.")
+    written = load.write_import(
         con, prepared, file_name=raw.file_name, content_hash=raw.content_hash,
-        imported_by=imported_by, dry_run=dry_run, save_mapping_as=save_mapping_as, progress=report)
+        imported_by=imported_by, dry_run=dry_run, save_mapping_as=save_mapping_as, progress=report,
+        source=who.source, row_key=who.key, signature=who.signature,
+        raw_rows=load.raw_rows_table(raw.frame, raw.lines), replace=[e[0] for e in earlier])
     if not dry_run:
         forget_last()
     result = ImportResult(
-        import_id=import_id, file_name=raw.file_name, kind=prepared.kind,
-        rows_read=prepared.rows_read, loaded=loaded, duplicates=duplicates,
+        import_id=written.import_id, file_name=raw.file_name, kind=prepared.kind,
+        rows_read=prepared.rows_read, loaded=written.loaded, duplicates=written.duplicates,
         rejected=len(prepared.rejects), rejects=_rejects(prepared.rejects),
         mapping=dict(prepared.mapping), conversions=conversions,
         status="dry run" if dry_run else "done", encoding=raw.encoding, delimiter=raw.delimiter,
-        header_style=raw.header_style, blank_lines=raw.blank_lines,
+        header_style=raw.header_style, blank_lines=raw.blank_lines, source=who.source,
+        source_reason=who.source_reason, key=who.key, key_reason=who.key_reason,
+        duplicates_in_source=written.in_source, duplicates_in_file=written.in_file,
+        replaced=list(written.replaced),
     )
     assert result.rows_read == result.loaded + result.duplicates + result.rejected, result.as_dict()
     return result
 
 
+def already_imported(file_name: str, earlier: list[tuple]) -> str:
+    """The sentence for a file whose content a live import holds already."""
+    import_id, started, stored_mapping, source = earlier[-1]
+    try:
+        pairs = json.loads(stored_mapping or "{}")
+        shown = ", ".join(f"{k}={v}" for k, v in pairs.items() if "." not in k)
+    except ValueError:
+        shown = stored_mapping or ""
+    return (f"{file_name}: this file was imported as import {import_id} on {started:%Y-%m-%d %H:%M} "
+            f"into source {source!r} (mapping {shown or 'automatic'}): nothing was loaded. Undo it first "
+            f"(`python -m cxdata undo {import_id}`), or import with --replace to undo it and import the "
+            "file again in one step.")
+
+
 def preview_file(path: str | Path | bytes, *, kind: str | None = None, mapping: dict | None = None,
                  date_format: str | None = None, rows: int = 20, file_name: str | None = None,
-                 con=None, mapping_name: str | None = None) -> Preview:
+                 con=None, mapping_name: str | None = None, min_date: date | None = None,
+                 max_date: date | None = None) -> Preview:
     """What an import would do, writing nothing: the header and mapping found, the conversions,
     the rejects, and the first ``rows`` rows as they would be loaded. ``con`` (optional) supplies
     the CES direction setting and the saved mapping ``mapping_name``."""
     kind, overrides, direction = _choices(con, kind, mapping, mapping_name)
     raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
                                     date_format=date_format, direction=direction)
+    prepared = identity.check_dates(prepared, raw.frame, raw.lines, min_date, max_date)
     head = prepared.frame.head(rows)
     scratch = duckdb.connect(":memory:")
     try:
@@ -146,7 +181,15 @@ def preview_file(path: str | Path | bytes, *, kind: str | None = None, mapping: 
         frame = scratch.execute(f"select * exclude (line) from {load.STAGED} order by line").df()  # noqa: S608
     finally:
         scratch.close()
+    earlier, source, key = [], "", ""
+    if con is not None:
+        earlier = [{"import_id": e[0], "started_at": e[1], "source": e[3],
+                    "message": already_imported(raw.file_name, [e])}
+                   for e in load.same_content(con, raw.content_hash)]
+        who = identity.identify(con, prepared, raw.columns, raw.file_name, None)
+        source, key = who.source, who.key
     return Preview(raw.file_name, raw.encoding, raw.delimiter, raw.header_style, raw.header_lines,
                    prepared.kind, raw.columns, raw.labels, dict(prepared.mapping),
-                   list(prepared.conversions), frame, _rejects(prepared.rejects), prepared.rows_read)
+                   list(prepared.conversions), frame, _rejects(prepared.rejects), prepared.rows_read,
+                   earlier, source, key)
 
