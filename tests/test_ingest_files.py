@@ -64,14 +64,13 @@ CASES = [
     # Typeform 10, 7, 2 -> 0; "how easy" 7, 2, 4 -> effort 1, 6, 4, mean 11/3
     ("tool_typeform.csv", {}, (3, 3, 0, 0), [], 0.0, None, 11 / 3),
     ("tool_delighted.csv", {}, (3, 3, 0, 0), [], 0.0, None, None),  # 10, 6, 8
-    # labels 5, 4, 3, 1 loaded, "So-so" rejected -> 2/4
-    ("labels_csat.csv", {}, (5, 4, 0, 1), [(6, "satisfaction", "not a number or a known label")],
-     None, 50.0, None),
+    # labels 5, 4, 3, 1 and "So-so" told to be 3 -> 2/5 (unknown, it stops the import: issue 17)
+    ("labels_csat.csv", {"mapping": {"csat.value:So-so": "3"}}, (5, 5, 0, 0), [], None, 40.0, None),
     ("labels_nps.csv", {}, (3, 3, 0, 0), [], 100 / 3, None, None),  # 10, 0, 9
-    # 0-5 -> 1, 2, 3, 3, 4, 5: 2 of 6 satisfied
-    ("scale_0_5.csv", {}, (6, 6, 0, 0), [], None, 100 / 3, None),
-    # 1-10 -> 1, 3, 4, 4, 5: 3 of 5 satisfied
-    ("scale_1_10.csv", {}, (5, 5, 0, 0), [], None, 60.0, None),
+    # told 0-5 -> 1, 2, 3, 3, 4, 5: 2 of 6 satisfied (not told, it is not mapped: issue 17)
+    ("scale_0_5.csv", {"mapping": {"csat.scale": "0-5"}}, (6, 6, 0, 0), [], None, 100 / 3, None),
+    # told 1-10 -> 1, 3, 4, 4, 5: 3 of 5 satisfied
+    ("scale_1_10.csv", {"mapping": {"csat.scale": "1-10"}}, (5, 5, 0, 0), [], None, 60.0, None),
     ("ces_plain.csv", {}, (2, 2, 0, 0), [], None, None, 6.5),  # 7, 6 taken as effort
     # told the export is "ease" (7 = easiest): 7, 6 -> 1, 2
     ("ces_plain.csv", {"mapping": {"ces.direction": "ease"}}, (2, 2, 0, 0), [], None, None, 1.5),

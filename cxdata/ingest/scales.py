@@ -1,16 +1,24 @@
 """Numbers, rating labels and rating scales, a whole column at a time.
 
 A score is loaded only as a whole number inside its canonical range (``schema.SCORE_RANGES``);
-nothing is clamped. A source on another scale (a 0-5 or 1-10 satisfaction, a 1-5 effort) is
-converted by one stated linear rule, rounded half up, and the sentence that states it lists
-every value's image. Text labels ("Very satisfied", "Molto soddisfatto", "10 - Extremely likely")
-are read by the tables below.
+nothing is clamped, and no scale is assumed. A column is mapped to a score automatically only when
+its values fit that score's scale (``scale_misfit``); a source on another scale (a 0-5 or 1-10
+satisfaction, a 1-5 effort, a 0-100 rating) is converted only when the import is told its scale
+(``csat.scale=0-5``), by one linear rule, rounded half up::
+
+    canonical = floor(lo + (x - a) * (hi - lo) / (b - a) + 0.5)
+
+for a source scale ``a-b`` and the canonical ``lo-hi``; the sentence that states it lists every
+value's image. Text labels ("Very satisfied", "Molto soddisfatto", "10 - Extremely likely",
+"4 stars", "★★★★☆") are read by the tables below, after the caller's own value map; a label none of
+them knows is reported with its count (``read_score``), never guessed.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -53,8 +61,12 @@ LABELS: dict[str, list[tuple[dict[str, int], str | None]]] = {
     "enjoyment": [(_AGREE_5, None)],
     "ces": [(_EASE_7, "ease"), (_EFFORT_7, "effort")],
 }
-_LEADING_NUMBER = re.compile(r"^\s*(\d{1,2})\s*(?:[-–=:(.]|$)")
+_LEADING_NUMBER = re.compile(r"^\s*(\d{1,2})\s*(?:[-–=:(.]|$|stars?\b|stell[ae]\b)", re.IGNORECASE)
+_STARS = re.compile(r"^\s*([★⭐]+)\s*[☆]*\s*$")
 STANDARD_SCALES = ((0, 5), (1, 5), (1, 7), (0, 10), (1, 10))
+# The scales a score column may be found on, narrowest first: the first that holds every value
+# is the one named when a column does not fit its field's scale.
+KNOWN_SCALES = ((1, 5), (0, 5), (1, 7), (1, 10), (0, 10), (0, 100))
 
 
 def norm_text(s: str) -> str:
@@ -99,40 +111,124 @@ def parse_decimal(s: pd.Series, field: str, notes: list[str]) -> pd.Series:
     return num
 
 
+@dataclass
+class ScoreRead:
+    """A score column read: numbers where a value was read, and what could not be read."""
+
+    num: pd.Series  # float64; NaN where missing, sent to "no answer", or not read
+    direction: str | None  # the CES direction the labels imply, if any
+    blanked: pd.Series  # bool: present values the value map sends to "no answer"
+    unknown: dict[str, int] = field(default_factory=dict)  # unread text -> rows, most rows first
+    labelled: bool = False  # some values were read as labels (tables, value map, "10 - ...")
+
+
 def parse_score(s: pd.Series, field: str, notes: list[str]) -> tuple[pd.Series, str | None]:
     """(numbers, direction implied by labels or None) for a score column. Labels are looked up
     in the field's tables; '10 - Extremely likely' gives 10; a decimal comma is read."""
+    read = read_score(s, field, notes)
+    return read.num, read.direction
+
+
+def read_score(s: pd.Series, field: str, notes: list[str],
+               value_map: dict[str, float | None] | None = None) -> ScoreRead:
+    """Read a score column: the caller's ``value_map`` first ({norm_text(label): number, or None
+    for "no answer"}; it applies to numbers too, so a 0 meaning "not applicable" can be blanked),
+    then plain numbers, the field's label tables, a number at the start of a label, stars and a
+    decimal comma."""
     num = fast_numeric(s)
-    rest = s.notna() & num.isna()
+    present = s.notna()
+    blanked = pd.Series(False, index=s.index)
+    mapped = pd.Series(False, index=s.index)
+    labelled = False
     direction = None
-    if not rest.any():
-        return num, direction
-    uniques = pd.Series(s[rest].unique())
-    normed = uniques.map(norm_text)
-    values = pd.Series(np.nan, index=uniques.index)
-    used_label = False
-    for table, implied in LABELS.get(field, []):
-        hit = normed.map(table)
-        new = values.isna() & hit.notna()
+    if value_map:
+        uniques = pd.Series(s[present].unique(), dtype="object")
+        normed = uniques.map(lambda u: norm_text(str(u)))
+        lookup = {u: value_map[k] for u, k in zip(uniques, normed, strict=True) if k in value_map}
+        if lookup:
+            mapped = s.isin(list(lookup))
+            blanked = s.isin([u for u, v in lookup.items() if v is None])
+            num = num.copy()
+            num.loc[mapped] = pd.to_numeric(s[mapped].map(lookup), errors="coerce").astype("float64")
+            labelled = True
+            pairs = ", ".join(f"'{u}' -> {'no answer' if v is None else _num_text(v)}"
+                              for u, v in lookup.items())
+            notes.append(f"{field}: values mapped as the import was told ({pairs}).")
+    rest = present & num.isna() & ~mapped
+    if rest.any():
+        uniques = pd.Series(s[rest].unique())
+        normed = uniques.map(norm_text)
+        values = pd.Series(np.nan, index=uniques.index)
+        used_label = False
+        for table, implied in LABELS.get(field, []):
+            hit = normed.map(table)
+            new = values.isna() & hit.notna()
+            if new.any():
+                values[new] = hit[new]
+                used_label = True
+                direction = direction or implied
+        lead = uniques.str.extract(_LEADING_NUMBER)[0]
+        new = values.isna() & lead.notna()
         if new.any():
-            values[new] = hit[new]
-            used_label = True
-            direction = direction or implied
-    lead = uniques.str.extract(_LEADING_NUMBER)[0]
-    new = values.isna() & lead.notna()
-    if new.any():
-        values[new] = pd.to_numeric(lead[new])
-        notes.append(f"{field}: the number at the start of labels such as '{uniques[new].iloc[0]}' taken as the score.")
-    comma = values.isna() & uniques.str.match(r"^[+-]?\d+,\d+$")
-    if comma.any():
-        values[comma] = pd.to_numeric(uniques[comma].str.replace(",", ".", regex=False))
-    if used_label:
-        tables = " / ".join(sorted({k for t, _ in LABELS[field] for k, v in t.items()
-                                    if k in set(normed)}, key=lambda k: _label_value(field, k)))
-        notes.append(f"{field}: text labels read as numbers ({tables}).")
-    lookup = dict(zip(uniques, values, strict=True))
-    num.loc[rest] = s[rest].map(lookup).astype("float64")
-    return num, direction
+            values[new] = pd.to_numeric(lead[new])
+            labelled = True
+            notes.append(f"{field}: the number at the start of labels such as '{uniques[new].iloc[0]}' "
+                         "taken as the score.")
+        stars = uniques.str.extract(_STARS)[0]
+        new = values.isna() & stars.notna()
+        if new.any():
+            values[new] = stars[new].str.len()
+            labelled = True
+            notes.append(f"{field}: stars counted as the score ('{uniques[new].iloc[0]}' = "
+                         f"{int(values[new].iloc[0])}).")
+        comma = values.isna() & uniques.str.match(r"^[+-]?\d+,\d+$")
+        if comma.any():
+            values[comma] = pd.to_numeric(uniques[comma].str.replace(",", ".", regex=False))
+        if used_label:
+            labelled = True
+            tables = " / ".join(sorted({k for t, _ in LABELS[field] for k, v in t.items()
+                                        if k in set(normed)}, key=lambda k: _label_value(field, k)))
+            notes.append(f"{field}: text labels read as numbers ({tables}).")
+        lookup = dict(zip(uniques, values, strict=True))
+        num.loc[rest] = s[rest].map(lookup).astype("float64")
+    unread = present & num.isna() & ~blanked
+    unknown = s[unread].value_counts().to_dict() if unread.any() else {}
+    return ScoreRead(num, direction, blanked, {str(k): int(v) for k, v in unknown.items()}, labelled)
+
+
+def _num_text(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def scale_misfit(field: str, num: pd.Series) -> tuple[str, tuple[int, int] | None] | None:
+    """None when the whole numbers of a score column fit the field's scale; else (why, the known
+    scale that holds them or None). A 0 in a column of a 1-based field means a 0-based scale (0 is
+    how many tools write "not applicable"). Values above the top in one row, or in no more than 1%
+    of the rows, are stray values (rejected later, row by row), not another scale. A 0-10 NPS
+    column of at least 20 answers that never goes above 5 is a 0-5 or 1-5 rating, not an NPS."""
+    lo, hi = SCORE_RANGES[field]
+    v = num.dropna()
+    v = v[v % 1 == 0]
+    if v.empty:
+        return None
+    vmin, vmax = int(v.min()), int(v.max())
+    outside = int(((v < lo) | (v > hi)).sum())
+    holder = next(((a, b) for a, b in KNOWN_SCALES if a <= vmin and vmax <= b), None)
+    if lo == 1 and vmin == 0 and holder and holder[0] == 0:
+        zeros = int((v == 0).sum())
+        return (f"{zeros} of its {len(v)} answers {'is' if zeros == 1 else 'are'} 0 and the highest "
+                f"is {vmax}: a {holder[0]}-{holder[1]} scale, not {field}'s {lo}-{hi}", holder)
+    if outside >= 2 and outside > 0.01 * len(v):
+        if holder and holder != (lo, hi):
+            return (f"its values run from {vmin} to {vmax}, a {holder[0]}-{holder[1]} scale, not "
+                    f"{field}'s {lo}-{hi}", holder)
+        return (f"{outside} of its {len(v)} answers are outside {field}'s {lo}-{hi} scale "
+                f"(from {vmin} to {vmax})", None)
+    if field == "nps" and len(v) >= 20 and vmax <= 5:
+        scale = (0, 5) if vmin == 0 else (1, 5)
+        return (f"all {len(v)} answers are between {vmin} and {vmax}: a {scale[0]}-{scale[1]} "
+                "rating, not a 0-10 NPS", scale)
+    return None
 
 
 def _label_value(field: str, label: str) -> int:

@@ -1,9 +1,23 @@
 """From source text to canonical values: every row either gets typed values or one reject
 (line, column, value, reason). Column-at-a-time pandas; the first failing check of a row wins.
+
+Nothing here guesses a number. The import stops (``MappingProblem``, nothing written) when:
+
+- a required field has no column and no constant (``set:FIELD``), or no score column is mapped;
+- a score column holds labels nobody told us the meaning of (each label, its rows and the
+  ``FIELD.value:LABEL`` option that maps it are listed), or does not fit its scale;
+- more than 1% of the rows, and more than one, would be rejected for one reason (rejects are
+  for broken rows, not for a class of answers), unless ``accept_rejects`` is on.
+
+Category values (channel, segment, region, product, touchpoint, stage) are trimmed, matched
+case-folded through the synonyms (``Telefono`` -> ``phone``) or the caller's value map, and
+spellings that differ only in case or punctuation stored as the commonest one; every change is
+listed. Personal-data columns are left out of the attributes unless kept (``keep:COLUMN``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,11 +28,28 @@ from . import mapping as mp
 from .dates import parse_datetimes
 from .model import IngestError
 from .read import RawTable
-from .scales import STANDARD_SCALES, convert_rule, detect_scale, parse_decimal, parse_score, scale_from_text
+from .scales import convert_rule, norm_text, parse_decimal, read_score
+from .synonyms import VALUES
 
 TEXT_FIELDS = ("response_id", "event_id", "customer_id", "channel", "touchpoint", "journey_stage",
                "stage", "segment", "region", "product", "comment", "session_id")
 REVENUE_LIMIT = 10 ** 12  # decimal(14, 2)
+REJECT_SHARE = 0.01  # more than this share of rows rejected for one reason stops the import
+_LISTED_CHANGES = 30  # value changes listed per field in the conversions
+
+
+class MappingProblem(IngestError):
+    """The import stops before anything is written. ``problems``: one sentence each; ``fixes``:
+    option keys that would settle them, with an example value; ``mapping`` and ``mapping_how``:
+    the mapping as it stood, so a page can show it beside the problems."""
+
+    def __init__(self, message: str, problems: list[str], fixes: dict[str, str],
+                 mapping: dict[str, str], mapping_how: dict[str, str]):
+        super().__init__(message)
+        self.problems = problems
+        self.fixes = fixes
+        self.mapping = mapping
+        self.mapping_how = mapping_how
 
 
 @dataclass
@@ -33,6 +64,16 @@ class Prepared:
     rejects: pd.DataFrame  # line, column, value, reason
     rows_read: int
     notes: list[str] = field(default_factory=list)
+    # field -> how its column was chosen ("its name is the synonym 'recordeddate'; runner-ups:
+    # 'StartDate' (...)"), or the constant every row got
+    mapping_how: dict[str, str] = field(default_factory=dict)
+    # field -> why a column that seemed to offer it was not used ("column 'Ease' ... 0-5 scale")
+    not_mapped: dict[str, str] = field(default_factory=dict)
+    left_out: list[str] = field(default_factory=list)  # source columns not stored at all
+    left_out_reasons: dict[str, str] = field(default_factory=dict)  # column -> why
+    # category values stored differently from the source: field, value, stored, rows
+    value_changes: list[dict] = field(default_factory=list)
+    constants: dict[str, str] = field(default_factory=dict)  # field -> value set for every row
 
 
 class _Rejector:
@@ -60,17 +101,31 @@ def prepare(raw: RawTable, kind: str, mapping: dict[str, str], options: dict[str
             notes: list[str], date_format: str | None, ces_direction: str) -> Prepared:
     src = raw.frame
     n = len(src)
+    name = raw.file_name
     rej = _Rejector(raw.lines)
     conversions: list[str] = list(notes)
     out: dict[str, pd.Series] = {}
+    how = dict(getattr(options, "how", {}))
+    not_mapped = dict(getattr(options, "not_mapped", {}))
+    mp.parse_options(kind, raw.columns, options, name)
+    value_map = mp.value_maps(options)
+    consts = mp.constants(options)
+    problems: list[str] = []
+    fixes: dict[str, str] = {}
+    changes: list[dict] = []
 
+    _check_required(kind, mapping, consts, not_mapped, problems, fixes)
+    conversions += [f"{f}: not mapped: {why}" for f, why in not_mapped.items()]
     for f in mp.FIELDS[kind]:
         if f not in mapping:
             continue
         col = mapping[f]
         s = src[col]
         present = s.notna().to_numpy()
-        if f in TEXT_FIELDS:
+        if f in mp.CATEGORY_FIELDS:
+            out[f], changed = canonical_values(f, s, value_map.get(f, {}))
+            changes += changed
+        elif f in TEXT_FIELDS:
             out[f] = s
         elif f in ("responded_at", "occurred_at"):
             ts, dnotes = parse_datetimes(s, date_format, f, raw.timezones.get(col))
@@ -83,15 +138,20 @@ def prepare(raw: RawTable, kind: str, mapping: dict[str, str], options: dict[str
             rej.add(present & (num.abs() >= REVENUE_LIMIT).to_numpy(), col, s, "too large")
             out[f] = num.round(2)
         else:
-            out[f] = _score(f, col, raw.labels.get(col, ""), s, present, options, ces_direction,
-                            rej, conversions)
+            out[f] = _score(f, col, raw.labels.get(col, ""), s, options, ces_direction, rej,
+                            conversions, value_map.get(f, {}), problems, fixes)
+    for f, value in consts.items():
+        out[f] = _constant(f, value, n, date_format, problems, changes)
+    for ch in changes:
+        conversions.append(f"{ch['field']}: '{ch['value']}' -> "
+                           f"{'no value' if ch['stored'] is None else repr(ch['stored'])} "
+                           f"({ch['rows']} row{'s' if ch['rows'] != 1 else ''})")
+    conversions = _cap_changes(conversions, changes)
 
     for f in mp.REQUIRED[kind]:
         col = mapping.get(f)
-        if col is None:
-            rej.add(np.ones(n, dtype=bool), None, None, f"no column for {f} (required)")
-        else:
-            rej.add(src[col].isna().to_numpy(), col, None, f"{f} missing (required)")
+        if col is not None and f not in consts:
+            rej.add(out[f].isna().to_numpy(), col, None, f"{f} missing (required)")
     if kind == "responses":
         scores = [f for f in SCORE_RANGES if f in out]
         if scores:
@@ -99,8 +159,6 @@ def prepare(raw: RawTable, kind: str, mapping: dict[str, str], options: dict[str
             for f in scores:
                 none &= out[f].isna().to_numpy()
             rej.add(none, None, None, "no score answered (" + ", ".join(scores) + " all empty)")
-        else:
-            rej.add(np.ones(n, dtype=bool), None, None, "no score column (nps, csat, ces...) mapped")
 
     id_field = mp.ID_FIELD[kind]
     if id_field in out:
@@ -112,45 +170,177 @@ def prepare(raw: RawTable, kind: str, mapping: dict[str, str], options: dict[str
             reason = "duplicate id in the file, first on line " + first.astype("Int64").astype("str")
             rej.add(dup.to_numpy(), mapping[id_field], ids, reason)
 
-    keep = ~rej.rejected
-    missing = pd.Series(np.full(n, None, dtype=object), dtype="object")  # built once, not per field
-    frame = pd.DataFrame({f: out[f] if f in out else missing for f in mp.FIELDS[kind]})
-    frame["line"] = raw.lines
-    frame = frame[keep].reset_index(drop=True)
-    used = set(mapping.values())
-    attributes = [c for c in raw.columns if c not in used]
-    attr_frame = src.loc[keep, attributes].reset_index(drop=True)
-
     bad = pd.DataFrame([{"line": ln, "column": None, "value": text[:500],
                          "reason": f"expected {raw.expected_fields} fields, found {found}"}
                         for ln, found, text in raw.bad_rows],
                        columns=["line", "column", "value", "reason"])
     rejects = pd.concat([bad, *rej.parts], ignore_index=True) if (rej.parts or len(bad)) else bad
     rejects = rejects.astype({"line": "int64"}).sort_values("line", kind="stable").reset_index(drop=True)
+    rows_read = n + len(raw.bad_rows)
+    # Column problems first: their rows would only repeat them as a share of rejects.
+    if not problems and not mp.is_on(options.get("accept_rejects")):
+        _check_reject_share(rejects, rows_read, problems, fixes)
+    if problems:
+        raise MappingProblem(
+            f"{name}: nothing was imported.\n" + "\n".join(f"- {p}" for p in problems),
+            problems, fixes, dict(mapping), how)
+
+    keep = ~rej.rejected
+    missing = pd.Series(np.full(n, None, dtype=object), dtype="object")  # built once, not per field
+    frame = pd.DataFrame({f: out[f] if f in out else missing for f in mp.FIELDS[kind]})
+    frame["line"] = raw.lines
+    frame = frame[keep].reset_index(drop=True)
+    used = set(mapping.values())
+    kept = mp.kept_columns(options)
+    left_out = {c: why for c in raw.columns if c not in used and c not in kept
+                and (why := mp.personal_reason(c))}
+    for c, why in left_out.items():
+        conversions.append(f"column '{c}' left out: {why}, personal data (keep it with "
+                           f"--keep-column, option keep:{c}=yes).")
+    attributes = [c for c in raw.columns if c not in used and c not in left_out]
+    attr_frame = src.loc[keep, attributes].reset_index(drop=True)
     return Prepared(kind, mapping, options, _dedupe(conversions), frame, attributes, attr_frame,
-                    rejects, n + len(raw.bad_rows))
+                    rejects, rows_read, mapping_how=how, not_mapped=not_mapped,
+                    left_out=list(left_out), left_out_reasons=left_out,
+                    value_changes=changes, constants=consts)
+
+
+def _check_required(kind: str, mapping: dict[str, str], consts: dict[str, str],
+                    not_mapped: dict[str, str], problems: list[str], fixes: dict[str, str]) -> None:
+    """One problem per required field with no column and no constant (never a reject per row)."""
+    for f in mp.REQUIRED[kind]:
+        if f not in mapping and f not in consts:
+            why = f" ({not_mapped[f]})" if f in not_mapped else ""
+            example = "2024-01-31" if f.endswith("_at") else "VALUE"
+            problems.append(f"no column for {f}, which every row needs{why}: map one with "
+                            f"--map {f}=COLUMN, or give every row a value with --set {f}={example}.")
+            fixes[f"set:{f}"] = example
+    if kind == "responses" and not any(f in mapping for f in SCORE_RANGES):
+        refused = [f"{f}: {why}" for f, why in not_mapped.items() if f in SCORE_RANGES]
+        problems.append("no score column (nps, csat, ces, needs_met, enjoyment, cx_level) is mapped"
+                        + (": " + " ".join(refused) if refused else "; map one with --map nps=COLUMN."))
+
+
+def _check_reject_share(rejects: pd.DataFrame, rows_read: int, problems: list[str],
+                        fixes: dict[str, str]) -> None:
+    if rejects.empty:
+        return
+    reason = rejects["reason"].astype("str").str.replace(r", first on line \d+$", "", regex=True)
+    key = rejects["column"].fillna("").astype("str") + "\x1f" + reason
+    for k, rows in rejects.groupby(key, sort=False)["line"]:
+        count = len(rows)
+        if count >= 2 and count > REJECT_SHARE * rows_read:
+            col, why = k.split("\x1f", 1)
+            lines = ", ".join(str(x) for x in rows.head(5))
+            problems.append(f"{count} of {rows_read} rows ({100 * count / rows_read:.1f}%) would be "
+                            f"rejected{' for ' + repr(col) if col else ''}: {why} (lines {lines}"
+                            f"{', ...' if count > 5 else ''}). Rejects are for a few broken rows: fix "
+                            "the file or the mapping, or load the other rows deliberately with "
+                            "--accept-rejects.")
+            fixes["accept_rejects"] = "yes"
+
+
+def canonical_values(f: str, s: pd.Series, value_map: dict[str, str | None]
+                     ) -> tuple[pd.Series, list[dict]]:
+    """The category column with its values canonical, and each change (field, value, stored,
+    rows). The caller's value map first, then the synonyms; other spellings that differ only in
+    case, accents or punctuation are stored as the commonest of them (the first on a tie)."""
+    present = s.dropna()
+    if present.empty:
+        return s, []
+    counts = present.value_counts(sort=False)
+    counts = counts.iloc[np.argsort(-counts.to_numpy(), kind="stable")]
+    table = VALUES.get(f, {})
+    stored: dict[str, str | None] = {}
+    groups: dict[str, list[str]] = {}
+    for v in counts.index:
+        k = norm_text(v) or v.casefold()
+        if k in value_map:
+            stored[v] = value_map[k]
+        elif k in table:
+            stored[v] = table[k]
+        else:
+            groups.setdefault(k, []).append(v)
+    for variants in groups.values():
+        for v in variants:
+            stored[v] = variants[0]
+    changed = {v: t for v, t in stored.items() if t != v}
+    if not changed:
+        return s, []
+    result = s.astype("object").map(lambda v: changed.get(v, v) if isinstance(v, str) else None)
+    return result, [{"field": f, "value": v, "stored": t, "rows": int(counts[v])}
+                    for v, t in changed.items()]
+
+
+def _cap_changes(conversions: list[str], changes: list[dict]) -> list[str]:
+    """At most ``_LISTED_CHANGES`` value changes listed per field, then how many more."""
+    per: dict[str, int] = {}
+    for ch in changes:
+        per[ch["field"]] = per.get(ch["field"], 0) + 1
+    over = {f for f, k in per.items() if k > _LISTED_CHANGES}
+    if not over:
+        return conversions
+    out, seen = [], dict.fromkeys(over, 0)
+    for c in conversions:
+        f = c.split(":", 1)[0]
+        if f in over and " -> " in c:
+            seen[f] += 1
+            if seen[f] == _LISTED_CHANGES + 1:
+                out.append(f"{f}: and {per[f] - _LISTED_CHANGES} more values changed.")
+            if seen[f] > _LISTED_CHANGES:
+                continue
+        out.append(c)
+    return out
+
+
+def _constant(f: str, value: str, n: int, date_format: str | None, problems: list[str],
+              changes: list[dict]) -> pd.Series:
+    """Every row's value of a ``set:FIELD`` option."""
+    if f in ("responded_at", "occurred_at"):
+        ts, _ = parse_datetimes(pd.Series([value], dtype="str"), date_format, f)
+        if ts.isna().iloc[0]:
+            problems.append(f"set:{f}: {value!r} is not a date (write it like 2024-01-31).")
+        return pd.Series(np.repeat(ts.to_numpy()[:1], n), dtype="datetime64[us]")
+    stored = value
+    if f in mp.CATEGORY_FIELDS:
+        stored = VALUES.get(f, {}).get(norm_text(value), value)
+        if stored != value:
+            changes.append({"field": f, "value": value, "stored": stored, "rows": n})
+    return pd.Series([stored] * n, dtype="object")
 
 
 def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _score(f: str, col: str, label: str, s: pd.Series, present: np.ndarray, options: dict[str, str],
-           ces_direction: str, rej: _Rejector, conversions: list[str]) -> pd.Series:
-    num, implied = parse_score(s, f, conversions)
-    rej.add(present & num.isna().to_numpy(), col, s, "not a number or a known label")
+def _score(f: str, col: str, label: str, s: pd.Series, options: dict[str, str],
+           ces_direction: str, rej: _Rejector, conversions: list[str],
+           value_map: dict[str, str | None], problems: list[str], fixes: dict[str, str]) -> pd.Series:
+    numbers = {k: (None if v is None else float(v)) for k, v in value_map.items()}
+    read = read_score(s, f, conversions, numbers)
+    num, implied = read.num, read.direction
+    present = (s.notna() & ~read.blanked).to_numpy()
+    if read.unknown:
+        unread = int(sum(read.unknown.values()))
+        as_labels = read.labelled or unread * 2 > int(present.sum()) \
+            or max(read.unknown.values()) >= 2
+        if as_labels:
+            problems.append(_unknown_labels(f, col, s, read.unknown, fixes))
+        else:  # a stray word in a column of numbers: a broken row
+            rej.add(present & num.isna().to_numpy(), col, s, "not a number or a known label")
     rej.add((num.notna() & (num % 1 != 0)).to_numpy(), col, s, "not a whole number")
     lo, hi = SCORE_RANGES[f]
-    scale = None
     if options.get(f"{f}.scale"):
-        scale = _parse_scale(options[f"{f}.scale"])
+        a, b = _parse_scale(options[f"{f}.scale"])
         how = "as the import was told"
-    elif (stated := scale_from_text(f"{col} {label}")) and stated in STANDARD_SCALES:
-        scale, how = stated, f"as the question '{label or col}' states"
     else:
-        valid = num[~rej.rejected & num.notna().to_numpy()]
-        scale, how = detect_scale(f, valid), "from its values"
-    a, b = scale
+        a, b = lo, hi
+        misfit = mp.score_misfit(f, col, label, num)
+        if misfit:  # the whole column is the problem, not its rows
+            problems.append(f"{f}: column '{col}' does not fit: {misfit}.")
+            fixes.setdefault(f"{f}.scale", misfit.split(f"{f}.scale=")[1].split()[0]
+                             if f"{f}.scale=" in misfit else "LOW-HIGH")
+            return pd.Series(pd.NA, index=s.index, dtype="Int8")
     out_of_range = (num.notna() & ((num < a) | (num > b))).to_numpy()
     rej.add(out_of_range, col, s, f"out of range {a}-{b}")
     if (a, b) != (lo, hi):
@@ -169,6 +359,29 @@ def _score(f: str, col: str, label: str, s: pd.Series, present: np.ndarray, opti
             num = 8 - num
     # Rejected rows may hold anything (1e9, -3): blank them before the narrow cast.
     return num.where(~rej.rejected).round().astype("Int8")
+
+
+def _unknown_labels(f: str, col: str, s: pd.Series, unknown: dict[str, int],
+                    fixes: dict[str, str]) -> str:
+    """The sentence that lists a score column's unknown labels and the options that map them."""
+    lo, hi = SCORE_RANGES[f]
+    listed = "; ".join(f"'{label}' ({rows} row{'s' if rows != 1 else ''}): "
+                       f"--map-value {f}:{_quoted(label)}=N" for label, rows in unknown.items())
+    for label in unknown:
+        fixes[f"{f}.value:{label}"] = ""
+    distinct = s.dropna().nunique()
+    binary = ""
+    if distinct == 2 and f in ("csat", "needs_met", "enjoyment"):
+        binary = (f" The column has two answers only: {f.upper() if f == 'csat' else f} counts the "
+                  f"share of 4 and 5, so map the positive answer to 5 and the other to 1 or 2 (a "
+                  "'neutral or dissatisfied' answer is not satisfied).")
+    return (f"{f}: column '{col}' holds labels with no known score on its {lo}-{hi} scale: "
+            f"{listed}. Give each one a number (or nothing, for 'no answer'); no row was "
+            f"dropped in their place.{binary}")
+
+
+def _quoted(label: str) -> str:
+    return f'"{label}"' if re.search(r"[\s=:\"']", label) else label
 
 
 def _parse_scale(text: str) -> tuple[int, int]:
