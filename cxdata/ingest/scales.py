@@ -41,6 +41,13 @@ _SATISFIED_5 = {
     "poor": 1, "fair": 2, "good": 3, "very good": 4, "excellent": 5,
     "molto insoddisfatto": 1, "insoddisfatto": 2, "ne soddisfatto ne insoddisfatto": 3,
     "neutrale": 3, "soddisfatto": 4, "molto soddisfatto": 5,
+    "per niente soddisfatto": 1, "poco soddisfatto": 2, "abbastanza soddisfatto": 4,
+    "completamente soddisfatto": 5, "pessimo": 1, "scarso": 2, "sufficiente": 3, "buono": 4,
+    "ottimo": 5,
+}
+_LIKELY_11 = {
+    "not at all likely": 0, "extremely likely": 10, "per niente probabile": 0,
+    "estremamente probabile": 10, "molto improbabile": 0, "molto probabile": 10,
 }
 # Agreement with "it was easy" and easy/difficult labels: ease direction, 7 = easiest.
 _EASE_7 = {
@@ -56,6 +63,7 @@ _EFFORT_7 = {
     "somewhat high effort": 5, "high effort": 6, "very high effort": 7,
 }
 LABELS: dict[str, list[tuple[dict[str, int], str | None]]] = {
+    "nps": [(_LIKELY_11, None)],
     "csat": [(_SATISFIED_5, None)],
     "needs_met": [(_AGREE_5, None)],
     "enjoyment": [(_AGREE_5, None)],
