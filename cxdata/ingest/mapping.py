@@ -126,14 +126,14 @@ def _phrase(raw: str) -> tuple[str, str]:
 
 
 def free_text(values: pd.Series) -> bool:
-    """Long answers rather than codes or categories: four words or more on average (or long
+    """Long answers rather than codes or categories: three words or more on average (or long
     values of two or more), and, given twenty values or more, half of them distinct."""
     v = values.dropna().head(2000).astype("str")
     if v.empty:
         return False
     words = (v.str.count(r"\s+") + 1).mean()
     length = v.str.len().mean()
-    if not (words >= 4 or (words >= 2 and length >= 40)):
+    if not (words >= 3 or (words >= 2 and length >= 40)):
         return False
     return len(v) < 20 or v.nunique() / len(v) >= 0.5
 

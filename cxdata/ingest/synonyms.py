@@ -55,7 +55,7 @@ HEADERS: dict[str, dict[str, list[str]]] = {
         "enjoyment": ["enjoyment", "~enjoyable", "~enjoy", "~pleasant", "~piacevole", "~gradevole"],
         "cx_level": ["cx level", "livello cx", "pyramid level", "livello piramide"],
         "comment": ["comment", "~comments", "commento", "~commenti", "~feedback", "verbatim",
-                    "open ended", "~why", "~perche", "~motivo", "~reason", "~suggerimenti",
+                    "open ended", "~why", "~perche", "~motivo", "~reason", "~suggerimenti", "~remarks", "~osservazioni",
                     "=note", "=notes", "~anything else", "=altro"],
     },
     "interactions": _COMMON | {
