@@ -327,7 +327,8 @@ alter table imports add column if not exists duplicates_in_source bigint default
 alter table imports add column if not exists duplicates_in_file bigint default 0;
 update imports set source = case when file_name like 'demo data (seed %' then 'demo'
                                  else 'import-' || cast(import_id as varchar) end,
-                   row_key = case when coalesce(json_extract_string(mapping, '$.response_id'),
+                   row_key = case when file_name like 'demo data (seed %' then 'id:response_id'
+                                  when coalesce(json_extract_string(mapping, '$.response_id'),
                                                 json_extract_string(mapping, '$.event_id')) is not null
                                   then 'id:' || coalesce(json_extract_string(mapping, '$.response_id'),
                                                          json_extract_string(mapping, '$.event_id'))

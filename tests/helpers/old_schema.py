@@ -55,3 +55,12 @@ def reopened(con, path):
     con = db.connect(path)
     assert db.schema_version(con) == schema.SCHEMA_VERSION
     return con
+
+
+def before_v8(con) -> None:
+    """Remove what schema v8 added: the source and key columns of ``imports`` and the held rows."""
+    for col in ("source", "row_key", "header_signature", "duplicates_in_source", "duplicates_in_file"):
+        con.execute(f"alter table imports drop column if exists {col}")
+    for table in ("responses_held", "interactions_held"):
+        con.execute(f"drop table if exists {table}")
+    as_version(con, 7)
