@@ -95,20 +95,35 @@ else:
 save_as = st.text_input("Save this mapping as (optional)", key="upload_save_as", max_chars=80,
                         placeholder="e.g. Qualtrics delivery survey",
                         help="Reuse it for the next export of the same tool with 'Use a saved mapping'.")
+source = st.text_input(
+    "Source (the survey or export stream this file belongs to)", key="upload_source", max_chars=80,
+    placeholder=shown.source,
+    help="Rows are identified within their source: the same id in two sources is two responses, "
+         "and next month's export of the same survey should go to the same source. Left empty: "
+         f"{shown.source}, the source of earlier files with these columns, or a new one.")
+st.caption(f"Rows are identified by **{plain(shown.key)}** within the source"
+           + (" (the file's id column)." if shown.key.startswith("id:") else
+              " (a hash of the whole row: the file has no id column)."))
+
+replace = False
+for earlier in shown.earlier:
+    st.warning(plain(earlier["message"]), icon=":material/content_copy:")
+    replace = st.checkbox(f"Replace import {earlier['import_id']}: undo it and import this file "
+                          "with the mapping above, in one step", key=f"upload_replace_{file_key}")
 
 done = st.session_state.get("upload_result")
 again = bool(done and done[0] == file_key)
 pressed = st.button(f"Import {shown.rows_read:,} rows" + (" again" if again else ""),
                     type="secondary" if again else "primary", key="upload_import",
-                    icon=":material/upload:",
-                    help="Rows already in the database count as duplicates: nothing is loaded twice."
-                    if again else None)
+                    icon=":material/upload:", disabled=bool(shown.earlier) and not replace,
+                    help="This file was imported before: tick Replace, or undo that import first."
+                    if shown.earlier and not replace else None)
 if pressed:
     bar = st.progress(0.0, text="Starting the import")
     result = upload.attempt(lambda: upload.run_import(
         db.cur, path, file_name=file.name, kind=base.kind, mapping=overrides,
-        mapping_name=mapping_name, save_as=save_as, date_format=date_format,
-        progress=lambda f, msg: bar.progress(min(max(float(f), 0.0), 1.0), text=msg)))
+        mapping_name=mapping_name, save_as=save_as, date_format=date_format, source=source,
+        replace=replace, progress=lambda f, msg: bar.progress(min(max(float(f), 0.0), 1.0), text=msg)))
     if result is not None:
         st.session_state["upload_result"] = (file_key, result)
         st.rerun()  # every part of the page (and the cached queries) now sees the new data version
@@ -120,6 +135,8 @@ if done and done[0] == file_key:
                f"{plain(result.file_name)}.", icon=":material/check_circle:")
     for column, (label, value) in zip(st.columns(4), upload.summary(result).items(), strict=True):
         column.metric(label, f"{value:,}", border=True)
+    for line in upload.identity_lines(result):
+        st.markdown("- " + line)
     for sentence in result.conversions:
         if sentence not in shown.conversions:  # said above already; only what the import added
             st.info(plain(sentence))

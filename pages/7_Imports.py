@@ -35,7 +35,10 @@ row = rows[chosen]
 st.subheader(f"Import {chosen}")
 st.markdown(f"**{plain(row['file_name'])}**: {row['kind']}, {row['status']}; by "
             f"{plain(row['imported_by'] or '(not recorded)')}. Rows read {row['rows_read']:,}: "
-            f"{row['loaded']:,} loaded, {row['duplicates']:,} duplicates, {row['rejected']:,} rejected.")
+            f"{row['loaded']:,} loaded, {row['duplicates']:,} duplicates ({row['duplicates_in_source']:,} "
+            f"already in its source, {row['duplicates_in_file']:,} repeated in the file), "
+            f"{row['rejected']:,} rejected. Source **{plain(row['source'])}**, rows keyed by "
+            f"{plain(row['key'])}.")
 if row["message"]:
     for line in str(row["message"]).splitlines():
         st.markdown("- " + plain(line))
@@ -66,7 +69,7 @@ elif chosen in demo.demo_import_ids(db.cur):
     st.info("This is the demo data set: replace it with `python -m cxdata demo` rather than undo it.")
 elif auth.gate("undo imports"):
     n = int(row["loaded"])
-    sure = st.checkbox(f"I understand {n:,} rows will be removed from the {row['kind']}",
+    sure = st.checkbox(f"{upload.undo_outcome(db.cur, chosen, n)} from the {row['kind']}",
                        key=f"imports_undo_sure_{chosen}")
     if st.button(f"Undo import {chosen}", type="primary", disabled=not sure,
                  key=f"imports_undo_{chosen}", icon=":material/undo:"):

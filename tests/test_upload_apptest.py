@@ -224,6 +224,25 @@ def test_imports_page_lists_the_demo_import_and_undo_removes_the_rows(cx_db, mon
     assert any("No survey responses match" in i.value for i in overview.info)
 
 
+def test_before_an_undo_the_page_says_which_rows_another_import_keeps(cx_db, monkeypatch):
+    monkeypatch.setenv("CX_IMPORT_PASSWORD", PASSWORD)
+    cur = same_db_connection(cx_db)
+    rows = [f"x{i},2023-08-{1 + i % 28:02d},{i % 11}" for i in range(30)]
+    a = ingest.import_file(cur, ("id,date,nps\n" + "\n".join(rows[:20]) + "\n").encode(),
+                           file_name="a.csv", source="s")
+    b = ingest.import_file(cur, ("id,date,nps\n" + "\n".join(rows[10:]) + "\n").encode(),
+                           file_name="b.csv", source="s")
+    at = unlock(run(IMPORTS), PASSWORD)
+    at.selectbox(key="imports_pick").set_value(a.import_id).run()
+    assert "Source" in frame_with(at, "File").columns
+    sure = at.checkbox(key=f"imports_undo_sure_{a.import_id}")
+    assert f"except those that import {b.import_id} (10 rows) delivered too" in sure.label
+    sure.check().run()
+    at.button(key=f"imports_undo_{a.import_id}").click().run()
+    assert not at.exception and not at.error
+    assert aug_n(cur) == 20  # b's 20 rows, 10 of them taken over from a
+
+
 def test_imports_page_shows_rejects_and_offers_them_as_csv(cx_db):
     cur = same_db_connection(cx_db)
     done = ingest.import_file(cur, DATA / "bad_rows.csv")
@@ -238,7 +257,7 @@ def test_imports_page_shows_rejects_and_offers_them_as_csv(cx_db):
     assert any("turned off" in w.value for w in at.warning)
 
 
-def test_rejects_are_shown_before_and_after_and_a_second_import_loads_nothing_twice(cx_db, monkeypatch):
+def test_rejects_are_shown_before_and_after_and_the_same_file_again_replaces(cx_db, monkeypatch):
     monkeypatch.setenv("CX_IMPORT_PASSWORD", PASSWORD)
     expected = ingest.import_file(db.connect(":memory:"), DATA / "bad_rows.csv", dry_run=True)
     assert expected.rejected > 0
@@ -255,11 +274,21 @@ def test_rejects_are_shown_before_and_after_and_a_second_import_loads_nothing_tw
     assert [d.label for d in at.get("download_button")].count("Download the rejected rows (CSV)") == 1
     assert "bad rows tool" in at.selectbox(key="upload_saved").options  # saved for the next export
 
-    assert at.button(key="upload_import").label.endswith("again")
+    # Issue 16: the same file again is not imported twice: the page names the earlier import and
+    # offers to replace it (undo and import in one step)
+    first_id = ingest.list_imports(same_db_connection(cx_db)).iloc[0]["import_id"]
+    assert any(f"imported as import {first_id}" in w.value for w in at.warning)
+    assert at.button(key="upload_import").disabled
+    at.checkbox(key=next(c.key for c in at.checkbox if c.key.startswith("upload_replace_"))).check().run()
+    assert not at.button(key="upload_import").disabled
     at.button(key="upload_import").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
     shown = {m.label: int(m.value.replace(",", "")) for m in at.metric}
-    assert shown["Loaded"] == 0 and shown["Duplicates"] == expected.loaded
-    assert any("imported before" in i.value for i in at.info)
+    assert shown["Loaded"] == expected.loaded and shown["Duplicates"] == 0
+    assert any(f"Replaced import {first_id}" in m.value for m in at.markdown)
+    history = ingest.list_imports(same_db_connection(cx_db))
+    assert history.iloc[1]["import_id"] == first_id and history.iloc[1]["status"] == "undone"
+    assert history.iloc[0]["status"] == "done"
 
 
 def test_with_an_identity_provider_only_listed_people_may_import(cx_db, monkeypatch):

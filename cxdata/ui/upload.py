@@ -157,16 +157,42 @@ WRITE_CONFLICT = ("Another import or undo is writing to the database right now; 
 
 
 def run_import(con, path: str | Path, *, file_name: str, kind: str, mapping: dict,
-               mapping_name: str, save_as: str, date_format: str,
+               mapping_name: str, save_as: str, date_format: str, source: str = "",
+               replace: bool = False,
                progress: Callable[[float, str], None] | None = None) -> ingest.ImportResult:
     """The page's import: refused (``auth.NotAllowed``) unless this session may write, checked
-    now; then one ``import_file`` transaction recorded under this session's identity."""
+    now; then one ``import_file`` transaction recorded under this session's identity (``replace``:
+    the earlier import of the same file is undone in the same transaction)."""
     auth.require_write()
     return ingest.import_file(
         con, str(path), kind=None if kind == "auto" else kind, mapping=mapping or None,
         mapping_name=mapping_name or None, save_mapping_as=(save_as or "").strip() or None,
         date_format=None if date_format == "auto" else date_format,
-        imported_by=auth.identity(), file_name=file_name, progress=progress)
+        imported_by=auth.identity(), file_name=file_name, progress=progress,
+        source=(source or "").strip() or None, replace=replace)
+
+
+def identity_lines(result: ingest.ImportResult) -> list[str]:
+    """How the import identified its rows, in the words of the CLI's summary."""
+    lines = [f"Source: **{plain(result.source)}** ({plain(result.source_reason)}).",
+             f"Key: **{plain(result.key)}** ({plain(result.key_reason)})."]
+    if result.duplicates:
+        lines.append(f"Duplicates: {result.duplicates_in_source:,} already in this source (kept "
+                     f"aside: they count again if the import that holds them is undone), "
+                     f"{result.duplicates_in_file:,} repeated inside this file.")
+    lines += [f"Replaced import {i}: undone in the same transaction." for i in result.replaced]
+    return lines
+
+
+def undo_outcome(con, import_id: int, loaded: int) -> str:
+    """What an undo of ``import_id`` will do, before it is done: the rows that go, and those other
+    imports of the same source delivered too (they stay, owned by the earliest of them)."""
+    shared = ingest.shared_rows(con, import_id).get(int(import_id), {})
+    if not shared:
+        return f"I understand {loaded:,} rows will be removed"
+    others = ", ".join(f"import {i} ({n:,} rows)" for i, n in sorted(shared.items()))
+    return (f"I understand this import's {loaded:,} rows will be removed, except those that {others} "
+            "delivered too: they stay, owned by the earliest of those imports")
 
 
 def run_undo(con, import_id: int) -> int:
@@ -207,7 +233,8 @@ def attempt(write: Callable[[], object]):
 
 IMPORT_COLUMNS = {
     "import_id": "Import", "file_name": "File", "started_at": "When", "imported_by": "By",
-    "kind": "Kind", "status": "Status", "rows_read": "Rows read", "loaded": "Loaded",
+    "kind": "Kind", "source": "Source", "key": "Key", "status": "Status", "rows_read": "Rows read",
+    "loaded": "Loaded",
     "duplicates": "Duplicates", "rejected": "Rejected",
 }
 
