@@ -296,6 +296,12 @@ def auto_map(kind: str, columns: list[str], labels: dict[str, str], frame: pd.Da
             out.notes.append(f"nps: column '{found[0]}' chosen by its values (whole numbers 0-10).")
             out.not_mapped.pop("nps", None)
     _choose_time(kind, columns, sample, used, out)
+    if "customer_id" not in out.mapping:
+        emails = [c for c in columns if c not in used and personal_reason(c) == "an e-mail address"]
+        if emails:
+            out.not_mapped["customer_id"] = (
+                f"column '{emails[0]}' holds e-mail addresses, personal data: not used unless the "
+                f"import is told (--map customer_id={emails[0]})")
     _note_id_runner_ups(kind, columns, sample, used, out, is_free_text)
     return out
 

@@ -20,8 +20,7 @@ from .scales import norm_text
 
 _COMMON = {
     "customer_id": ["customer id", "customerid", "id cliente", "codice cliente", "client id",
-                    "=cliente", "=customer", "user id", "userid", "contact id", "account id",
-                    "=email", "=email address", "=e mail", "=recipientemail", "=customer email"],
+                    "=cliente", "=customer", "user id", "userid", "contact id", "account id"],
     "channel": ["~channel", "~canale", "canale di contatto", "contact channel", "channel used"],
     "touchpoint": ["touchpoint", "touch point", "punto di contatto", "point of contact"],
     "segment": ["segment", "segmento", "customer segment", "customer type", "tipo cliente",
