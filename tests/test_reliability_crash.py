@@ -88,21 +88,21 @@ def big_history(con, file_name: str) -> list[tuple]:
                        "order by import_id", {"f": file_name}).fetchall()
 
 
-def cli_import(big: Path, path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-m", "cxdata", "import", str(big), "--db", str(path), "--json"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
+def cli_import(big: Path, path: Path, *extra: str, code: int = 0) -> dict:
+    out = subprocess.run([sys.executable, "-m", "cxdata", "import", str(big), "--db", str(path), "--json",
+                          *extra], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == code, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 class Run:
     """One import subprocess whose phase lines are read as they come."""
 
-    def __init__(self, big: Path, path: Path):
+    def __init__(self, big: Path, path: Path, *extra: str):
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.t0 = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, str(HELPER), "import", str(big), "--db", str(path), "--json"],
+            [sys.executable, str(HELPER), "import", str(big), "--db", str(path), "--json", *extra],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.phases: dict[str, float] = {}
 
@@ -218,12 +218,13 @@ def test_kill_9_at_random_points_of_an_import(setup):
     # The point of the test is kills inside the transaction: most must have landed there.
     assert counts["mid-import"] + counts["mid-import, rows inserted"] >= 8, outcomes
 
-    # Re-running the import loads every row once; a second re-run loads none.
+    # Re-running the import loads every row once; a second re-run is refused (issue 16: the same
+    # content), naming the first.
     first = cli_import(big, path)
     assert (first["rows_read"], first["loaded"], first["duplicates"], first["rejected"]) == \
         (BIG_ROWS, BIG_ROWS, 0, 0)
-    second = cli_import(big, path)
-    assert (second["loaded"], second["duplicates"]) == (0, BIG_ROWS)
+    second = cli_import(big, path, code=2)
+    assert f"imported as import {first['import_id']}" in second["error"]
     con = db.connect(path)
     try:
         assert con.execute("select count(*) from responses").fetchone()[0] == before["responses"] + BIG_ROWS
@@ -241,3 +242,49 @@ def test_kill_9_at_random_points_of_an_import(setup):
         Path(REPORT_DIR).mkdir(parents=True, exist_ok=True)
         (Path(REPORT_DIR) / "crash_kills.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(f"\n{len(outcomes)} kills: {counts}; probe {summary['probe_seconds']}")
+
+
+def rows_without_owner(con) -> tuple:
+    """The rows' content, whoever owns them (a replace moves rows to a new import id)."""
+    return con.execute("select count(*), sum(hash(t)) from (select * exclude (import_id) from responses) t").fetchone()
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_replace_leaves_the_before_or_the_after_state(setup):
+    """Issue 16: ``import --replace`` undoes the earlier import of the same file and imports it
+    again in one transaction; a kill at any point leaves one of the two states, never a mix."""
+    path, big = setup
+    probe = Run(big, path)  # the file imported once (the test above may have left it imported)
+    probe.wait_for("committed")
+    probe.proc.communicate(timeout=120)
+    con = db.connect(path)
+    live = [h for h in big_history(con, big.name) if h[1] == "done"]
+    assert len(live) == 1 and live[0][2] == BIG_ROWS
+    content = rows_without_owner(con)
+    kpis = state(con)["kpis"]
+    con.close()
+    rng = random.Random(SEED + 1)
+    landed = {"before": 0, "after": 0}
+    for i in range(6):
+        run = Run(big, path, "--replace")
+        run.wait_for("begin")
+        time.sleep(rng.uniform(0.0, 1.5))
+        run.kill()
+        con = db.connect(path)
+        try:
+            old = live[0][0]
+            history = big_history(con, big.name)
+            now_live = [h for h in history if h[1] in ("running", "done")]
+            assert len(now_live) == 1 and now_live[0][1] == "done", history
+            if now_live[0][0] == old:
+                landed["before"] += 1
+            else:  # replaced: the old import undone, the new one holds every row
+                assert dict((h[0], h[1]) for h in history)[old] == "undone"
+                landed["after"] += 1
+            assert con.execute("select count(distinct import_id) from responses where response_id like 'big-%'"
+                               ).fetchone()[0] == 1
+            assert rows_without_owner(con) == content and state(con)["kpis"] == kpis, (i, history)
+            live = now_live
+        finally:
+            con.close()
+    print(f"\n6 kills during --replace: {landed}")
