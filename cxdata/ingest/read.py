@@ -2,7 +2,8 @@
 
 The bytes are decoded in Python (DuckDB and Arrow read only UTF-8 well): a BOM decides, else
 UTF-16 without BOM is recognised by its NUL bytes, else UTF-8 if it decodes, else Windows-1252.
-The header rows are read with the ``csv`` module; the data rows, the bulk of the file, by Arrow's
+The header rows are read with the ``csv`` module (Qualtrics' 3 rows, its legacy export's 2 with
+the question texts in the second, SurveyMonkey's 2); the data rows, the bulk of the file, by Arrow's
 CSV reader with every column as text, so a million rows take a second, not a minute.
 
 Every data record keeps the 1-based line number where it starts in the source file, header lines
@@ -14,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +40,12 @@ if csv.field_size_limit() < 1 << 30:
     csv.field_size_limit(1 << 30)
 # SurveyMonkey's second header row says "Response" or "Open-Ended Response" under each question.
 _SURVEYMONKEY_ROW2 = {"response", "open-ended response", "risposta", "risposta aperta"}
+# Qualtrics' legacy export: its second header row names the metadata columns again (or names
+# them under V1, V2...) and holds the question texts; there is no ImportId row.
+_QUALTRICS_META = {"responseid", "responseset", "ipaddress", "startdate", "enddate", "finished",
+                   "recipientemail", "recipientfirstname", "recipientlastname",
+                   "externaldatareference", "locationlatitude", "locationlongitude"}
+_V_CODE = re.compile(r"^V\d+$")
 
 
 @dataclass
@@ -47,7 +55,7 @@ class RawTable:
     file_name: str
     encoding: str
     delimiter: str
-    header_style: str  # 'plain', 'qualtrics' or 'surveymonkey'
+    header_style: str  # 'plain', 'qualtrics', 'qualtrics-legacy' or 'surveymonkey'
     header_lines: int  # physical lines before the first data record
     columns: list[str]  # unique column names
     labels: dict[str, str]  # column -> question text from an extra header row (Qualtrics, SurveyMonkey)
@@ -157,11 +165,16 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def detect_header(records: list[list[str]]) -> tuple[str, int]:
-    """('plain' | 'qualtrics' | 'surveymonkey', number of header records)."""
+    """('plain' | 'qualtrics' | 'qualtrics-legacy' | 'surveymonkey', number of header records)."""
     if len(records) >= 3 and any(c.strip().startswith('{"ImportId"') for c in records[2]):
         return "qualtrics", 3
     if len(records) >= 2:
         row1, row2 = records[0], records[1]
+        meta2 = sum(1 for c in row2 if c.strip().lower() in _QUALTRICS_META)
+        named1 = any(c.strip().lower() == "responseid" for c in row1) \
+            or sum(1 for c in row1 if _V_CODE.match(c.strip())) >= 2
+        if meta2 >= 2 and named1:
+            return "qualtrics-legacy", 2
         marks = sum(1 for c in row2 if c.strip().lower() in _SURVEYMONKEY_ROW2)
         if marks and any(not c.strip() for c in row1):
             return "surveymonkey", 2
@@ -175,6 +188,13 @@ def header_names(style: str, records: list[list[str]]) -> tuple[list[str], dict[
     if style == "qualtrics":
         names = _unique(records[0])
         return names, {n: t.strip() for n, t in zip(names, records[1], strict=False) if t.strip()}
+    if style == "qualtrics-legacy":
+        row2 = records[1] + [""] * (len(records[0]) - len(records[1]))
+        # V1, V2... codes stand for metadata whose name is in the second row
+        names = _unique([t if _V_CODE.match(c.strip()) and t.strip() else c
+                         for c, t in zip(records[0], row2, strict=False)])
+        return names, {n: t.strip() for n, t in zip(names, row2, strict=False)
+                       if t.strip() and t.strip() != n}
     if style == "surveymonkey":
         row1, row2 = records[0], records[1] + [""] * (len(records[0]) - len(records[1]))
         filled, last = [], ""
@@ -247,7 +267,8 @@ def read_raw(path: str | Path | bytes, *, file_name: str | None = None,
     notes = []
     timezones = _qualtrics_timezones(columns, records[2]) if style == "qualtrics" else {}
     if style != "plain":
-        notes.append(f"{style.capitalize()} export: {n_header} header rows read as one.")
+        shown = {"qualtrics-legacy": "Qualtrics legacy"}.get(style, style.capitalize())
+        notes.append(f"{shown} export: {n_header} header rows read as one.")
     return RawTable(name, encoding, delim, style, header_lines, columns, labels, frame, lines, bad,
                     blank, content_hash, timezones, notes)
 
