@@ -4,6 +4,7 @@ import streamlit as st
 
 from cxdata import ui
 from cxdata.ui import charts, controls, figures, segments, state
+from cxdata.ui.text import plain
 
 view = ui.start("Segments", "Who is happier, and who is not")
 db, filters = view.db, view.filters
@@ -24,7 +25,7 @@ if not charts.empty(table, "survey responses"):
                 n=int(table[f"{kpi}_n"].sum()), narrow_field=controls.dim_field(dim),
                 note="green/red: better/worse than the rest beyond the noise; grey: within the noise; "
                      "hatched: small sample; click a bar to filter the dashboard to it")
-    st.markdown(f"**Every KPI by {controls.dim_label(dim).lower()}**")
+    st.markdown(f"**Every KPI by {plain(controls.dim_label(dim).lower())}**")
     st.dataframe(segments.kpi_table(table, direction), hide_index=True)
 
 st.subheader("Two dimensions at once")

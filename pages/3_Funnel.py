@@ -29,7 +29,6 @@ if not charts.empty(steps, "journey events"):
     worst = worst_step(steps)
     if worst:
         st.warning(plain(worst.words), icon=":material/trending_down:")
-    across_words = "across " + " and ".join(filters.channel) if filters.channel else "all channels"
     left, right = st.columns([2, 3])
     with right:
         charts.plot(view, figures.funnel_by_channel(steps, "How far each channel's customers get"),
@@ -40,7 +39,7 @@ if not charts.empty(steps, "journey events"):
             steps = funnels.whole(state.funnel_across(db.cur, db.key, db.version, filters, window), steps)
     starters = funnels.starters(steps)
     with left:
-        charts.show(view, figures.funnel_overall(steps, f"Customers at each stage, {across_words}"),
+        charts.show(view, figures.funnel_overall(steps, funnels.overall_title(filters)),
                     funnels.overall(steps), key="funnel_all", n=starters)
     with channels_footer.container():
         charts.footer(view, steps, "funnel_channels", starters, "click a bar to filter the dashboard to that channel")

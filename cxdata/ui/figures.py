@@ -1,6 +1,10 @@
 """Plotly figures, built from the library's frames. Pure functions: no Streamlit here, so they can
 be tried in a notebook. Titles are in a manager's words; thin samples are drawn hollow.
 
+Plotly reads a subset of HTML (links, styles) and ``%{...}`` templates in every string it draws:
+each builder passes its title, its axis labels and every label from the data through ``esc``, so
+a caller passes plain text and nothing it passes is read as markup.
+
 Every builder is memoised (``memo``): a rerun with the same data sends the figure it already
 built. A returned figure is shared: draw it, never change it.
 """
@@ -16,15 +20,12 @@ from cxdata.funnel import ALL_CHANNELS
 from cxdata.pyramid import MODELS
 
 from .memo import memo
-from .text import KPI_NAMES, fmt_kpi
+from .text import KPI_NAMES, esc, fmt_kpi
 
 PALETTE = ["#2E6F9E", "#E07B39", "#3A9D5D", "#B0413E", "#7D5BA6", "#8C6D31", "#C2549D",
            "#5F7A8A", "#D4A017", "#2AA198"]
 GOOD, BAD, NEUTRAL = "#3A9D5D", "#B0413E", "#8A94A6"
 KPI_AXIS = {"nps": "NPS (-100 to +100)", "csat": "% satisfied (4-5 of 5)", "ces": "Mean effort (1-7)"}
-def esc(label: object) -> str:
-    """A label from the data, as text: Plotly reads a subset of HTML in every string it draws."""
-    return str(label).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _wrap(text: str, width: int = 12) -> str:
@@ -40,7 +41,7 @@ def _wrap(text: str, width: int = 12) -> str:
 
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+        title={"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 17}},
         height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
         hoverlabel={"namelength": -1},
@@ -203,6 +204,7 @@ def heatmap(frame: pd.DataFrame, kpi: str, rows_label: str, cols_label: str, tit
     text = [[("" if pd.isna(v) else fmt_kpi(kpi, v)) + ("" if pd.isna(c) else f"<br>n={int(c):,}")
              + ("*" if not pd.isna(c) and c < kpis.SMALL_SAMPLE else "")
              for v, c in zip(zr, nr, strict=True)] for zr, nr in zip(z.values, n.values, strict=True)]
+    rows_label, cols_label = esc(rows_label), esc(cols_label)
     fig = go.Figure(go.Heatmap(
         z=z.values, x=[esc(c) for c in z.columns], y=[esc(r) for r in z.index], text=text,
         texttemplate="%{text}", colorscale="RdYlGn" if higher_is_better else "RdYlGn_r",
@@ -257,7 +259,7 @@ def pyramid(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
     higher), top level at the top."""
     d = frame[frame["level"] > 0].sort_values("level", ascending=False)
     fig = go.Figure(go.Funnel(
-        y=[str(x) for x in d["level_name"]], x=d["reached"].round(1),
+        y=[esc(x) for x in d["level_name"]], x=d["reached"].round(1),
         text=[f"{r:.0f}%" for r in d["reached"]], textinfo="text",
         textposition=["inside" if r >= 15 else "outside" for r in d["reached"]], marker={"color": PALETTE[:1] * len(d)},
         connector={"visible": False},
@@ -280,7 +282,7 @@ def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_group
         d = frame[(frame["group"] == g) & (frame["level"] > 0)].sort_values("level", ascending=False)
         total = int(d["total"].iloc[0]) if len(d) else 0
         fig.add_trace(go.Funnel(
-            y=[str(x) for x in d["level_name"]], x=d["reached"].round(1), name=esc(g),
+            y=[esc(x) for x in d["level_name"]], x=d["reached"].round(1), name=esc(g),
             textinfo="text", text=[f"{r:.0f}%" for r in d["reached"]], textposition="inside",
             marker={"color": PALETTE[(i - 1) % len(PALETTE)]}, connector={"visible": False},
             hovertemplate=f"{esc(g)}<br>%{{y}}: %{{x:.1f}}% reach it (n total = {total:,})<extra></extra>"),

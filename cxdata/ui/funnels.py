@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cxdata.filters import Filters
 from cxdata.funnel import ALL_CHANNELS, DEFAULT_WINDOW_DAYS
 
 WINDOWS = (1, 7, 14, 30, 60, 90)
@@ -12,6 +13,12 @@ DEFAULT_WINDOW = DEFAULT_WINDOW_DAYS
 
 def window_label(days: int) -> str:
     return "1 day" if days == 1 else f"{days} days"
+
+
+def overall_title(filters: Filters) -> str:
+    """The title of the funnel across the chosen channels, as plain text (the builder escapes it)."""
+    across = "across " + " and ".join(filters.channel) if filters.channel else "all channels"
+    return f"Customers at each stage, {across}"
 
 
 def overall(steps: pd.DataFrame) -> pd.DataFrame:

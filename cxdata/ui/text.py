@@ -1,4 +1,15 @@
-"""Text from data, made safe for Streamlit's markdown, and the figures in a manager's format."""
+"""Text from data, made safe where it is drawn, and the figures in a manager's format.
+
+Two functions, one per medium; every string that comes from the data (a label, an attribute name,
+a file name) reaches the page through one of them:
+
+- ``plain`` for everything Streamlit reads as Markdown: ``st.markdown``, captions, notices,
+  widget labels, help texts;
+- ``esc`` for everything a Plotly figure draws: titles, axis and tick labels, legends, hover text,
+  annotations (Plotly reads a subset of HTML there, ``<a href>`` included, and ``%{...}`` in
+  templates). The figure builders of ``figures`` call it on every title and label they are given:
+  a page passes plain text.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +20,36 @@ import string
 from cxdata import kpis
 
 _PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
+# Direction overrides, embeddings and isolates: one in a label reverses what follows it on screen
+# ("report\u202egpj.exe" reads "reportexe.jpg").
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_NEWLINE = re.compile(r"\r\n|[\r\n]")
+# GitHub-flavoured Markdown makes links of bare "http(s)://", "www." and e-mail addresses *after*
+# the escapes are read, so escaping alone leaves them live. An invisible word joiner (U+2060)
+# between ":" and "//", after "www" and before "@" breaks each pattern; the label reads the same.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
+def visible(text: object) -> str:
+    """``text`` on one line, without direction controls: the part of both escapes that is not
+    about markup."""
+    return _NEWLINE.sub(" ", _BIDI.sub("", str(text)))
 
 
 def plain(text: object) -> str:
-    """Escape every markdown character so a label from the data is shown as typed (no links,
-    images, LaTeX or colour directives)."""
-    return _PUNCT.sub(r"\\\1", str(text)).replace("\n", " ")
+    """A label from the data for Streamlit's Markdown, shown as typed: every punctuation character
+    escaped (no links, images, emphasis, LaTeX, colour or icon directives), bare URLs and addresses
+    broken so they are not made links, on one line."""
+    return _PUNCT.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, visible(text)))
+
+
+def esc(label: object) -> str:
+    """A label from the data for a Plotly figure, drawn as typed: ``& < >`` as entities (Plotly
+    draws ``<a href>``, ``<span style>``, ``<br>``...), ``%`` as ``&#37;`` (``%{...}`` is a template
+    variable in hover and text templates), on one line."""
+    return (visible(label).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("%", "&#37;"))
 
 
 KPI_NAMES = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
