@@ -4,7 +4,10 @@
     python -m cxdata import  FILE [--db PATH] [--kind responses|interactions] [--map FIELD=COLUMN ...]
                              [--mapping NAME] [--save-mapping NAME] [--date-format FMT] [--dry-run] [--json]
                              [--source NAME] [--replace] [--min-date DATE] [--max-date DATE]
-    python -m cxdata imports [--db PATH] [--json]
+                             [--map-value FIELD:LABEL=VALUE ...] [--set FIELD=VALUE ...]
+                             [--keep-column NAME ...] [--accept-rejects]
+    python -m cxdata imports [IMPORT_ID --rejects] [--db PATH] [--json]
+    python -m cxdata stages  [NAME ...] [--db PATH]
     python -m cxdata undo    IMPORT_ID [--db PATH] [--json]
     python -m cxdata kpis    [--db PATH] [--from DATE] [--to DATE] [--channel X ...] [--segment X ...] [--json]
     python -m cxdata setting [--db PATH] KEY [VALUE]
@@ -42,6 +45,22 @@ def _mapping(value: str) -> tuple[str, str]:
     if not sep or not field:
         raise argparse.ArgumentTypeError(f"--map takes FIELD=COLUMN (FIELD= to unmap a guess), got {value!r}")
     return field.strip(), column or None
+
+
+def _set(value: str) -> tuple[str, str]:
+    field, sep, constant = value.partition("=")
+    if not sep or not field.strip():
+        raise argparse.ArgumentTypeError(f"--set takes FIELD=VALUE, got {value!r}")
+    return f"set:{field.strip()}", constant
+
+
+def _map_value(value: str) -> tuple[str, str]:
+    field, sep, rest = value.partition(":")
+    label, eq, meaning = rest.rpartition("=")
+    if not sep or not eq or not field.strip() or not label:
+        raise argparse.ArgumentTypeError(f"--map-value takes FIELD:LABEL=VALUE (e.g. "
+                                         f"'csat:Very satisfied=5' or 'channel:Telefono=phone'), got {value!r}")
+    return f"{field.strip()}.value:{label}", meaning
 
 
 def _clean(obj):
@@ -113,7 +132,18 @@ def build_parser() -> argparse.ArgumentParser:
     i = with_db(sub.add_parser("import", help="import a CSV export"))
     i.add_argument("file")
     i.add_argument("--kind", choices=("responses", "interactions"))
-    i.add_argument("--map", type=_mapping, action="append", default=[], metavar="FIELD=COLUMN")
+    i.add_argument("--map", type=_mapping, action="append", default=[], metavar="FIELD=COLUMN",
+                   help="the column that feeds FIELD; FIELD= unmaps a guess; SCORE.scale=0-5 states a "
+                        "score's scale (converted by a stated rule)")
+    i.add_argument("--map-value", type=_map_value, action="append", default=[], metavar="FIELD:LABEL=VALUE",
+                   help="what a value means: 'csat:Neutral or dissatisfied=2', 'channel:Telefono=phone'; "
+                        "VALUE empty: no answer")
+    i.add_argument("--set", type=_set, action="append", default=[], metavar="FIELD=VALUE",
+                   help="give every row this value (channel, stage, segment..., or the date of a one-off survey)")
+    i.add_argument("--keep-column", action="append", default=[], metavar="NAME",
+                   help="keep a personal-data column (e-mail, names, IP...) as an attribute")
+    i.add_argument("--accept-rejects", action="store_true",
+                   help="load the good rows even when more than 1%% would be rejected for one reason")
     i.add_argument("--mapping", help="a saved mapping to reuse")
     i.add_argument("--save-mapping", help="save the mapping used under this name")
     i.add_argument("--date-format", help="e.g. %%d/%%m/%%Y, dayfirst or monthfirst")
@@ -127,8 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--max-date", type=_date, help="accept rows dated up to this day (default: tomorrow)")
     i.add_argument("--json", action="store_true")
 
-    ls = with_db(sub.add_parser("imports", help="list imports"))
+    ls = with_db(sub.add_parser("imports", help="list imports, or one import's rejected rows"))
+    ls.add_argument("import_id", type=int, nargs="?")
+    ls.add_argument("--rejects", action="store_true", help="the rejected rows of IMPORT_ID")
     ls.add_argument("--json", action="store_true")
+
+    st = with_db(sub.add_parser("stages", help="print the funnel's stage order, or set it"))
+    st.add_argument("names", nargs="*", metavar="NAME")
 
     u = with_db(sub.add_parser("undo", help="undo one import"))
     u.add_argument("import_id", type=int)
@@ -168,7 +203,7 @@ def cmd_import(args) -> int:
     con = _connect(args)
     try:
         result = import_file(
-            con, args.file, kind=args.kind, mapping=dict(args.map) or None,
+            con, args.file, kind=args.kind, mapping=_overrides(args) or None,
             mapping_name=args.mapping, save_mapping_as=args.save_mapping,
             date_format=args.date_format, dry_run=args.dry_run, imported_by=args.by,
             source=args.source, replace=args.replace, min_date=args.min_date, max_date=args.max_date,
@@ -186,10 +221,34 @@ def cmd_import(args) -> int:
     return EXIT_OK if result.status in ("done", "dry-run", "dry run") or args.dry_run else EXIT_FAIL
 
 
+def _overrides(args) -> dict:
+    """Every mapping choice of the command line as one overrides dict (``ingest.mapping``'s keys)."""
+    out: dict = dict(args.map)
+    out |= dict(args.map_value) | dict(args.set)
+    out |= {f"keep:{name}": "yes" for name in args.keep_column}
+    if args.accept_rejects:
+        out["accept_rejects"] = "yes"
+    return out
+
+
+def _print_mapping(result) -> None:
+    for field, column in result.mapping.items():
+        how = result.mapping_how.get(field, "")
+        print(f"  map {field:<13} <- {column!r}" + (f": {how}" if how else ""))
+    for field, why in result.not_mapped.items():
+        print(f"  not mapped {field}: {why}")
+    for column, why in result.left_out.items():
+        print(f"  left out {column!r}" + (f": {why}" if why else "") + " (--keep-column keeps it)")
+    for change in result.value_changes[:30]:
+        print(f"  value {change.get('field')}: {change.get('value')!r} stored as {change.get('stored')!r} "
+              f"({change.get('rows', 0):,} rows)")
+
+
 def _print_summary(result, dry_run: bool) -> None:
     what = "Checked (dry run, nothing written)" if dry_run else f"Import {result.import_id}"
     print(f"{what}: {result.file_name} as {result.kind}: {result.rows_read:,} rows read, "
           f"{result.loaded:,} loaded, {result.duplicates:,} duplicates, {result.rejected:,} rejected.")
+    _print_mapping(result)
     print(f"  source: {result.source} ({result.source_reason})")
     print(f"  key: {result.key} ({result.key_reason})")
     if result.duplicates:
@@ -209,9 +268,27 @@ def _print_summary(result, dry_run: bool) -> None:
 
 
 def cmd_imports(args) -> int:
-    from .ingest import list_imports
+    from .ingest import import_rejects, list_imports
 
     con = _connect(args)
+    if args.rejects or args.import_id is not None:
+        if args.import_id is None:
+            print("--rejects needs an IMPORT_ID: python -m cxdata imports IMPORT_ID --rejects", file=sys.stderr)
+            return EXIT_INPUT
+        if not con.execute("select count(*) from imports where import_id = $i", {"i": args.import_id}).fetchone()[0]:
+            print(f"There is no import {args.import_id}; list them with `python -m cxdata imports`.", file=sys.stderr)
+            return EXIT_INPUT
+        rejects = import_rejects(con, args.import_id)
+        if args.json:
+            _print_json(rejects.to_dict("records"))
+        elif rejects.empty:
+            print(f"Import {args.import_id} rejected no rows.")
+        else:
+            for r in rejects.itertuples(index=False):
+                where = f"column {r.column!r}" if isinstance(r.column, str) else "the row"
+                value = f", value {r.value!r}" if isinstance(r.value, str) else ""
+                print(f"line {r.line}, {where}{value}: {r.reason}")
+        return EXIT_OK
     frame = list_imports(con)
     if args.json:
         _print_json(frame.to_dict("records"))
@@ -225,6 +302,33 @@ def cmd_imports(args) -> int:
                   f"{r.key}: {r.rows_read:,} read, {r.loaded:,} loaded, {r.duplicates:,} duplicates "
                   f"({r.duplicates_in_source:,} in source, {r.duplicates_in_file:,} in file), "
                   f"{r.rejected:,} rejected{shared}")
+    return EXIT_OK
+
+
+def cmd_stages(args) -> int:
+    from . import upkeep
+
+    con = _connect(args)
+    if not args.names:
+        print(" -> ".join(db.stages(con)))
+        return EXIT_OK
+    names = [n.strip() for n in args.names]
+    if len(set(names)) != len(names) or not all(names):
+        print("Give each stage once, in funnel order, e.g. awareness consideration purchase.", file=sys.stderr)
+        return EXIT_INPUT
+    con.execute("begin transaction")
+    try:
+        upkeep.set_stages(con, names)
+        db.bump_data_version(con)
+        con.execute("commit")
+    except ValueError as exc:
+        con.execute("rollback")
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    except BaseException:
+        con.execute("rollback")
+        raise
+    print("Funnel order: " + " -> ".join(names) + " (journeys recomputed).")
     return EXIT_OK
 
 
@@ -305,6 +409,7 @@ def cmd_setting(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "imports": cmd_imports, "undo": cmd_undo,
+            "stages": cmd_stages,
             "kpis": cmd_kpis, "setting": cmd_setting}
 
 

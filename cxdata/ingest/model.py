@@ -43,6 +43,10 @@ class ImportResult:
     duplicates_in_source: int = 0  # rows whose key the source held already
     duplicates_in_file: int = 0  # rows whose id repeats an earlier line of the file
     replaced: list[int] = field(default_factory=list)  # imports undone by --replace
+    mapping_how: dict[str, str] = field(default_factory=dict)  # field -> how its column was chosen
+    not_mapped: dict[str, str] = field(default_factory=dict)  # field -> why a candidate was not used
+    left_out: dict[str, str] = field(default_factory=dict)  # source column not stored -> why
+    value_changes: list[dict] = field(default_factory=list)  # category values stored differently
 
     def as_dict(self) -> dict:
         return {
@@ -54,7 +58,12 @@ class ImportResult:
             "file_name": self.file_name,
             "kind": self.kind,
             "status": self.status,
-            "mapping": dict(self.mapping),
+            "mapping": {f: {"column": c, "how": self.mapping_how.get(f, "")}
+                        for f, c in self.mapping.items()},
+            "not_mapped": dict(self.not_mapped),
+            "left_out": list(self.left_out),
+            "left_out_reasons": dict(self.left_out),
+            "value_changes": list(self.value_changes),
             "conversions": list(self.conversions),
             "source": self.source,
             "key": self.key,
@@ -82,6 +91,10 @@ class Preview:
     earlier: list[dict] = field(default_factory=list)  # live imports of the same content
     source: str = ""
     key: str = ""
+    mapping_how: dict[str, str] = field(default_factory=dict)
+    not_mapped: dict[str, str] = field(default_factory=dict)
+    left_out: dict[str, str] = field(default_factory=dict)
+    value_changes: list[dict] = field(default_factory=list)
 
     @property
     def unmapped(self) -> list[str]:

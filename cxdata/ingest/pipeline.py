@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ..db import get_setting
+from ..settings import get_setting, stages
 from . import identity, load
 from . import mapping as mp
 from .model import ImportResult, IngestError, Preview, Reject
@@ -113,6 +113,7 @@ def import_file(con, path: str | Path | bytes, *, kind: str | None = None, mappi
     raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
                                     date_format=date_format, direction=direction, report=report)
     prepared = identity.check_dates(prepared, raw.frame, raw.lines, min_date, max_date)
+    check_stages(con, prepared, raw.file_name)
     who = identity.identify(con, prepared, raw.columns, raw.file_name, source)
     earlier = load.same_content(con, raw.content_hash)
     conversions = list(prepared.conversions)
@@ -140,10 +141,35 @@ def import_file(con, path: str | Path | bytes, *, kind: str | None = None, mappi
         header_style=raw.header_style, blank_lines=raw.blank_lines, source=who.source,
         source_reason=who.source_reason, key=who.key, key_reason=who.key_reason,
         duplicates_in_source=written.in_source, duplicates_in_file=written.in_file,
-        replaced=list(written.replaced),
+        replaced=list(written.replaced), **_explained(prepared),
     )
     assert result.rows_read == result.loaded + result.duplicates + result.rejected, result.as_dict()
     return result
+
+
+def _explained(prepared: Prepared) -> dict:
+    """How the mapping was made, for the result and the preview."""
+    left_out = {c: prepared.left_out_reasons.get(c, "") for c in prepared.left_out}
+    return {"mapping_how": dict(prepared.mapping_how), "not_mapped": dict(prepared.not_mapped),
+            "left_out": left_out, "value_changes": list(prepared.value_changes)}
+
+
+def check_stages(con, prepared: Prepared, file_name: str) -> None:
+    """Journey events whose stages are not in the funnel order stop the import (the funnel would
+    not show them), with the stages, their counts and the two ways to fix it."""
+    if prepared.kind != "interactions" or "stage" not in prepared.frame.columns:
+        return
+    order = stages(con)
+    found = prepared.frame["stage"].dropna().value_counts()
+    unknown = found[~found.index.isin(order)]
+    if unknown.empty:
+        return
+    listed = ", ".join(f"{s!r} ({n:,} rows)" for s, n in unknown.items())
+    example = unknown.index[0]
+    raise IngestError(
+        f"{file_name}: nothing was imported: stages not in the funnel order ({' -> '.join(order)}): "
+        f"{listed}. Map each to a stage of the order (--map-value 'stage:{example}={order[0] if order else 'awareness'}'"
+        f"), or add them to the order first (python -m cxdata stages {' '.join([*order, *map(str, unknown.index)])}).")
 
 
 def already_imported(file_name: str, earlier: list[tuple]) -> str:
@@ -191,5 +217,5 @@ def preview_file(path: str | Path | bytes, *, kind: str | None = None, mapping: 
     return Preview(raw.file_name, raw.encoding, raw.delimiter, raw.header_style, raw.header_lines,
                    prepared.kind, raw.columns, raw.labels, dict(prepared.mapping),
                    list(prepared.conversions), frame, _rejects(prepared.rejects), prepared.rows_read,
-                   earlier, source, key)
+                   earlier, source, key, **_explained(prepared))
 

@@ -1,0 +1,125 @@
+"""Issue 17 on the command line: every mapping choice has a flag, the summary shows the mapping
+it used, funnel stages can be listed and set, and an import's rejects can be listed. Expected
+figures are computed by hand from the literal files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cxdata import cli, db
+
+
+@pytest.fixture
+def dbfile(tmp_path):
+    return str(tmp_path / "cx.duckdb")
+
+
+def write(tmp_path, name: str, *lines: str):
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def main(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def kpis(capsys, dbfile) -> dict:
+    code, out, _ = main(capsys, "kpis", "--db", dbfile, "--json")
+    assert code == 0
+    return json.loads(out)
+
+
+def test_map_value_turns_a_binary_label_into_a_score(tmp_path, capsys, dbfile):
+    f = write(tmp_path, "airline.csv", "id,date,satisfaction", "1,2026-01-02,satisfied",
+              "2,2026-01-03,neutral or dissatisfied", "3,2026-01-04,neutral or dissatisfied",
+              "4,2026-01-05,satisfied", "5,2026-01-06,neutral or dissatisfied")
+    code, out, err = main(capsys, "import", f, "--db", dbfile, "--map", "csat=satisfaction",
+                          "--map-value", "csat:satisfied=5", "--map-value", "csat:neutral or dissatisfied=2",
+                          "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["loaded"], summary["rejected"]) == (5, 0)
+    assert summary["mapping"]["csat"]["column"] == "satisfaction"
+    # 2 satisfied of 5 -> 40%, not the 100% of the satisfied rows alone
+    k = kpis(capsys, dbfile)["csat"]
+    assert (k["n"], k["value"]) == (5, pytest.approx(40.0))
+
+
+def test_set_gives_every_row_a_channel_and_unmap_removes_a_guess(tmp_path, capsys, dbfile):
+    f = write(tmp_path, "email_survey.csv", "id,date,nps,product", "1,2026-01-02,10,Loan",
+              "2,2026-01-03,0,Card")
+    code, out, err = main(capsys, "import", f, "--db", dbfile, "--set", "channel=email", "--map", "product=")
+    assert code == 0, err
+    assert "map" in out and "'date'" in out  # the mapping used, one line per field
+    con = db.connect(dbfile)
+    rows = con.execute("select channel, product, attributes['product'] from responses order by response_id").fetchall()
+    con.close()
+    assert rows == [("email", None, "Loan"), ("email", None, "Card")]
+
+
+def test_accept_rejects_and_imports_rejects(tmp_path, capsys, dbfile):
+    f = write(tmp_path, "typos.csv", "id,date,nps", "1,2026-01-02,10", "2,2026-02-30,9", "3,2026-01-04,7",
+              "4,2026-02-31,3")
+    code, _, err = main(capsys, "import", f, "--db", dbfile)
+    assert code == 2 and "typos.csv" in err  # two of four rows rejected for one reason: stops
+    code, out, err = main(capsys, "import", f, "--db", dbfile, "--accept-rejects", "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert (summary["loaded"], summary["rejected"]) == (2, 2)
+    code, out, _ = main(capsys, "imports", str(summary["import_id"]), "--rejects", "--db", dbfile)
+    assert code == 0
+    assert [line.split(": ")[0] for line in out.splitlines()] == [
+        "line 3, column 'date', value '2026-02-30'", "line 5, column 'date', value '2026-02-31'"]
+    assert kpis(capsys, dbfile)["nps"]["n"] == 2
+
+
+def test_keep_column_keeps_a_personal_column(tmp_path, capsys, dbfile):
+    f = write(tmp_path, "contacts.csv", "id,date,nps,Email Address", "1,2026-01-02,10,a@example.com")
+    code, out, _ = main(capsys, "import", f, "--db", dbfile, "--json")
+    assert code == 0 and "Email Address" in json.loads(out)["left_out"]
+    f2 = write(tmp_path, "contacts2.csv", "id,date,nps,Email Address", "2,2026-01-03,9,b@example.com")
+    code, out, _ = main(capsys, "import", f2, "--db", dbfile, "--keep-column", "Email Address", "--json")
+    assert code == 0 and json.loads(out)["left_out"] == []
+    con = db.connect(dbfile)
+    kept = con.execute("select attributes['Email Address'] from responses order by response_id").fetchall()
+    con.close()
+    assert kept == [(None,), ("b@example.com",)]
+
+
+def test_unknown_stages_stop_the_import_and_stages_sets_the_order(tmp_path, capsys, dbfile):
+    f = write(tmp_path, "events.csv", "event_id,customer_id,occurred_at,channel,stage",
+              "e1,c1,2026-01-01 10:00,web,awareness", "e2,c1,2026-01-02 10:00,web,cart",
+              "e3,c1,2026-01-03 10:00,web,purchase")
+    code, _, err = main(capsys, "import", f, "--db", dbfile, "--kind", "interactions")
+    assert code == 2 and "'cart' (1 rows)" in err and "--map-value" in err and "stages" in err
+    con = db.connect(dbfile)
+    assert con.execute("select count(*) from interactions").fetchone()[0] == 0
+    con.close()
+    code, out, _ = main(capsys, "stages", "--db", dbfile, "awareness", "cart", "purchase")
+    assert code == 0
+    code, out, _ = main(capsys, "stages", "--db", dbfile)
+    assert out.strip() == "awareness -> cart -> purchase"
+    code, _, err = main(capsys, "import", f, "--db", dbfile, "--kind", "interactions")
+    assert code == 0, err
+    con = db.connect(dbfile)
+    # the one customer reached all three stages, in order: one journey start with both later steps
+    assert con.execute("select count(*), count(t_2), count(t_3) from journey_starts "
+                       "where channel = 'web'").fetchone() == (1, 1, 1)
+    con.close()
+
+
+def test_map_value_maps_an_unknown_stage(tmp_path, capsys, dbfile):
+    f = write(tmp_path, "events.csv", "event_id,customer_id,occurred_at,channel,stage",
+              "e1,c1,2026-01-01 10:00,web,awareness", "e2,c1,2026-01-02 10:00,web,cart")
+    code, out, err = main(capsys, "import", f, "--db", dbfile, "--kind", "interactions",
+                          "--map-value", "stage:cart=consideration", "--json")
+    assert code == 0, err
+    con = db.connect(dbfile)
+    assert con.execute("select stage from interactions order by event_id").fetchall() == \
+        [("awareness",), ("consideration",)]
+    con.close()
