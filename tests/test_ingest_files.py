@@ -90,7 +90,8 @@ CASES = [
         (11, "csat", "out of range 1-5"),
     ], 0.0, 50.0, None),
     ("duplicate_ids.csv", {}, (4, 3, 0, 1),
-     [(4, "response_id", "duplicate id in the file, first on line 2")], 100 / 3, None, None),
+     [(4, "response_id", "same id as line 2 with other values (a row repeated whole counts as a "
+                         "duplicate)")], 100 / 3, None, None),
     ("header_only.csv", {}, (0, 0, 0, 0), [], None, None, None),
     # 10 and 8 loaded (the 11 on line 4, after a comment spanning lines 2-3, rejected) -> 1/2
     ("multiline_comment.csv", {}, (3, 2, 0, 1), [(4, "nps", "out of range 0-10")], 50.0, None, None),

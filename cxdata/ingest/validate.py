@@ -166,9 +166,15 @@ def prepare(raw: RawTable, kind: str, mapping: dict[str, str], options: dict[str
         live = pd.Series(~rej.rejected) & ids.notna()
         dup = ids.where(live).duplicated(keep="first") & live
         if dup.any():
+            # A row repeated whole (every column the same) is a duplicate inside the file, counted
+            # as such by the load; the same id with other values is a conflict: rejected.
+            same_row = pd.Series(pd.util.hash_pandas_object(src, index=False).to_numpy())
+            first_row = same_row.groupby(ids.where(live)).transform("first")
+            conflict = dup & (same_row != first_row)
             first = pd.Series(raw.lines).groupby(ids.where(live)).transform("first")
-            reason = "duplicate id in the file, first on line " + first.astype("Int64").astype("str")
-            rej.add(dup.to_numpy(), mapping[id_field], ids, reason)
+            reason = ("same id as line " + first.astype("Int64").astype("str")
+                      + " with other values (a row repeated whole counts as a duplicate)")
+            rej.add(conflict.to_numpy(), mapping[id_field], ids, reason)
 
     bad = pd.DataFrame([{"line": ln, "column": None, "value": text[:500],
                          "reason": f"expected {raw.expected_fields} fields, found {found}"}
@@ -225,7 +231,12 @@ def _check_reject_share(rejects: pd.DataFrame, rows_read: int, problems: list[st
                         fixes: dict[str, str]) -> None:
     if rejects.empty:
         return
-    reason = rejects["reason"].astype("str").str.replace(r", first on line \d+$", "", regex=True)
+    # Rows without any answer are not a misread class of answers: every KPI counts answered
+    # responses only, so leaving them out biases nothing (support-ticket and partial-response
+    # exports are mostly such rows). They are still listed as rejects, and counted.
+    rejects = rejects[~rejects["reason"].astype("str").str.startswith("no score answered")]
+    reason = (rejects["reason"].astype("str")
+              .str.replace(r"^same id as line \d+ ", "same id as an earlier line ", regex=True))
     key = rejects["column"].fillna("").astype("str") + "\x1f" + reason
     for k, rows in rejects.groupby(key, sort=False)["line"]:
         count = len(rows)
