@@ -26,7 +26,7 @@ if not charts.empty(table, "survey responses"):
                 note="green/red: better/worse than the rest beyond the noise; grey: within the noise; "
                      "hatched: small sample; click a bar to filter the dashboard to it")
     st.markdown(f"**Every KPI by {plain(controls.dim_label(dim).lower())}**")
-    st.dataframe(segments.kpi_table(table, direction), hide_index=True)
+    charts.table(segments.kpi_table(table, direction))
 
 st.subheader("Two dimensions at once")
 a, b, c = st.columns(3)

@@ -44,4 +44,4 @@ if not charts.empty(steps, "journey events"):
     with channels_footer.container():
         charts.footer(view, steps, "funnel_channels", starters, "click a bar to filter the dashboard to that channel")
     st.markdown("**Conversion from the previous stage, per channel** (%)")
-    st.dataframe(funnels.conversion_table(steps), hide_index=False)
+    charts.table(funnels.conversion_table(steps), key="funnel_conversion", hide_index=False)

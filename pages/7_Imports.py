@@ -22,7 +22,7 @@ imports = ingest.list_imports(db.cur)
 if imports.empty:
     st.info("No import yet: upload a file on the Upload page, or run `python -m cxdata import FILE`.")
     st.stop()
-st.dataframe(upload.imports_table(imports), hide_index=True, key="imports_table",
+charts.table(upload.imports_table(imports), key="imports_table",
              column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
 
 rows = {int(r["import_id"]): r for r in imports.to_dict("records")}
@@ -49,15 +49,14 @@ if row["mapping"]:
         mapping = {}
     if mapping:
         with st.expander("Mapping used (field ← column)"):
-            st.dataframe([{"field": k, "column": v} for k, v in mapping.items()], hide_index=True,
-                         key="imports_mapping")
+            charts.table([{"field": k, "column": v} for k, v in mapping.items()], key="imports_mapping")
 
 rejects = ingest.import_rejects(db.cur, chosen)
 if rejects.empty:
     st.caption("No rejected rows.")
 else:
     st.markdown(f"**{len(rejects):,} rejected rows**")
-    st.dataframe(rejects, hide_index=True, key="imports_rejects")
+    charts.table(rejects, key="imports_rejects")
     st.download_button("Download the rejected rows (CSV)", charts.csv_bytes(rejects),
                        file_name=f"import_{chosen}_rejects.csv", mime="text/csv",
                        key="imports_rejects_csv", on_click="ignore", icon=":material/download:")

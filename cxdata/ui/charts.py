@@ -17,15 +17,29 @@ from .text import KPI_LONG, KPI_NAMES, ces_better, fmt_delta, fmt_kpi, fmt_n, pl
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 
 
+def _quote(v):
+    return "'" + v if isinstance(v, str) and _FORMULA_START.match(v) else v
+
+
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells a spreadsheet would run as a formula (= + - @ tab CR first) get a leading quote."""
+    """Text cells a spreadsheet would run as a formula (= + - @ tab CR first) get a leading quote,
+    in the cells, the column names and a text index."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(
-                lambda v: "'" + v if isinstance(v, str) and _FORMULA_START.match(v) else v)
-    out.columns = ["'" + c if isinstance(c, str) and _FORMULA_START.match(c) else c for c in out.columns]
+            out[col] = out[col].map(_quote)
+    out.columns = [_quote(c) for c in out.columns]
+    if out.index.dtype == object or pd.api.types.is_string_dtype(out.index):
+        out.index = out.index.map(_quote)
     return out
+
+
+def table(data, key: str | None = None, hide_index: bool = True, **kwargs) -> None:
+    """``st.dataframe`` for a table a viewer can download: its own "Download as CSV" writes what
+    it shows, so text cells that would start a formula show (and download) with the leading
+    quote of ``neutralise``, in a shown index too (it is downloaded); numbers stay numbers."""
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    st.dataframe(neutralise(frame), hide_index=hide_index, key=key, **kwargs)
 
 
 @memo
