@@ -23,7 +23,7 @@ from . import identity, load
 from . import mapping as mp
 from .model import ImportResult, IngestError, Preview, Reject
 from .read import RawTable, load_bytes, read_raw
-from .validate import Prepared, prepare
+from .validate import MappingProblem, Prepared, prepare
 
 
 def _prepare(raw: RawTable, *, kind: str | None, mapping: dict | None, date_format: str | None,
@@ -166,10 +166,12 @@ def check_stages(con, prepared: Prepared, file_name: str) -> None:
         return
     listed = ", ".join(f"{s!r} ({n:,} rows)" for s, n in unknown.items())
     example = unknown.index[0]
-    raise IngestError(
-        f"{file_name}: nothing was imported: stages not in the funnel order ({' -> '.join(order)}): "
-        f"{listed}. Map each to a stage of the order (--map-value 'stage:{example}={order[0] if order else 'awareness'}'"
-        f"), or add them to the order first (python -m cxdata stages {' '.join([*order, *map(str, unknown.index)])}).")
+    problem = (f"stages not in the funnel order ({' -> '.join(order)}): {listed}. Map each to a stage of "
+               f"the order (--map-value 'stage:{example}={order[0] if order else 'awareness'}'), or add "
+               f"them to the order first (python -m cxdata stages {' '.join([*order, *map(str, unknown.index)])}).")
+    raise MappingProblem(f"{file_name}: nothing was imported.\n- {problem}", [problem],
+                         {f"stage.value:{s}": "" for s in unknown.index}, dict(prepared.mapping),
+                         dict(prepared.mapping_how))
 
 
 def already_imported(file_name: str, earlier: list[tuple]) -> str:
@@ -197,6 +199,8 @@ def preview_file(path: str | Path | bytes, *, kind: str | None = None, mapping: 
     raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
                                     date_format=date_format, direction=direction)
     prepared = identity.check_dates(prepared, raw.frame, raw.lines, min_date, max_date)
+    if con is not None:
+        check_stages(con, prepared, raw.file_name)
     head = prepared.frame.head(rows)
     scratch = duckdb.connect(":memory:")
     try:
