@@ -7,7 +7,9 @@ takes effect at once):
   ``st.login``). People log in; those whose email is listed in ``import_users`` may write. With no
   list nobody may: a provider such as Google lets anyone with an account log in.
 - ``password``: ``import_password`` in ``.streamlit/secrets.toml``, or the environment variable
-  ``CX_IMPORT_PASSWORD`` (tests, CI, containers). Compared in constant time.
+  ``CX_IMPORT_PASSWORD`` (tests, CI, containers). Compared in constant time. A value of only
+  spaces counts as unset. Wrong guesses are throttled, per browser session and per client
+  address (``MAX_FAILURES`` in ``WINDOW`` seconds), and logged without the guess.
 - ``disabled``: neither is configured. Importing is off; the page says how to turn it on.
 
 ``may_write()`` is asked at the moment of writing (``require_write()`` in the import and undo
@@ -18,7 +20,12 @@ Reading pages never call this module.
 from __future__ import annotations
 
 import hmac
+import logging
 import os
+import secrets
+import threading
+import time
+from collections import deque
 
 import streamlit as st
 
@@ -27,6 +34,15 @@ from .text import plain
 ENV_PASSWORD = "CX_IMPORT_PASSWORD"
 _SECRET_KEY = "cx_import_secret"  # session state: what this session typed
 _NAME_KEY = "cx_import_name"
+_SESSION_KEY = "cx_auth_session"  # session state: this session's key in the throttle
+_WAIT_KEY = "cx_auth_wait"  # session state: seconds the last attempt was told to wait
+
+# A person mistypes a few times a minute at most; a script guesses thousands.
+MAX_FAILURES = 5  # per browser session, in WINDOW seconds
+MAX_CLIENT_FAILURES = 20  # per client address (all its sessions), in WINDOW seconds
+WINDOW = 60.0
+
+_LOG = logging.getLogger("cxdata.auth")
 
 HOW_TO_ENABLE = (
     "Importing from the browser is turned off because no password or identity provider is "
@@ -50,8 +66,73 @@ def _secrets() -> dict:
 
 
 def _configured_password() -> str | None:
-    value = _secrets().get("import_password") or os.environ.get(ENV_PASSWORD)
-    return str(value) if value else None
+    """The password, or None when neither place sets one (a value of only spaces sets none: a
+    password anyone can type by pressing the space bar is no gate)."""
+    for value in (_secrets().get("import_password"), os.environ.get(ENV_PASSWORD)):
+        if value is not None and str(value).strip():
+            return str(value)
+    return None
+
+
+class Throttle:
+    """Failed attempts per key in a sliding window of ``window`` seconds: past ``limit`` of them,
+    the key waits until the oldest leaves the window. At most ``max_keys`` keys are remembered
+    (the stalest go first), so a flood of addresses cannot grow it without bound."""
+
+    def __init__(self, limit: int, window: float = WINDOW, max_keys: int = 10_000):
+        self.limit, self.window, self.max_keys = limit, window, max_keys
+        self._fails: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        q = self._fails.get(key, deque())
+        while q and q[0] <= now - self.window:
+            q.popleft()
+        return q
+
+    def wait(self, key: str, now: float) -> float:
+        """Seconds before ``key`` may try again (0: now)."""
+        with self._lock:
+            q = self._recent(key, now)
+            return max(0.0, q[0] + self.window - now) if len(q) >= self.limit else 0.0
+
+    def fail(self, key: str, now: float) -> int:
+        """Record a failure; the failures of ``key`` in the window, this one included."""
+        with self._lock:
+            q = self._recent(key, now)
+            q.append(now)
+            self._fails.pop(key, None)
+            self._fails[key] = q  # most recent last
+            while len(self._fails) > self.max_keys:
+                self._fails.pop(next(iter(self._fails)))
+            return len(q)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._fails.clear()
+
+
+_sessions = Throttle(MAX_FAILURES)
+_clients = Throttle(MAX_CLIENT_FAILURES)
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+def _client() -> str:
+    """The client's address; "local" when Streamlit gives none (a browser on this machine)."""
+    try:
+        ip = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no client outside a session
+        ip = None
+    return ip if isinstance(ip, str) and ip else "local"
+
+
+def _session() -> str:
+    if _SESSION_KEY not in st.session_state:
+        st.session_state[_SESSION_KEY] = secrets.token_hex(8)
+    return st.session_state[_SESSION_KEY]
 
 
 def mode() -> str:
@@ -111,14 +192,34 @@ def identity() -> str:
 
 
 def _unlock() -> None:
+    """The form's callback: check the typed password unless this session or its client address
+    has guessed wrong too often; keep it only when right (``may_write`` compares it again at
+    every write). A failure is logged without what was typed."""
     typed = st.session_state.get("cx_auth_password_input") or ""
-    st.session_state[_SECRET_KEY] = typed
+    st.session_state["cx_auth_password_input"] = ""
     st.session_state[_NAME_KEY] = st.session_state.get("cx_auth_name_input") or ""
+    st.session_state.pop(_SECRET_KEY, None)
+    now, client, session = _now(), _client(), _session()
+    wait = max(_sessions.wait(session, now), _clients.wait(client, now))
+    if wait > 0:
+        st.session_state[_WAIT_KEY] = wait
+        st.session_state["cx_auth_tried"] = False
+        _LOG.warning("Import password attempt refused unheard (client %s): too many wrong ones.", client)
+        return
+    st.session_state.pop(_WAIT_KEY, None)
+    expected = _configured_password() or ""
+    if typed and expected and hmac.compare_digest(typed.encode("utf-8"), expected.encode("utf-8")):
+        st.session_state[_SECRET_KEY] = typed
+        st.session_state["cx_auth_tried"] = False
+        return
     st.session_state["cx_auth_tried"] = True
+    in_session, from_client = _sessions.fail(session, now), _clients.fail(client, now)
+    _LOG.warning("Wrong import password (client %s): %d in the last %.0f s from this session, %d from "
+                 "this address.", client, in_session, WINDOW, from_client)
 
 
 def _lock() -> None:
-    for k in (_SECRET_KEY, _NAME_KEY, "cx_auth_tried"):
+    for k in (_SECRET_KEY, _NAME_KEY, "cx_auth_tried", _WAIT_KEY):
         st.session_state.pop(k, None)
 
 
@@ -153,6 +254,9 @@ def gate(what: str = "import files") -> bool:
         st.text_input("Your name (optional, shown in the import history)", key="cx_auth_name_input",
                       max_chars=80)
         st.form_submit_button("Unlock", on_click=_unlock, icon=":material/lock_open:")
-    if st.session_state.get("cx_auth_tried"):
+    if st.session_state.get(_WAIT_KEY):
+        st.error(f"Too many wrong passwords: try again in {st.session_state[_WAIT_KEY]:.0f} seconds. "
+                 "That attempt was not checked.")
+    elif st.session_state.get("cx_auth_tried"):
         st.error("That password is not the import password.")
     return False
