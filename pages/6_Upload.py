@@ -4,7 +4,7 @@ imported in one transaction; the other pages show it at once (the data version c
 import streamlit as st
 
 from cxdata import ingest, queries, ui
-from cxdata.ui import auth, charts, upload
+from cxdata.ui import auth, charts, state, upload
 from cxdata.ui.text import plain
 
 view = ui.start("Upload", "Upload a CSV export",
@@ -18,6 +18,15 @@ if not auth.gate("import files"):
     st.stop()
 
 limit = upload.max_upload_mb()
+with st.expander("Funnel stages (the order journey events are counted in)"):
+    order = st.text_input("Stages, in funnel order", value=", ".join(state.stages(db.cur, db.key, db.version)),
+                          key="upload_stages", help="An import of journey events whose stages are not "
+                          "in this order stops and lists them; add them here, or map each to a stage.")
+    if st.button("Save the order", key="upload_stages_save"):
+        saved_order = upload.attempt(lambda: upload.run_set_stages(db.cur, order))
+        if saved_order is not None:
+            st.success("Funnel order: " + " → ".join(plain(s) for s in saved_order) + " (journeys recomputed).")
+
 file = st.file_uploader(f"Choose a CSV export (CSV, TSV or TXT; at most {limit} MB)",
                         type=upload.ACCEPTED_TYPES, key="upload_file")
 st.caption(f"This server accepts files up to {limit} MB (`server.maxUploadSize`). Excel files: save "
@@ -38,10 +47,11 @@ mapping_name = right.selectbox("Use a saved mapping", ["", *saved["name"].tolist
                                format_func=lambda n: n or "(none: map automatically)",
                                key="upload_saved")
 
+applied = upload.applied_options(file_key)
 try:
-    base = upload.preview(db.cur, str(path), file.name, kind, {}, date_format, mapping_name, db.version)
+    base = upload.preview(db.cur, str(path), file.name, kind, applied, date_format, mapping_name, db.version)
 except ingest.IngestError as exc:
-    st.error(plain(exc))
+    upload.show_problem(exc, file_key)
     st.stop()
 
 st.markdown(f"**How the file was read:** {plain(base.encoding)}, "
@@ -61,16 +71,29 @@ for i, field in enumerate(upload.fields(base.kind)):
         upload.field_label(field), options, index=options.index(auto) if auto in options else 0,
         format_func=lambda c: upload.column_label(base.labels, c),
         key=f"upload_map_{file_key}_{base.kind}_{mapping_name}_{field}",
-        help=upload.FIELD_NOTES.get(field))
+        help=" ".join(plain(t) for t in (base.mapping_how.get(field) or base.not_mapped.get(field),
+                                         upload.FIELD_NOTES.get(field)) if t) or None)
+for field, why in base.not_mapped.items():
+    st.caption(f"{upload.field_label(field)} not mapped: {plain(why)}")
+with st.expander("Options: value meanings, constants, scales, kept columns"):
+    st.caption(upload.OPTIONS_HELP)
+    typed = st.text_area("Options", value=upload.options_text(applied), key=f"upload_options_text_{file_key}",
+                         label_visibility="collapsed")
+    if st.button("Apply options", key=f"upload_options_apply_{file_key}"):
+        try:
+            st.session_state[upload.options_key(file_key)] = upload.parse_options(typed)
+            st.rerun()
+        except ingest.IngestError as exc:
+            st.error(plain(exc))
 for column, used_by in upload.doubled(chosen).items():
     st.warning(f"Column {plain(column)} is chosen for {', '.join(used_by)}: a column feeds one field, "
                f"so only {used_by[-1]} will get it.")
-overrides = upload.overrides(base.mapping, chosen)
+overrides = applied | upload.overrides(base.mapping, chosen)
 try:
     shown = (upload.preview(db.cur, str(path), file.name, base.kind, overrides, date_format,
-                            mapping_name, db.version) if overrides else base)
+                            mapping_name, db.version) if overrides != applied else base)
 except ingest.IngestError as exc:
-    st.error(plain(exc))
+    upload.show_problem(exc, file_key)
     st.stop()
 
 st.subheader("What the import will do")

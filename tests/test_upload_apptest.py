@@ -368,3 +368,47 @@ def test_a_write_that_runs_out_of_memory_gets_one_sentence(monkeypatch):
 
     assert [e.value for e in at.error] == [upload.OUT_OF_MEMORY.format(limit="3GB")]
     assert "nothing was changed" in at.error[0].value
+
+
+AIRLINE = (b"id,date,satisfaction,Ease of Online booking\n"
+           b"1,2026-01-02,satisfied,5\n2,2026-01-03,neutral or dissatisfied,0\n"
+           b"3,2026-01-04,neutral or dissatisfied,3\n4,2026-01-05,satisfied,4\n"
+           b"5,2026-01-06,neutral or dissatisfied,2\n")
+
+
+def test_an_unknown_label_is_fixed_on_the_page_without_the_command_line(cx_db, monkeypatch):
+    """Issue 17: the import stops on labels it cannot score; the page asks what each means, the
+    analyst answers there, and the import gives the hand-computed CSAT (2 satisfied of 5 = 40%)."""
+    monkeypatch.setenv("CX_IMPORT_PASSWORD", PASSWORD)
+    at = upload(unlock(run(UPLOAD), PASSWORD), "airline.csv", AIRLINE)
+    assert not at.exception
+    assert any("neutral or dissatisfied" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == "upload_import"]  # nothing to import yet
+    fixes = {t.label: t for t in at.text_input if t.key and t.key.startswith("upload_fix_")}
+    # 'satisfied' is a known label; the other is asked, with no value filled in for the analyst
+    (label, box), = fixes.items()
+    assert label == "What does 'neutral or dissatisfied' mean in CSAT (1-5)? (a number, or 'none' for no answer)"
+    assert box.value == ""
+    box.set_value("2")
+    at.button(key=next(b.key for b in at.button if b.key.startswith("upload_apply_"))).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    at.button(key="upload_import").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    shown = {m.label: int(m.value.replace(",", "")) for m in at.metric}
+    assert (shown["Loaded"], shown["Rejected"]) == (5, 0)
+    cur = same_db_connection(cx_db)
+    csat = cur.execute("select count(*), count(*) filter (where csat >= 4) from responses "
+                       "where import_id = (select max(import_id) from imports)").fetchone()
+    assert csat == (5, 2)
+    # the 0-5 'Ease' rating was not taken for CES (1-7): no CES figure from it
+    assert cur.execute("select count(ces) from responses where import_id = (select max(import_id) "
+                       "from imports)").fetchone()[0] == 0
+
+
+def test_stages_are_set_on_the_upload_page_behind_the_gate(cx_db, monkeypatch):
+    monkeypatch.setenv("CX_IMPORT_PASSWORD", PASSWORD)
+    at = unlock(run(UPLOAD), PASSWORD)
+    at.text_input(key="upload_stages").set_value("awareness, cart, purchase").run()
+    at.button(key="upload_stages_save").click().run()
+    assert not at.exception and not at.error
+    assert db.stages(same_db_connection(cx_db)) == ["awareness", "cart", "purchase"]

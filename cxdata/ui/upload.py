@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cxdata import ingest
+from cxdata import ingest, settings, upkeep
 from cxdata.ingest import mapping as ingest_mapping
 from cxdata.schema import SCORE_RANGES
 
@@ -85,6 +85,91 @@ def preview(_con, path: str, file_name: str, kind: str, mapping: dict, date_form
         path, kind=None if kind == "auto" else kind, mapping=mapping or None,
         date_format=None if date_format == "auto" else date_format, file_name=file_name,
         con=_con, mapping_name=mapping_name or None)
+
+
+OPTIONS_HELP = (
+    "One per line, as the command line spells them: `csat.value:Neutral or dissatisfied=2` (what a "
+    "label means; empty = no answer), `channel.value:Telefono=phone`, `set:channel=email` (every row "
+    "gets it), `ces.scale=0-5` (a score's source scale, converted by the stated rule), "
+    "`keep:Email Address=yes` (keep a personal column), `accept_rejects=yes`, `product=` (unmap a "
+    "guess), `nps=Q1` (map a column).")
+
+
+def options_key(file_key: str) -> str:
+    return f"upload_options_{file_key}"
+
+
+def applied_options(file_key: str) -> dict[str, str]:
+    """The options the analyst applied to this file on the page (value maps, constants, scales,
+    kept columns, accepted rejects, unmapped guesses): the overrides of every preview and the import."""
+    return dict(st.session_state.get(options_key(file_key), {}))
+
+
+def parse_options(text: str) -> dict[str, str]:
+    """``KEY=VALUE`` lines (the split is at the last ``=``: labels may hold one); raises
+    ``IngestError`` naming the line that has none."""
+    out: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        key, eq, value = line.rpartition("=")
+        if not eq or not key.strip():
+            raise ingest.IngestError(f"options, line {number}: {line!r} is not KEY=VALUE.")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def options_text(options: dict[str, str]) -> str:
+    return "\n".join(f"{k}={v}" for k, v in options.items())
+
+
+def fix_label(key: str) -> str:
+    """What an option key asks, in words, for the fix inputs."""
+    if ".value:" in key:
+        field, label = key.split(".value:", 1)
+        if field not in SCORE_RANGES:
+            return f"Which {FIELD_LABELS.get(field, field).lower()} is '{label}'? (a value to store, or 'none')"
+        return f"What does '{label}' mean in {FIELD_LABELS.get(field, field)}? (a number, or 'none' for no answer)"
+    if key.startswith("set:"):
+        field = key[4:]
+        return f"One value for every row's {FIELD_LABELS.get(field, field)}"
+    if key.endswith(".scale"):
+        field = key[:-6]
+        return f"The source scale of {FIELD_LABELS.get(field, field)} (LOW-HIGH; converted by the stated rule)"
+    if key == "accept_rejects":
+        return "Load the other rows anyway (yes/no)"
+    return key
+
+
+def show_problem(exc: ingest.IngestError, file_key: str) -> None:
+    """A file the import would stop on: the problems, and an input per fix the library suggests
+    (the analyst's answers, never a guess), applied to the next preview with one button."""
+    problems = getattr(exc, "problems", None) or [str(exc)]
+    st.error("The import would stop here, before writing anything:\n\n"
+             + "\n".join(f"- {plain(p)}" for p in problems))
+    fixes: dict[str, str] = getattr(exc, "fixes", {}) or {}
+    current = applied_options(file_key)
+    answers: dict[str, str] = {}
+    if fixes:
+        st.subheader("Fix it here")
+        for i, (key, example) in enumerate(fixes.items()):
+            answers[key] = st.text_input(fix_label(key), value=current.get(key, example),
+                                         key=f"upload_fix_{file_key}_{i}", help=f"Option `{key}`")
+    more = st.text_area("Other options", value=options_text({k: v for k, v in current.items() if k not in fixes}),
+                        key=f"upload_more_{file_key}", help=OPTIONS_HELP)
+    if st.button("Apply and check again", type="primary", key=f"upload_apply_{file_key}",
+                 icon=":material/build:"):
+        try:
+            chosen = parse_options(more)
+        except ingest.IngestError as bad:
+            st.error(plain(bad))
+            return
+        # an unanswered label stays out (the problem stays): "no answer" is the analyst's to say
+        chosen |= {k: ("" if v.strip().lower() == "none" else v.strip()) for k, v in answers.items()
+                   if v.strip() or ".value:" not in k}
+        st.session_state[options_key(file_key)] = chosen
+        st.rerun()
 
 
 def fields(kind: str) -> tuple[str, ...]:
@@ -193,6 +278,24 @@ def undo_outcome(con, import_id: int, loaded: int) -> str:
     others = ", ".join(f"import {i} ({n:,} rows)" for i, n in sorted(shared.items()))
     return (f"I understand this import's {loaded:,} rows will be removed, except those that {others} "
             "delivered too: they stay, owned by the earliest of those imports")
+
+
+def run_set_stages(con, text: str) -> list[str]:
+    """The page's funnel order (stages separated by commas or arrows): refused unless this session
+    may write; the journeys are recomputed in the same transaction."""
+    auth.require_write()
+    names = [n.strip() for n in text.replace("->", ",").replace("→", ",").split(",") if n.strip()]
+    if not names or len(set(names)) != len(names):
+        raise ingest.IngestError("give each stage once, in funnel order, separated by commas.")
+    con.execute("begin transaction")
+    try:
+        upkeep.set_stages(con, names)
+        settings.bump_data_version(con)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return names
 
 
 def run_undo(con, import_id: int) -> int:
