@@ -209,3 +209,34 @@ def test_without_the_password_there_is_no_way_to_import(server, page):
     assert "not the import password" in main_text(page)
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
     assert import_button(page).count() == 0
+
+
+AIRLINE = ("id,date,satisfaction,Ease of Online booking\n1,2026-01-02,satisfied,5\n"
+           "2,2026-01-03,neutral or dissatisfied,0\n3,2026-01-04,neutral or dissatisfied,3\n"
+           "4,2026-01-05,satisfied,4\n5,2026-01-06,neutral or dissatisfied,2\n")
+
+
+def test_a_stopped_import_is_fixed_in_the_browser(server, page, shadow, tmp_path):
+    """Issue 17: a label the import cannot score stops it; the analyst says what it means on the
+    page and imports: CSAT 2 satisfied of 5, as the library computes with the same answer."""
+    from cxdata import ingest
+
+    path = tmp_path / "airline_satisfaction.csv"
+    path.write_text(AIRLINE)
+    unlock(page, server)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.wait_for_selector('[data-testid="stAlertContentError"]')
+    settle(page)
+    assert "neutral or dissatisfied" in main_text(page) and import_button(page).count() == 0
+    page.get_by_role("textbox", name="What does 'neutral or dissatisfied' mean in CSAT (1-5)?").fill("2")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Apply and check again").click()
+    import_button(page).wait_for()
+    settle(page)
+    import_button(page).click()
+    page.wait_for_selector("text=Summary")
+    settle(page)
+    expected = ingest.import_file(shadow, path, mapping={"csat.value:neutral or dissatisfied": "2"})
+    assert metrics(page) == {"Rows read": 5, "Loaded": 5, "Duplicates": 0, "Rejected": 0}
+    assert (expected.loaded, expected.rejected) == (5, 0)
+    assert page.locator('[data-testid="stException"]').count() == 0
