@@ -120,3 +120,21 @@ def test_extreme_dates_give_a_notice_and_a_page(server, page, path, params):
     page.locator('[data-testid="stMain"]').get_by_text("was used").wait_for(timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert "9999" not in page.url and "0001-" not in page.url
+
+
+def test_a_link_streamlit_drops_whole_gets_a_notice(server, page):
+    """Streamlit ignores a query string of more than 1,000 parameters before the page runs. (The
+    notice needs the dashboard's code loaded in the server: the very first page of a fresh
+    process cannot have it, hence the first visit.)"""
+    page.goto(server)
+    wait_ready(page, charts=False)
+    many = "&".join(f"x{i}=1" for i in range(1_001))
+    page.goto(f"{server}Trends?channel=web&{many}")
+    wait_ready(page)
+    page.locator('[data-testid="stMain"]').get_by_text("it was ignored whole").wait_for(timeout=30_000)
+    assert "1,002 parameters" in page.inner_text('[data-testid="stMain"]')
+    # a rerun of the same session (a widget) does not repeat it
+    page.locator('[data-testid="stMain"] [data-testid="stRadio"]').first.get_by_text("CSAT").click()
+    page.wait_for_url("**kpi=csat*")
+    wait_ready(page)
+    assert "ignored whole" not in page.inner_text('[data-testid="stMain"]')

@@ -4,9 +4,14 @@ A page reads as: ``view = start(...)`` (sidebar, filters, URL), its own controls
 (``view.choice``), cached queries (``state``), figures (``figures``) drawn with ``charts.show``.
 """
 
+import functools as _functools
+
 from streamlit import delta_generator as _delta_generator
 from streamlit import runtime as _runtime
+from streamlit.runtime import app_session as _app_session
+from streamlit.runtime.state import query_params as _query_params
 
+from . import links as _links
 from .page import View, start
 
 __all__ = ["View", "start"]
@@ -22,3 +27,35 @@ def _skip_repl_check() -> None:
 
 
 _skip_repl_check()
+
+
+# Streamlit drops a link's whole query string when it has more than 1,000 parameters or 512 Ki
+# characters (``sanitize_query_string``), before any script sees it: the page would open on its
+# default view without a word. Note, per session, the size of a link it drops, so the page can
+# say so (``links.dropped_link``). Wraps ``AppSession.request_rerun`` of Streamlit 1.67 (pinned);
+# the first session of a process runs before this module is imported and gets no notice.
+# tests/test_hardening_links.py says if the names go away.
+def _note_dropped_links() -> bool:
+    cls = getattr(_app_session, "AppSession", None)
+    max_fields = getattr(_query_params, "CLIENT_STATE_QUERY_STRING_MAX_FIELDS", None)
+    max_length = getattr(_query_params, "CLIENT_STATE_QUERY_STRING_MAX_LENGTH", None)
+    if cls is None or not hasattr(cls, "request_rerun") or max_fields is None or max_length is None:
+        return False
+    if getattr(cls.request_rerun, "_cx_notes_dropped_links", False):
+        return True
+    original = cls.request_rerun
+
+    @_functools.wraps(original)
+    def request_rerun(self, client_state, *args, **kwargs):
+        qs = getattr(client_state, "query_string", "") or ""
+        if qs and (len(qs) > max_length or qs.count("&") + 1 > max_fields):
+            _links.note_dropped_link(str(getattr(self, "id", "")), qs.count("&") + 1, len(qs),
+                                     max_fields, max_length)
+        return original(self, client_state, *args, **kwargs)
+
+    request_rerun._cx_notes_dropped_links = True
+    cls.request_rerun = request_rerun
+    return True
+
+
+NOTES_DROPPED_LINKS = _note_dropped_links()

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 APP_ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,6 +50,27 @@ def render_nav(current: str, params: dict[str, list[str]]) -> None:
     for p in available_pages():
         st.page_link(p.script, label=p.name, disabled=p.name == current,
                      query_params=params if p.carries_filters else None)
+
+
+# session id -> the sentence about the link Streamlit dropped before the session's run (see
+# ``cxdata.ui._note_dropped_links``); bounded: a session that never runs leaves its entry behind.
+_dropped: dict[str, str] = {}
+_MAX_DROPPED = 1_000
+
+
+def note_dropped_link(session_id: str, fields: int, length: int, max_fields: int, max_length: int) -> None:
+    if len(_dropped) >= _MAX_DROPPED:
+        _dropped.clear()
+    why = (f"{fields:,} parameters, more than the {max_fields:,} Streamlit reads" if fields > max_fields
+           else f"{length:,} characters, more than the {max_length:,} Streamlit reads")
+    _dropped[session_id] = (f"This link had {why}: it was ignored whole, and the page opened "
+                            "on its default view.")
+
+
+def dropped_link() -> str | None:
+    """The sentence about the link this session opened, if Streamlit dropped it (once)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return _dropped.pop(ctx.session_id, None) if ctx is not None else None
 
 
 def query_string(params: dict[str, list[str]]) -> str:

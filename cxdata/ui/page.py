@@ -127,6 +127,7 @@ def start(page: str, title: str, intro: str | None = None, filters: bool = True)
         st.caption("No import recorded yet.")
     if intro:
         st.markdown(intro)
-    for n in notices:
+    dropped = links.dropped_link()
+    for n in ([dropped] if dropped else []) + notices:
         st.warning(plain(n), icon=":material/link_off:")
     return view
