@@ -8,6 +8,7 @@
                              [--keep-column NAME ...] [--accept-rejects]
     python -m cxdata imports [IMPORT_ID --rejects] [--db PATH] [--json]
     python -m cxdata stages  [NAME ...] [--db PATH]
+    python -m cxdata tidy    [--apply] [--db PATH] [--json]
     python -m cxdata undo    IMPORT_ID [--db PATH] [--json]
     python -m cxdata kpis    [--db PATH] [--from DATE] [--to DATE] [--channel X ...] [--segment X ...] [--json]
     python -m cxdata setting [--db PATH] KEY [VALUE]
@@ -162,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--rejects", action="store_true", help="the rejected rows of IMPORT_ID")
     ls.add_argument("--json", action="store_true")
 
+    td = with_db(sub.add_parser("tidy", help="merge category values an older import stored apart "
+                                             "(Telefono/Phone/phone): list them, or --apply"))
+    td.add_argument("--apply", action="store_true", help="rewrite them and rebuild the derived tables")
+    td.add_argument("--json", action="store_true")
+
     st = with_db(sub.add_parser("stages", help="print the funnel's stage order, or set it"))
     st.add_argument("names", nargs="*", metavar="NAME")
 
@@ -305,6 +311,25 @@ def cmd_imports(args) -> int:
     return EXIT_OK
 
 
+def cmd_tidy(args) -> int:
+    from .ingest import tidy
+
+    con = _connect(args)
+    merges = tidy.proposals(con)
+    changed = tidy.apply(con, merges) if args.apply and merges else 0
+    if args.json:
+        _print_json({"merges": merges, "applied": bool(args.apply), "rows_changed": changed})
+        return EXIT_OK
+    if not merges:
+        print("Every category value is stored once: nothing to merge.")
+        return EXIT_OK
+    for m in merges:
+        print(f"{m['field']}: {m['value']!r} -> {m['stored']!r} ({m['rows']:,} rows)")
+    print(f"{changed:,} rows changed; derived tables rebuilt." if args.apply else
+          "Nothing changed: run with --apply to merge them (every figure by these values changes).")
+    return EXIT_OK
+
+
 def cmd_stages(args) -> int:
     from . import upkeep
 
@@ -409,7 +434,7 @@ def cmd_setting(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "imports": cmd_imports, "undo": cmd_undo,
-            "stages": cmd_stages,
+            "stages": cmd_stages, "tidy": cmd_tidy,
             "kpis": cmd_kpis, "setting": cmd_setting}
 
 

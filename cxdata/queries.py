@@ -15,6 +15,7 @@ import pandas as pd
 from . import cube, kpis
 from .db import get_setting
 from .filters import FILTER_COLUMNS, TIME_COLUMN, Filters, bound_time
+from .ingest.mapping import personal_reason
 
 # Dimensions a breakdown may group by: name -> column. Identifiers only from here.
 DIMENSIONS = {
@@ -367,13 +368,15 @@ def filter_values(con) -> dict[str, list[str]]:
 def attribute_values(con, max_keys: int = 12, max_values: int = 500) -> dict[str, list[str]]:
     """Imported attribute keys, most answered first, with their values (from the per-import table
     ``attribute_counts``). Keys with more than ``max_values`` distinct values (free text, ids) are
-    left out: nobody filters on them."""
+    left out: nobody filters on them; so are personal data and respondent metadata."""
     rows = con.execute("select key as k, value as v, sum(n) as n from attribute_counts group by all").df()
     if rows.empty:
         return {}
     ranked = rows.groupby("k")["n"].sum().sort_values(ascending=False, kind="stable")
     out = {}
     for k in ranked.index:
+        if personal_reason(k):  # e-mail, names, IP... stored by an older import: never a filter
+            continue
         values = sorted(rows.loc[rows["k"] == k, "v"])
         if len(values) <= max_values:
             out[k] = values

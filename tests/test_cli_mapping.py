@@ -123,3 +123,56 @@ def test_map_value_maps_an_unknown_stage(tmp_path, capsys, dbfile):
     assert con.execute("select stage from interactions order by event_id").fetchall() == \
         [("awareness",), ("consideration",)]
     con.close()
+
+
+def test_next_months_values_join_the_spelling_already_stored(tmp_path, capsys, dbfile):
+    con = db.connect(dbfile)  # an older import stored 'Web Shop' and 'Privati' as they came
+    con.execute("insert into responses (response_id, responded_at, channel, segment, nps, import_id) values "
+                "('old1', '2025-12-01', 'Web Shop', 'Privati', 9, null)")
+    from cxdata import upkeep
+    upkeep.rebuild_all(con)
+    con.close()
+    f = write(tmp_path, "jan.csv", "id,date,channel,nps", "1,2026-01-02,web shop,10", "2,2026-01-03,WEB-SHOP,0")
+    code, out, err = main(capsys, "import", f, "--db", dbfile, "--json")
+    assert code == 0, err
+    con = db.connect(dbfile)
+    assert con.execute("select channel, count(*) from responses group by all").fetchall() == [("Web Shop", 3)]
+    con.close()
+
+
+def test_tidy_lists_then_merges_what_older_imports_stored_apart(tmp_path, capsys, dbfile):
+    con = db.connect(dbfile)
+    con.executemany("insert into responses (response_id, responded_at, channel, nps) values (?, ?, ?, ?)",
+                    [("a", "2026-01-02", "Telefono", 10), ("b", "2026-01-03", "phone", 0),
+                     ("c", "2026-01-04", "Phone", 9), ("d", "2026-01-05", "web", 9)])
+    from cxdata import upkeep
+    upkeep.rebuild_all(con)
+    con.close()
+    code, out, _ = main(capsys, "tidy", "--db", dbfile, "--json")
+    listed = json.loads(out)
+    assert code == 0 and not listed["applied"]
+    assert {(m["value"], m["stored"], m["rows"]) for m in listed["merges"]} == \
+        {("Telefono", "phone", 1), ("Phone", "phone", 1)}
+    con = db.connect(dbfile)
+    assert con.execute("select count(distinct channel) from responses").fetchone()[0] == 4  # unchanged
+    con.close()
+    code, out, _ = main(capsys, "tidy", "--db", dbfile, "--apply")
+    assert code == 0 and "2 rows changed" in out
+    con = db.connect(dbfile)
+    assert con.execute("select channel, count(*) from responses group by all order by 1").fetchall() == \
+        [("phone", 3), ("web", 1)]
+    # the sidebar's values (a derived table) follow
+    assert sorted(r[0] for r in con.execute("select distinct value from filter_values where field = 'channel'"
+                                            ).fetchall()) == ["phone", "web"]
+    con.close()
+
+
+def test_personal_attributes_never_become_sidebar_filters(dbfile):
+    from cxdata import queries, upkeep
+
+    con = db.connect(dbfile)  # stored by an older import that kept every column
+    con.execute("insert into responses (response_id, responded_at, nps, attributes) values "
+                "('a', '2026-01-02', 9, map(['Email Address', 'Plan'], ['a@example.com', 'gold']))")
+    upkeep.rebuild_all(con)
+    assert queries.attribute_values(con) == {"Plan": ["gold"]}
+    con.close()

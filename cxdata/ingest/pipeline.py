@@ -27,13 +27,24 @@ from .validate import MappingProblem, Prepared, prepare
 
 
 def _prepare(raw: RawTable, *, kind: str | None, mapping: dict | None, date_format: str | None,
-             ces_direction: str) -> Prepared:
+             ces_direction: str, known: dict[str, list[str]] | None = None) -> Prepared:
     if kind is not None and kind not in mp.KINDS:
         raise IngestError(f"{raw.file_name}: kind is 'responses' or 'interactions', not {kind!r}.")
     kind = kind or mp.detect_kind(raw.columns, raw.labels, raw.frame, raw.file_name)
     fields, options, notes = mp.resolve(kind, raw.columns, raw.labels, raw.frame, mapping,
                                         raw.file_name)
-    return prepare(raw, kind, fields, options, [*raw.notes, *notes], date_format, ces_direction)
+    return prepare(raw, kind, fields, options, [*raw.notes, *notes], date_format, ces_direction, known)
+
+
+def known_values(con) -> dict[str, list[str]]:
+    """The category values already in the database, per import field (from ``filter_values``)."""
+    if con is None:
+        return {}
+    out: dict[str, list[str]] = {}
+    for field, value in con.execute("select distinct field, value from filter_values order by all").fetchall():
+        for f in ("journey_stage", "stage") if field == "stage" else (field,):
+            out.setdefault(f, []).append(value)
+    return out
 
 
 _last: list[tuple[tuple, str | None, RawTable, Prepared]] = []  # (key, kind asked for, raw, prepared)
@@ -42,11 +53,13 @@ _last_lock = threading.Lock()
 
 def _read_and_check(path: str | Path | bytes, *, file_name: str | None, kind: str | None,
                     overrides: dict, date_format: str | None, direction: str,
-                    report: Callable[[float, str], None] = lambda f, m: None) -> tuple[RawTable, Prepared]:
+                    report: Callable[[float, str], None] = lambda f, m: None,
+                    known: dict[str, list[str]] | None = None) -> tuple[RawTable, Prepared]:
     report(0.0, "Reading the file")
     data, name = load_bytes(path, file_name)
     content_hash = hashlib.sha256(data).hexdigest()
-    key = (content_hash, name, json.dumps(overrides, sort_keys=True, default=str), date_format, direction)
+    key = (content_hash, name, json.dumps(overrides, sort_keys=True, default=str), date_format, direction,
+           json.dumps(known or {}, sort_keys=True))
     with _last_lock:
         if _last:
             kept, asked, raw, prepared = _last[0]
@@ -57,7 +70,8 @@ def _read_and_check(path: str | Path | bytes, *, file_name: str | None, kind: st
                 return raw, prepared
     raw = read_raw(data, file_name=name, content_hash=content_hash)
     report(0.2, "Checking the rows")
-    prepared = _prepare(raw, kind=kind, mapping=overrides, date_format=date_format, ces_direction=direction)
+    prepared = _prepare(raw, kind=kind, mapping=overrides, date_format=date_format, ces_direction=direction,
+                        known=known)
     with _last_lock:
         _last[:] = [(key, kind, raw, prepared)]
     return raw, prepared
@@ -111,7 +125,8 @@ def import_file(con, path: str | Path | bytes, *, kind: str | None = None, mappi
     report = progress or (lambda f, m: None)
     kind, overrides, direction = _choices(con, kind, mapping, mapping_name)
     raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
-                                    date_format=date_format, direction=direction, report=report)
+                                    date_format=date_format, direction=direction, report=report,
+                                    known=known_values(con))
     prepared = identity.check_dates(prepared, raw.frame, raw.lines, min_date, max_date)
     check_stages(con, prepared, raw.file_name)
     who = identity.identify(con, prepared, raw.columns, raw.file_name, source)
@@ -197,7 +212,7 @@ def preview_file(path: str | Path | bytes, *, kind: str | None = None, mapping: 
     the CES direction setting and the saved mapping ``mapping_name``."""
     kind, overrides, direction = _choices(con, kind, mapping, mapping_name)
     raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
-                                    date_format=date_format, direction=direction)
+                                    date_format=date_format, direction=direction, known=known_values(con))
     prepared = identity.check_dates(prepared, raw.frame, raw.lines, min_date, max_date)
     if con is not None:
         check_stages(con, prepared, raw.file_name)

@@ -18,6 +18,7 @@ listed. Personal-data columns are left out of the attributes unless kept (``keep
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -98,7 +99,10 @@ class _Rejector:
 
 
 def prepare(raw: RawTable, kind: str, mapping: dict[str, str], options: dict[str, str],
-            notes: list[str], date_format: str | None, ces_direction: str) -> Prepared:
+            notes: list[str], date_format: str | None, ces_direction: str,
+            known: dict[str, list[str]] | None = None) -> Prepared:
+    """The typed rows and the rejects; ``known``: category values already in the database, per
+    field, the first spelling a value of the same words takes (next month's file joins them)."""
     src = raw.frame
     n = len(src)
     name = raw.file_name
@@ -123,7 +127,7 @@ def prepare(raw: RawTable, kind: str, mapping: dict[str, str], options: dict[str
         s = src[col]
         present = s.notna().to_numpy()
         if f in mp.CATEGORY_FIELDS:
-            out[f], changed = canonical_values(f, s, value_map.get(f, {}))
+            out[f], changed = canonical_values(f, s, value_map.get(f, {}), (known or {}).get(f, ()))
             changes += changed
         elif f in TEXT_FIELDS:
             out[f] = s
@@ -251,23 +255,29 @@ def _check_reject_share(rejects: pd.DataFrame, rows_read: int, problems: list[st
             fixes["accept_rejects"] = "yes"
 
 
-def canonical_values(f: str, s: pd.Series, value_map: dict[str, str | None]
-                     ) -> tuple[pd.Series, list[dict]]:
+def canonical_values(f: str, s: pd.Series, value_map: dict[str, str | None],
+                     known: Iterable[str] = ()) -> tuple[pd.Series, list[dict]]:
     """The category column with its values canonical, and each change (field, value, stored,
-    rows). The caller's value map first, then the synonyms; other spellings that differ only in
-    case, accents or punctuation are stored as the commonest of them (the first on a tie)."""
+    rows). The caller's value map first, then the spelling already in the database (``known``),
+    then the synonyms; other spellings that differ only in case, accents or punctuation are stored
+    as the commonest of them (the first on a tie)."""
     present = s.dropna()
     if present.empty:
         return s, []
     counts = present.value_counts(sort=False)
     counts = counts.iloc[np.argsort(-counts.to_numpy(), kind="stable")]
     table = VALUES.get(f, {})
+    in_db = {}
+    for v in known:
+        in_db.setdefault(norm_text(v) or v.casefold(), v)
     stored: dict[str, str | None] = {}
     groups: dict[str, list[str]] = {}
     for v in counts.index:
         k = norm_text(v) or v.casefold()
         if k in value_map:
             stored[v] = value_map[k]
+        elif k in in_db:
+            stored[v] = in_db[k]
         elif k in table:
             stored[v] = table[k]
         else:
