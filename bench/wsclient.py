@@ -17,6 +17,9 @@ How Streamlit 1.67 (Starlette server) takes a session, and what this client send
 A run's error: an ``exception`` element or an error ``alert`` in any delta, a ``script_finished``
 other than success, a compile error or ``page_not_found``, a dropped socket, or no finish within
 the timeout. Page time = ``rerun_script`` sent to ``script_finished`` received.
+
+The protocol is Streamlit's own, not a public interface, and an upgrade may change it without an
+error here: a ``Session`` refuses to start on a Streamlit other than ``WRITTEN_FOR``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import asyncio
 import re
 import time
 from dataclasses import dataclass, field
+from importlib import metadata
 from urllib.parse import parse_qs, urlsplit
 
 from streamlit.proto.Alert_pb2 import Alert
@@ -36,8 +40,26 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 FINISHED = ForwardMsg.ScriptFinishedStatus
+WRITTEN_FOR = "1.67"  # the Streamlit minor version whose websocket protocol this client speaks
 _ESCAPED = re.compile(r"\\(.)")
 _N = re.compile(r"n = ([\d,]+)")
+
+
+class StreamlitVersionError(RuntimeError):
+    """The installed Streamlit is not the one this client was written for."""
+
+
+def streamlit_version() -> str:
+    return metadata.version("streamlit")
+
+
+def check_streamlit_version() -> None:
+    """Raise ``StreamlitVersionError`` unless the installed Streamlit is ``WRITTEN_FOR``.x."""
+    found = streamlit_version()
+    if found.split(".")[:2] != WRITTEN_FOR.split("."):
+        raise StreamlitVersionError(
+            f"bench.wsclient speaks the websocket protocol of Streamlit {WRITTEN_FOR}.x, not {found}: "
+            "check the protocol notes in its docstring against the new version, then update WRITTEN_FOR.")
 
 
 def unescape(markdown: str) -> str:
@@ -95,6 +117,7 @@ class Session:
     """One viewer's session: ``open`` a link, then change widgets in it; ``close`` drops it."""
 
     def __init__(self, base: str, timeout: float = 90.0, connect_timeout: float = 30.0) -> None:
+        check_streamlit_version()
         parts = urlsplit(base)
         if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError(f"loopback only: {base}")
