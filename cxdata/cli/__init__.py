@@ -1,0 +1,146 @@
+"""``python -m cxdata``: a thin command line over the library (it only parses arguments).
+
+    python -m cxdata demo    [--db PATH] [--responses N] [--interactions N] [--seed N]
+    python -m cxdata import  FILE [--db PATH] [--kind responses|interactions] [--map FIELD=COLUMN ...]
+                             [--mapping NAME] [--save-mapping NAME] [--date-format FMT] [--dry-run] [--json]
+                             [--source NAME] [--replace] [--min-date DATE] [--max-date DATE]
+                             [--map-value FIELD:LABEL=VALUE ...] [--set FIELD=VALUE ...]
+                             [--keep-column NAME ...] [--accept-rejects]
+    python -m cxdata imports [IMPORT_ID --rejects] [--db PATH] [--json]
+    python -m cxdata stages  [NAME ...] [--db PATH]
+    python -m cxdata tidy    [--apply] [--db PATH] [--json]
+    python -m cxdata undo    IMPORT_ID [--db PATH] [--json]
+    python -m cxdata kpis    [--db PATH] [--from DATE] [--to DATE] [--channel X ...] [--segment X ...] [--json]
+    python -m cxdata setting [--db PATH] KEY [VALUE]
+
+Exit codes: 0 ok, 1 failed, 2 bad input (unreadable file, bad arguments), 3 database in use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import duckdb
+
+from .. import db
+from .common import (
+    EXIT_BUSY,
+    EXIT_FAIL,
+    EXIT_INPUT,
+    EXIT_OK,
+    _BadSetting,
+    _connect,
+    _date,
+    _map_value,
+    _mapping,
+    _memory_limit,
+    _memory_limit_of,
+    _set,
+)
+from .ingest import cmd_import, cmd_imports, cmd_stages, cmd_tidy, cmd_undo
+from .report import cmd_demo, cmd_kpis, cmd_setting, kpis_json
+
+__all__ = ["EXIT_BUSY", "EXIT_FAIL", "EXIT_INPUT", "EXIT_OK", "build_parser", "kpis_json", "main",
+           "_connect"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m cxdata", description="CX analytics on DuckDB")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_db(sp):
+        sp.add_argument("--db", help="DuckDB file (default: $CX_DB or data/cx.duckdb)")
+        sp.add_argument("--memory-limit", type=_memory_limit, metavar="SIZE",
+                        help="cap DuckDB's memory, e.g. 1GB; bigger work spills to disk "
+                             "(default: $CX_MEMORY_LIMIT, else a quarter of the machine's memory)")
+        return sp
+
+    d = with_db(sub.add_parser("demo", help="(re)create the demo data set"))
+    d.add_argument("--responses", type=int, default=200_000)
+    d.add_argument("--interactions", type=int, default=1_000_000)
+    d.add_argument("--seed", type=int, default=42)
+
+    i = with_db(sub.add_parser("import", help="import a CSV export"))
+    i.add_argument("file")
+    i.add_argument("--kind", choices=("responses", "interactions"))
+    i.add_argument("--map", type=_mapping, action="append", default=[], metavar="FIELD=COLUMN",
+                   help="the column that feeds FIELD; FIELD= unmaps a guess; SCORE.scale=0-5 states a "
+                        "score's scale (converted by a stated rule)")
+    i.add_argument("--map-value", type=_map_value, action="append", default=[], metavar="FIELD:LABEL=VALUE",
+                   help="what a value means: 'csat:Neutral or dissatisfied=2', 'channel:Telefono=phone'; "
+                        "VALUE empty: no answer")
+    i.add_argument("--set", type=_set, action="append", default=[], metavar="FIELD=VALUE",
+                   help="give every row this value (channel, stage, segment..., or the date of a one-off survey)")
+    i.add_argument("--keep-column", action="append", default=[], metavar="NAME",
+                   help="keep a personal-data column (e-mail, names, IP...) as an attribute")
+    i.add_argument("--accept-rejects", action="store_true",
+                   help="load the good rows even when more than 1%% would be rejected for one reason")
+    i.add_argument("--mapping", help="a saved mapping to reuse")
+    i.add_argument("--save-mapping", help="save the mapping used under this name")
+    i.add_argument("--date-format", help="e.g. %%d/%%m/%%Y, dayfirst or monthfirst")
+    i.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    i.add_argument("--by", help="who imports (recorded in the history)")
+    i.add_argument("--source", help="the survey or export stream the file belongs to (default: the "
+                                    "source of earlier files with the same columns, else a new one)")
+    i.add_argument("--replace", action="store_true",
+                   help="undo an earlier import of the same file and import it again, in one step")
+    i.add_argument("--min-date", type=_date, help="accept rows dated from this day (default 1900-01-01)")
+    i.add_argument("--max-date", type=_date, help="accept rows dated up to this day (default: tomorrow)")
+    i.add_argument("--json", action="store_true")
+
+    ls = with_db(sub.add_parser("imports", help="list imports, or one import's rejected rows"))
+    ls.add_argument("import_id", type=int, nargs="?")
+    ls.add_argument("--rejects", action="store_true", help="the rejected rows of IMPORT_ID")
+    ls.add_argument("--json", action="store_true")
+
+    td = with_db(sub.add_parser("tidy", help="merge category values an older import stored apart "
+                                             "(Telefono/Phone/phone): list them, or --apply"))
+    td.add_argument("--apply", action="store_true", help="rewrite them and rebuild the derived tables")
+    td.add_argument("--json", action="store_true")
+
+    st = with_db(sub.add_parser("stages", help="print the funnel's stage order, or set it"))
+    st.add_argument("names", nargs="*", metavar="NAME")
+
+    u = with_db(sub.add_parser("undo", help="undo one import"))
+    u.add_argument("import_id", type=int)
+    u.add_argument("--json", action="store_true")
+
+    k = with_db(sub.add_parser("kpis", help="print NPS, CSAT and CES"))
+    k.add_argument("--from", dest="date_from", type=_date)
+    k.add_argument("--to", dest="date_to", type=_date)
+    k.add_argument("--channel", action="append", default=[])
+    k.add_argument("--segment", action="append", default=[])
+    k.add_argument("--json", action="store_true")
+
+    s = with_db(sub.add_parser("setting", help="show or set a data-set setting (e.g. ces_direction)"))
+    s.add_argument("key")
+    s.add_argument("value", nargs="?")
+    return p
+
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "imports": cmd_imports, "undo": cmd_undo,
+            "stages": cmd_stages, "tidy": cmd_tidy,
+            "kpis": cmd_kpis, "setting": cmd_setting}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except db.DatabaseBusyError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BUSY
+    except _BadSetting as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT
+    except duckdb.OutOfMemoryException as exc:
+        print(f"DuckDB ran out of memory (limit: {_memory_limit_of(args)}); the step that ran out was rolled back. Give it "
+              f"more with --memory-limit or CX_MEMORY_LIMIT. ({str(exc).splitlines()[0]})", file=sys.stderr)
+        return EXIT_FAIL
+    except FileNotFoundError as exc:
+        print(f"File not found: {exc.filename or exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("Interrupted: nothing was committed by the interrupted step.", file=sys.stderr)
+        return EXIT_FAIL

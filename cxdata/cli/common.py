@@ -1,0 +1,95 @@
+"""What every command of the command line shares: exit codes, argument types, JSON output, the
+database connection under its memory cap."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from datetime import date
+
+from .. import db
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_BUSY = 0, 1, 2, 3
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _mapping(value: str) -> tuple[str, str]:
+    field, sep, column = value.partition("=")
+    if not sep or not field:
+        raise argparse.ArgumentTypeError(f"--map takes FIELD=COLUMN (FIELD= to unmap a guess), got {value!r}")
+    return field.strip(), column or None
+
+
+def _set(value: str) -> tuple[str, str]:
+    field, sep, constant = value.partition("=")
+    if not sep or not field.strip():
+        raise argparse.ArgumentTypeError(f"--set takes FIELD=VALUE, got {value!r}")
+    return f"set:{field.strip()}", constant
+
+
+def _map_value(value: str) -> tuple[str, str]:
+    field, sep, rest = value.partition(":")
+    label, eq, meaning = rest.rpartition("=")
+    if not sep or not eq or not field.strip() or not label:
+        raise argparse.ArgumentTypeError(f"--map-value takes FIELD:LABEL=VALUE (e.g. "
+                                         f"'csat:Very satisfied=5' or 'channel:Telefono=phone'), got {value!r}")
+    return f"{field.strip()}.value:{label}", meaning
+
+
+def _clean(obj):
+    """JSON-safe: NaN -> null, numpy scalars -> Python."""
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if hasattr(obj, "item"):
+        obj = obj.item()
+    if isinstance(obj, float) and math.isnan(obj):
+        return None
+    return obj
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(_clean(obj), default=str, ensure_ascii=False))
+
+
+def _memory_limit(value: str) -> str:
+    if not db.MEMORY_LIMIT.match(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a size like 1GB or 512MB")
+    return value
+
+
+class _BadSetting(Exception):
+    pass
+
+
+def _connect(args):
+    """The command's database, under ``_memory_limit_of(args)``."""
+    return db.connect(args.db, memory_limit=_memory_limit_of(args),
+                      on_upgrade=lambda old, new: _say_upgrade(args.db, old, new))
+
+
+def _memory_limit_of(args) -> str | None:
+    """``--memory-limit``, else ``$CX_MEMORY_LIMIT``, else a quarter of the machine's memory
+    (``db.default_memory_limit``: under DuckDB's own 80% the 10M/50M demo was killed by the kernel)."""
+    if args.memory_limit is not None:
+        return args.memory_limit
+    limit = os.environ.get("CX_MEMORY_LIMIT", "").strip()
+    if limit and not db.MEMORY_LIMIT.match(limit):
+        raise _BadSetting(f"CX_MEMORY_LIMIT={limit!r} is not a size like 1GB or 512MB.")
+    return limit or db.default_memory_limit()
+
+
+def _say_upgrade(path, old: int, new: int) -> None:
+    """One line on stderr before a long silence: an older file is upgraded on first open."""
+    print(f"Upgrading {path or db.default_db_path()} from schema v{old} to v{new}, once (a file of "
+          "tens of millions of rows takes a minute or more)…", file=sys.stderr, flush=True)
