@@ -29,6 +29,14 @@ class DatabaseBusyError(RuntimeError):
     """Another process holds the database file."""
 
 
+class DatabaseFileError(RuntimeError):
+    """The file is not a DuckDB database this program can open (corrupt, truncated, another
+    format), or one written by a newer version of the program; the message says which."""
+
+
+DISK_FULL = "No space left on device"
+
+
 def default_db_path() -> Path:
     """``CX_DB`` if set, else ``data/cx.duckdb`` in the project."""
     env = os.environ.get("CX_DB")
@@ -79,8 +87,14 @@ def connect(path: str | Path | None = None, read_only: bool = False,
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(target, read_only=read_only)
-    except duckdb.IOException as exc:
+    except (duckdb.IOException, duckdb.SerializationException, duckdb.InternalException) as exc:
         msg = str(exc)
+        if "not a valid DuckDB database" in msg or "Could not read enough bytes" in msg or \
+                isinstance(exc, duckdb.SerializationException | duckdb.InternalException):
+            raise DatabaseFileError(
+                f"{target} is not a DuckDB database this program can open (corrupt, truncated, or "
+                f"another kind of file): point --db or CX_DB at the right file, or restore a copy. "
+                f"({msg.splitlines()[0][:200]})") from exc
         if "lock" in msg.lower():
             pid = re.search(r"PID (\d+)", msg)
             holder = f" (process {pid.group(1)})" if pid else ""
@@ -114,9 +128,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection,
     telling ``on_upgrade(old, new)`` when the file has a schema already."""
     current = schema_version(con)
     if current > SCHEMA_VERSION:
-        raise RuntimeError(
+        raise DatabaseFileError(
             f"The database has schema version {current}, newer than this program's {SCHEMA_VERSION}: "
-            "upgrade the program."
+            "upgrade the program (nothing was changed)."
         )
     if current == SCHEMA_VERSION:
         return

@@ -32,6 +32,7 @@ from .common import (
     _BadSetting,
     _connect,
     _date,
+    _date_format,
     _map_value,
     _mapping,
     _memory_limit,
@@ -78,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="load the good rows even when more than 1%% would be rejected for one reason")
     i.add_argument("--mapping", help="a saved mapping to reuse")
     i.add_argument("--save-mapping", help="save the mapping used under this name")
-    i.add_argument("--date-format", help="e.g. %%d/%%m/%%Y, dayfirst or monthfirst")
+    i.add_argument("--date-format", type=_date_format, help="e.g. %%d/%%m/%%Y, dayfirst or monthfirst")
     i.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
     i.add_argument("--by", help="who imports (recorded in the history)")
     i.add_argument("--source", help="the survey or export stream the file belongs to (default: the "
@@ -131,6 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     except db.DatabaseBusyError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BUSY
+    except db.DatabaseFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INPUT if "not a DuckDB database" in str(exc) else EXIT_FAIL
+    except duckdb.IOException as exc:
+        if db.DISK_FULL not in str(exc):
+            raise
+        print("The disk is full: the step that was writing was rolled back, nothing was written. Free "
+              f"some space and run the command again. ({str(exc).splitlines()[0][:200]})", file=sys.stderr)
+        return EXIT_FAIL
     except _BadSetting as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INPUT

@@ -8,6 +8,7 @@ import json
 import math
 import os
 import sys
+import time
 from datetime import date
 
 from .. import db
@@ -60,6 +61,20 @@ def _clean(obj):
 
 def _print_json(obj) -> None:
     print(json.dumps(_clean(obj), default=str, ensure_ascii=False))
+
+
+def _date_format(value: str) -> str:
+    """``dayfirst``, ``monthfirst`` or a strptime format with at least one valid directive."""
+    if value in ("dayfirst", "monthfirst"):
+        return value
+    if "%" not in value:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date format: use dayfirst, monthfirst or a strptime format such as %d/%m/%Y")
+    try:
+        time.strptime(time.strftime(value, time.localtime(86_400 * 400)), value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date format ({exc}); e.g. %d/%m/%Y") from None
+    return value
 
 
 def _memory_limit(value: str) -> str:
