@@ -15,11 +15,11 @@ table that is a fraction of the events instead of chaining joins over all of the
 
 ``journey_events`` holds every event of stage 2 onwards as integers (customer key, channel key,
 stage position, time): the funnel across a few chosen channels, which no per-channel row can
-answer, walks each customer's later steps through it (``funnel._across_sql``).
+answer, walks each customer's later steps through it (``funnel.across``).
 
 ``journey_first_reach`` counts, per channel and journey dimensions, the first starts (no earlier
 start of that customer and channel) that reached each step, by whole days from their start
-(rounded up): the funnel over all dates sums it (``funnel._all_dates_sql``). Its counts are signed:
+(rounded up): the funnel over all dates sums it (``funnel.all_dates``). Its counts are signed:
 an import or undo appends its customers' net change, a full rebuild writes every cell once.
 
 All of them are derived data: ``rebuild`` recomputes them, for everyone or for the customers of one
