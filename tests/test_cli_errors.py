@@ -75,7 +75,8 @@ def test_a_full_disk_is_said_and_nothing_is_written(tmp_path, capsys):
         path = mnt / "cx.duckdb"
         db.connect(path).close()
         csv = tmp_path / "big.csv"
-        rows = [f"{i},2026-01-02,{i % 11},{'x' * 40}" for i in range(200_000)]
+        # comments that do not compress, so the rows cannot fit in 3 MB
+        rows = [f"{i},2026-01-02,{i % 11},{(i * 2654435761) % 10**12:012d}{i:08x}" for i in range(200_000)]
         csv.write_text("id,date,nps,comment\n" + "\n".join(rows) + "\n")
         code, err = main(capsys, "import", str(csv), "--db", str(path))
         assert code == 1 and "The disk is full" in err and "nothing was written" in err

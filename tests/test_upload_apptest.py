@@ -412,3 +412,40 @@ def test_stages_are_set_on_the_upload_page_behind_the_gate(cx_db, monkeypatch):
     at.button(key="upload_stages_save").click().run()
     assert not at.exception and not at.error
     assert db.stages(same_db_connection(cx_db)) == ["awareness", "cart", "purchase"]
+
+
+def test_a_full_disk_during_an_import_is_said_as_such(tmp_path, caplog):
+    """Issue 18, item 7: not 'another import is writing'; the server log says it too."""
+    import subprocess
+
+    mnt = tmp_path / "tiny"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)],
+                      capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    big = tmp_path / "big.csv"
+    big.write_text("id,date,nps,comment\n" + "\n".join(
+        f"{i},2026-01-02,{i % 11},{(i * 2654435761) % 10**12:012d}{i:08x}" for i in range(200_000)) + "\n")
+
+    def page(folder: str, csv: str):
+        from pathlib import Path
+
+        from cxdata import db, ingest
+        from cxdata.ui import upload
+
+        con = db.connect(Path(folder) / "cx.duckdb")
+        upload.attempt(lambda: ingest.import_file(con, csv))
+        con.close()
+
+    from cxdata import db
+
+    db.connect(mnt / "cx.duckdb").close()  # created and checkpointed: the import's rows must not fit
+    try:
+        at = AppTest.from_function(page, default_timeout=120, args=(str(mnt), str(big))).run()
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
+    from cxdata.ui import upload
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == [upload.DISK_FULL]
+    assert any("disk full" in r.getMessage() for r in caplog.records)

@@ -6,6 +6,7 @@ Every write goes through ``run_import`` / ``run_undo``, which ask ``auth.require
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -15,7 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cxdata import ingest, settings, upkeep
+from cxdata import db, ingest, settings, upkeep
 from cxdata.ingest import mapping as ingest_mapping
 from cxdata.schema import SCORE_RANGES
 
@@ -52,6 +53,7 @@ FIELD_LABELS = {
     "session_id": "Session ID", "revenue": "Revenue",
 }
 _UPLOADS = "cx_upload_files"  # session state: file_id -> temporary path
+LOG = logging.getLogger("cxdata.ui.upload")  # the server log: failed writes are said there too
 
 
 def max_upload_mb() -> int:
@@ -305,14 +307,23 @@ def run_undo(con, import_id: int) -> int:
 
 
 def is_write_conflict(exc: BaseException) -> bool:
-    return isinstance(exc, duckdb.TransactionException) or (
-        isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower())
+    """Another write got there first (DuckDB's write-write conflict), and nothing else: an
+    aborted transaction after a full disk is a TransactionException too."""
+    return isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower()
+
+
+DISK_FULL = ("The disk holding the database is full: the import or undo was rolled back and nothing was "
+             "written. Free some space (or move the database, CX_DB), then press the button again.")
 
 
 OUT_OF_MEMORY = ("The database ran out of memory (the dashboard gives DuckDB {limit}): nothing was changed. "
                  "Start the dashboard with a larger CX_MEMORY_LIMIT, or, with the dashboard stopped, run it "
                  "from the command line with more (`python -m cxdata import FILE --memory-limit 4GB`, or "
                  "`undo ID`); a big file can also be imported in parts.")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.Error) and db.DISK_FULL in str(exc)
 
 
 def attempt(write: Callable[[], object]):
@@ -326,8 +337,13 @@ def attempt(write: Callable[[], object]):
     except ingest.IngestError as exc:
         st.error(plain(exc))
     except duckdb.OutOfMemoryException:
+        LOG.error("a write ran out of memory and was rolled back")
         st.error(OUT_OF_MEMORY.format(limit=os.environ.get("CX_MEMORY_LIMIT", state.DEFAULT_MEMORY_LIMIT)))
     except Exception as exc:
+        if is_disk_full(exc):
+            LOG.error("a write failed, disk full, rolled back: %s", str(exc).splitlines()[0][:300])
+            st.error(DISK_FULL)
+            return None
         if not is_write_conflict(exc):
             raise
         st.error(WRITE_CONFLICT)
