@@ -12,6 +12,7 @@ from streamlit.runtime import app_session as _app_session
 from streamlit.runtime.state import query_params as _query_params
 
 from . import links as _links
+from . import upload_gate as _upload_gate
 from .page import View, start
 
 __all__ = ["View", "start"]
@@ -59,3 +60,6 @@ def _note_dropped_links() -> bool:
 
 
 NOTES_DROPPED_LINKS = _note_dropped_links()
+
+# Only sessions that unlocked importing may make the server hold uploaded bytes (upload_gate).
+UPLOAD_GATE = _upload_gate.install()

@@ -29,6 +29,7 @@ from collections import deque
 
 import streamlit as st
 
+from . import upload_gate
 from .text import plain
 
 ENV_PASSWORD = "CX_IMPORT_PASSWORD"
@@ -221,10 +222,21 @@ def _unlock() -> None:
 def _lock() -> None:
     for k in (_SECRET_KEY, _NAME_KEY, "cx_auth_tried", _WAIT_KEY):
         st.session_state.pop(k, None)
+    upload_gate.deny()
 
 
 def gate(what: str = "import files") -> bool:
-    """Draw the gate; True when this session may write. Says what to do otherwise."""
+    """Draw the gate; True when this session may write. Says what to do otherwise. Tells the
+    upload endpoint whether this session may send it files (``upload_gate``)."""
+    ok = _gate(what)
+    if ok:
+        upload_gate.allow()
+    else:
+        upload_gate.deny()
+    return ok
+
+
+def _gate(what: str) -> bool:
     m = mode()
     if m == "disabled":
         st.warning(HOW_TO_ENABLE, icon=":material/lock:")
