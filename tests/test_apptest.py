@@ -3,9 +3,6 @@ figures for the filters in its link, and treats a bad link as a notice, never an
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -198,20 +195,14 @@ def test_funnel_across_two_channels_is_drawn_from_its_two_parts(ui_env):
 
 
 def test_a_busy_database_gives_one_sentence(ui_env, tmp_path, monkeypatch):
+    from helpers.busy import held
+
     path = tmp_path / "busy.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
-        "time.sleep(60)"), str(path)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with held(path):
         monkeypatch.setenv("CX_DB", str(path))
         at = run()
         assert not at.exception
         assert at.error and "in use by another process" in at.error[0].value
-    finally:
-        holder.kill()
-        holder.wait()
-        time.sleep(0.1)
 
 
 @pytest.mark.parametrize("cell, safe", [

@@ -1,6 +1,5 @@
 """The CLI contract: `python -m cxdata kpis --json`, and one clear sentence when the DB is held."""
 
-import contextlib
 import json
 import os
 import subprocess
@@ -9,25 +8,12 @@ from pathlib import Path
 
 import pytest
 from helpers import old_schema  # tests/ is on sys.path under pytest
+from helpers.busy import held
 
 import cxdata
 from cxdata import cli, cube, db
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@contextlib.contextmanager
-def held(path):
-    """Another process (as a running dashboard would) holding the database open for writing."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
-                               "sys.stdin.read()", str(path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        yield
-    finally:
-        holder.communicate("", timeout=30)
 
 
 def run(*args, **kw):

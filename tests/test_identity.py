@@ -6,13 +6,13 @@ Every expected figure is computed by hand from the literal rows below.
 from __future__ import annotations
 
 import pytest
+from helpers.dbstate import assert_same, canonical
 from pytest import approx
 
 from cxdata import db
 from cxdata.filters import Filters
 from cxdata.ingest import IngestError, import_file, list_imports, undo_import
 from cxdata.queries import kpi_set
-from tests.helpers.dbstate import assert_same, canonical
 
 
 @pytest.fixture
@@ -202,8 +202,9 @@ def test_the_date_window_can_be_widened_deliberately(con):
 
 
 def test_an_older_file_keeps_every_row_and_kpi_and_each_import_becomes_a_source(tmp_path):
+    from helpers.old_schema import before_v8, reopened
+
     from cxdata import demo
-    from tests.helpers.old_schema import before_v8, reopened
 
     path = tmp_path / "v7.duckdb"
     con = db.connect(path)

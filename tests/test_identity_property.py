@@ -4,12 +4,12 @@ replaying the surviving imports, in their order, into an empty database."""
 
 from __future__ import annotations
 
+from helpers.dbstate import assert_same, canonical
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxdata import db
 from cxdata.ingest import IngestError, import_file, undo_import
-from tests.helpers.dbstate import assert_same, canonical
 
 ROW = st.tuples(st.integers(1, 6), st.sampled_from(["2026-01-01", "2026-01-02", "2026-01-03"]),
                 st.integers(0, 10), st.sampled_from(["", "slow", "kind"]))

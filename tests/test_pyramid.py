@@ -1,9 +1,9 @@
 """Pyramid levels and shares from literal rows."""
 
 import pytest
+from helpers.tiny import tiny_db
 
-import cxdata
-from cxdata import cube, db, pyramid
+from cxdata import db, pyramid
 from cxdata.filters import Filters
 
 # (id, channel, needs_met, ces, enjoyment, cx_level)
@@ -19,11 +19,8 @@ ROWS = [
 
 @pytest.fixture
 def con(response_source):
-    c = cxdata.connect(":memory:")
-    c.executemany("insert into responses (response_id, responded_at, channel, needs_met, ces, enjoyment, cx_level) "
-                  "values (?, '2024-05-01', ?, ?, ?, ?, ?)", ROWS)
-    cube.rebuild(c)  # rows inserted outside an import: refresh the derived tables
-    return c
+    return tiny_db("responses", ("response_id", "responded_at", "channel", "needs_met", "ces", "enjoyment",
+                                 "cx_level"), ROWS, values="(?, '2024-05-01', ?, ?, ?, ?, ?)")
 
 
 def test_three_level_distribution(con):

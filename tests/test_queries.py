@@ -4,9 +4,10 @@ import math
 from datetime import date
 
 import pytest
+from helpers.tiny import tiny_db
 
 import cxdata
-from cxdata import cube, db, queries
+from cxdata import db, queries
 from cxdata.filters import Filters
 
 # (id, date, channel, segment, nps, csat, ces)
@@ -24,14 +25,9 @@ ROWS = [
 
 @pytest.fixture
 def con(response_source):
-    c = cxdata.connect(":memory:")
-    c.executemany(
-        "insert into responses (response_id, responded_at, channel, segment, nps, csat, ces, attributes) "
-        "values (?, ?, ?, ?, ?, ?, ?, map(['tier'], [?]))",
-        [(*r, "gold" if r[3] == "SME" else "silver") for r in ROWS],
-    )
-    cube.rebuild(c)  # rows inserted outside an import: refresh the derived tables
-    return c
+    return tiny_db("responses", ("response_id", "responded_at", "channel", "segment", "nps", "csat", "ces",
+                                 "attributes"), [(*r, "gold" if r[3] == "SME" else "silver") for r in ROWS],
+                   values="(?, ?, ?, ?, ?, ?, ?, map(['tier'], [?]))")
 
 
 def expected_nps(scores):
@@ -115,14 +111,12 @@ def test_segment_breakdown_vs_rest(con):
 
 
 def test_segment_breakdown_flags_a_real_difference(response_source):
-    c = cxdata.connect(":memory:")
     rows = []
     for i in range(200):  # A: 150 promoters, 50 detractors (NPS 50); B: 50 / 150 (NPS -50)
         rows.append((f"a{i}", "A", 10 if i < 150 else 0))
         rows.append((f"b{i}", "B", 10 if i < 50 else 0))
-    c.executemany("insert into responses (response_id, responded_at, segment, nps) values (?, '2024-01-01', ?, ?)",
-                  rows)
-    cube.rebuild(c)
+    c = tiny_db("responses", ("response_id", "responded_at", "segment", "nps"), rows,
+                values="(?, '2024-01-01', ?, ?)")
     b = queries.segment_breakdown(c, Filters(), "segment").set_index("value")
     assert b.loc["A", "nps"] == pytest.approx(50) and b.loc["B", "nps"] == pytest.approx(-50)
     assert bool(b.loc["A", "nps_differs"]) and bool(b.loc["B", "nps_differs"])
@@ -138,7 +132,6 @@ def test_heatmap_cells(con):
 
 
 def test_biggest_movers_finds_a_segment_that_moved(response_source):
-    c = cxdata.connect(":memory:")
     rows = []
     for i in range(300):
         # segment X: promoters in January, detractors in February; Y stays the same
@@ -146,8 +139,7 @@ def test_biggest_movers_finds_a_segment_that_moved(response_source):
         rows.append((f"x2{i}", "2024-02-10", "X", 0))
         rows.append((f"y1{i}", "2024-01-10", "Y", 10 if i % 2 else 0))
         rows.append((f"y2{i}", "2024-02-10", "Y", 10 if i % 2 else 0))
-    c.executemany("insert into responses (response_id, responded_at, segment, nps) values (?, ?, ?, ?)", rows)
-    cube.rebuild(c)
+    c = tiny_db("responses", ("response_id", "responded_at", "segment", "nps"), rows)
     movers = queries.biggest_movers(c, Filters(date_from=date(2024, 2, 1), date_to=date(2024, 2, 29)),
                                     dimensions=("segment",))
     assert list(movers["value"]) == ["X"]
@@ -159,13 +151,11 @@ def test_biggest_movers_finds_a_segment_that_moved(response_source):
 
 
 def test_biggest_movers_ignores_small_groups(response_source):
-    c = cxdata.connect(":memory:")
     rows = []
     for i in range(29):  # NPS +72 in January, -72 in February, from 29 answers each: too few to call
         rows.append((f"a{i}", "2024-01-10", "tiny", 10 if i < 25 else 0))
         rows.append((f"b{i}", "2024-02-10", "tiny", 0 if i < 25 else 10))
-    c.executemany("insert into responses (response_id, responded_at, segment, nps) values (?, ?, ?, ?)", rows)
-    cube.rebuild(c)
+    c = tiny_db("responses", ("response_id", "responded_at", "segment", "nps"), rows)
     f = Filters(date_from=date(2024, 2, 1), date_to=date(2024, 2, 29))
     assert queries.biggest_movers(c, f, dimensions=("segment",)).empty
     assert list(queries.biggest_movers(c, f, dimensions=("segment",), min_n=20)["value"]) == ["tiny"]
@@ -210,7 +200,7 @@ def test_biggest_movers_roll_up_equals_filtering_each_value():
 def test_filter_values_span_both_tables_and_attribute_values(con):
     con.execute("insert into interactions (event_id, customer_id, occurred_at, channel, stage, touchpoint) "
                 "values ('e1', 'c1', '2024-01-01', 'store', 'purchase', 'cashier')")
-    cube.rebuild(con)
+    tiny_db(con=con)  # refresh the derived tables after the insert above
     v = queries.filter_values(con)
     assert v["channel"] == ["app", "phone", "store", "web"]  # store only in interactions
     assert v["segment"] == ["Consumer", "SME"]
@@ -225,10 +215,9 @@ def test_a_group_with_one_answer_keeps_numeric_columns(response_source):
     round it (a 20-viewer load run found the page failing on exactly this)."""
     from cxdata.ui.segments import kpi_table
 
-    c = cxdata.connect(":memory:")
-    c.executemany("insert into responses (response_id, responded_at, segment, nps, ces) values (?, '2024-01-01', ?, ?, ?)",
-                  [("a", "Families", 9, 3)] + [(f"b{i}", "SME", i % 11, 1 + i % 7) for i in range(40)])
-    cube.rebuild(c)
+    c = tiny_db("responses", ("response_id", "responded_at", "segment", "nps", "ces"),
+                [("a", "Families", 9, 3)] + [(f"b{i}", "SME", i % 11, 1 + i % 7) for i in range(40)],
+                values="(?, '2024-01-01', ?, ?, ?)")
     b = queries.segment_breakdown(c, Filters(), "segment").set_index("value")
     assert b["ces_moe"].dtype == "float64" and b["nps_vs_rest"].dtype == "float64"
     assert math.isnan(b.loc["Families", "ces_moe"]) and b.loc["Families", "ces"] == 3

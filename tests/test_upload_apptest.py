@@ -318,16 +318,10 @@ def test_with_an_identity_provider_only_listed_people_may_import(cx_db, monkeypa
 
 
 def test_a_busy_database_gives_the_sentence_on_the_upload_page(tmp_path, monkeypatch):
-    import subprocess
-    import sys
-    import time
+    from helpers.busy import held
 
     path = tmp_path / "busy.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
-        "time.sleep(60)"), str(path)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with held(path):
         monkeypatch.setenv("CX_DB", str(path))
         monkeypatch.setenv("CX_IMPORT_PASSWORD", PASSWORD)
         for page in (UPLOAD, IMPORTS):
@@ -335,10 +329,6 @@ def test_a_busy_database_gives_the_sentence_on_the_upload_page(tmp_path, monkeyp
             assert not at.exception
             assert at.error and "in use by another process" in at.error[0].value
             assert not at.get("file_uploader")
-    finally:
-        holder.kill()
-        holder.wait()
-        time.sleep(0.1)
 
 
 @pytest.mark.parametrize("page", ["pages/6_Upload.py", "pages/7_Imports.py"])
