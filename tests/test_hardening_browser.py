@@ -11,7 +11,16 @@ from urllib.parse import quote, urlsplit
 import pytest
 from helpers import e2e  # tests/ is on sys.path under pytest
 from helpers.e2e import CHROMIUM
-from test_hardening_labels import CHANNELS, LINK, MD_IMAGE, MD_LINK, SEGMENTS, STYLED, build_hostile_db
+from test_hardening_labels import (
+    CHANNELS,
+    LINK,
+    MD_IMAGE,
+    MD_LINK,
+    SEGMENTS,
+    STYLED,
+    TEMPLATE,
+    build_hostile_db,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -108,6 +117,11 @@ def test_the_labels_read_as_typed(server, page):
     wait_ready(page)
     titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()
     assert any(LINK in t for t in titles), titles  # the markup shown as text, not drawn as a link
+    # a region named like a hover template is a legend entry, read as typed
+    page.goto(f"{server}Trends?{q({'split': 'region', 'channel': list(CHANNELS)})}")
+    wait_ready(page)
+    legend = page.locator(".js-plotly-plot .legendtext").all_text_contents()
+    assert TEMPLATE in legend, legend
 
 
 @pytest.mark.parametrize("path, params", [("", "to=9999-12-31"), ("Trends", "to=0001-01-01"),
