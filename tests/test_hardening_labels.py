@@ -370,3 +370,14 @@ def test_the_segments_heading_names_an_attribute_escaped(env):
     at = run("pages/2_Segments.py", {"dim": "attr:" + MD_LINK})
     heading = [m.value for m in at.markdown if "Every KPI by" in m.value]
     assert heading and plain(MD_LINK.lower()) in heading[0], heading
+
+
+def test_no_page_builds_figure_text_itself():
+    """Figures come from the builders of ``figures`` (which escape what they are given): no page
+    imports Plotly or changes a figure it got."""
+    root = APP.parent
+    for path in [APP, *sorted(root.joinpath("pages").glob("*.py"))]:
+        source = path.read_text(encoding="utf-8")
+        assert "plotly" not in source, path.name
+        assert not re.search(r"\.(update_layout|update_traces|update_xaxes|update_yaxes|add_annotation|"
+                             r"add_trace)\(", source), path.name
