@@ -35,43 +35,47 @@ import contextvars
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
+from . import catalog
 from .filters import FILTER_COLUMNS, Filters
 from .schema import CELL_COLUMNS
 
-# Smallest first (region, with its 20 values in the demo, multiplies the cells the most). The
-# monthly table answers only queries whose dates are whole months and that group by month,
-# quarter or not by time (``pick``).
-MONTHLY = "kpi_monthly"
-CUBES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (MONTHLY, ("channel", "segment", "region", "product")),
-    ("kpi_daily_core", ("channel", "segment", "product")),
-    ("kpi_daily_touch", ("channel", "segment", "product", "touchpoint", "journey_stage")),
-    ("kpi_daily", ("channel", "segment", "region", "product")),
-    ("kpi_daily_detail", ("channel", "segment", "region", "product", "touchpoint", "journey_stage")),
-)
+# The count tables and the response columns of their filter fields (cxdata/catalog.py).
+MONTHLY = catalog.MONTHLY
+CUBES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (name, tuple(catalog.FILTER_COLUMNS[f]["responses"] for f in fields)) for name, fields in catalog.COUNT_TABLES)
 CUBE_TABLES = tuple(name for name, _ in CUBES)
 
 _ANSWERED3 = "needs_met is not null and ces is not null and enjoyment is not null"
+_P, _D, _S, _A = catalog.PROMOTER_MIN, catalog.DETRACTOR_MAX, catalog.SATISFIED_MIN, catalog.AGREE_MIN
+_LOW = {d: f"ces between {lo} and {hi}" for d, (lo, hi) in catalog.LOW_EFFORT.items()}
+
+
+def _pyramid3(direction: str) -> dict[str, str]:
+    """The 3-level pyramid's cells for one CES direction (``e``ffort, ea``s``e): meets needs, then
+    easy (low effort), then enjoyable."""
+    d, low = ("e" if direction == "effort" else "s"), _LOW[direction]
+    met = f"{_ANSWERED3} and needs_met >= {_A}"
+    return {f"p3{d}_1": f"count(*) filter (where {met} and not ({low}))",
+            f"p3{d}_2": f"count(*) filter (where {met} and {low} and enjoyment < {_A})",
+            f"p3{d}_3": f"count(*) filter (where {met} and {low} and enjoyment >= {_A})"}
+
+
 # cell column -> its SQL over the response rows of the cell. Counts are additive, so are sums.
 CELL_SQL: dict[str, str] = {
     "nps_n": "count(nps)",
-    "promoters": "count(*) filter (where nps >= 9)",
-    "passives": "count(*) filter (where nps between 7 and 8)",
-    "detractors": "count(*) filter (where nps <= 6)",
+    "promoters": f"count(*) filter (where nps >= {_P})",
+    "passives": f"count(*) filter (where nps between {_D + 1} and {_P - 1})",
+    "detractors": f"count(*) filter (where nps <= {_D})",
     "csat_n": "count(csat)",
-    "csat_sat": "count(*) filter (where csat >= 4)",
+    "csat_sat": f"count(*) filter (where csat >= {_S})",
     "ces_n": "count(ces)",
     "ces_sum": "coalesce(sum(ces), 0)",
     "ces_sumsq": "coalesce(sum(ces * ces), 0)",
-    "ces_12": "count(*) filter (where ces between 1 and 2)",
-    "ces_67": "count(*) filter (where ces between 6 and 7)",
-    "p3_0": f"count(*) filter (where {_ANSWERED3} and needs_met < 4)",
-    "p3e_1": f"count(*) filter (where {_ANSWERED3} and needs_met >= 4 and ces not between 1 and 2)",
-    "p3e_2": f"count(*) filter (where {_ANSWERED3} and needs_met >= 4 and ces between 1 and 2 and enjoyment < 4)",
-    "p3e_3": f"count(*) filter (where {_ANSWERED3} and needs_met >= 4 and ces between 1 and 2 and enjoyment >= 4)",
-    "p3s_1": f"count(*) filter (where {_ANSWERED3} and needs_met >= 4 and ces not between 6 and 7)",
-    "p3s_2": f"count(*) filter (where {_ANSWERED3} and needs_met >= 4 and ces between 6 and 7 and enjoyment < 4)",
-    "p3s_3": f"count(*) filter (where {_ANSWERED3} and needs_met >= 4 and ces between 6 and 7 and enjoyment >= 4)",
+    "ces_12": f"count(*) filter (where {_LOW['effort']})",
+    "ces_67": f"count(*) filter (where {_LOW['ease']})",
+    "p3_0": f"count(*) filter (where {_ANSWERED3} and needs_met < {_A})",
+    **_pyramid3("effort"),
+    **_pyramid3("ease"),
     **{f"cx_{k}": f"count(*) filter (where cx_level = {k})" for k in range(7)},
 }
 assert tuple(CELL_SQL) == CELL_COLUMNS, "the cells are the columns of the v3 tables"

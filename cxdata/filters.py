@@ -18,28 +18,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-# filter field -> column per table. A table missing from a mapping does not have that column.
-FILTER_COLUMNS: dict[str, dict[str, str]] = {
-    "channel": {"responses": "channel", "interactions": "channel", "journeys": "channel"},
-    "segment": {"responses": "segment", "interactions": "segment", "journeys": "segment"},
-    "region": {"responses": "region", "interactions": "region", "journeys": "region"},
-    "product": {"responses": "product", "interactions": "product", "journeys": "product"},
-    "touchpoint": {"responses": "touchpoint", "interactions": "touchpoint"},
-    "stage": {"responses": "journey_stage", "interactions": "stage"},
-}
-# The daily count tables of cxdata/cube.py have the response columns they are named after.
-_CUBE_COLUMNS = {"kpi_monthly": ("channel", "segment", "region", "product"),
-                 "kpi_daily_core": ("channel", "segment", "product"),
-                 "kpi_daily_touch": ("channel", "segment", "product", "touchpoint", "stage"),
-                 "kpi_daily": ("channel", "segment", "region", "product"),
-                 "kpi_daily_detail": ("channel", "segment", "region", "product", "touchpoint", "stage")}
-for _table, _fields in _CUBE_COLUMNS.items():
+from . import catalog
+
+# filter field -> column per table (cxdata/catalog.py), extended here with the count tables, which
+# have the response columns of the filter fields they hold. A table missing from a mapping does
+# not have that column.
+FILTER_COLUMNS: dict[str, dict[str, str]] = {f: dict(t) for f, t in catalog.FILTER_COLUMNS.items()}
+for _table, _fields in catalog.COUNT_TABLES:
     for _f in _fields:
         FILTER_COLUMNS[_f][_table] = FILTER_COLUMNS[_f]["responses"]
-# "journeys": the journey starts of cxdata/journeys.py, dated by their first event.
-TIME_COLUMN = {"responses": "responded_at", "interactions": "occurred_at", "journeys": "anchor",
-               **dict.fromkeys(_CUBE_COLUMNS, "day"), "kpi_monthly": "month"}
-DATE_TABLES = frozenset(_CUBE_COLUMNS)  # their time column is a date: bind dates, not timestamps
+TIME_COLUMN = {**catalog.TIME_COLUMN, "journeys": catalog.JOURNEYS_TIME_COLUMN, **catalog.COUNT_TIME_COLUMN}
+DATE_TABLES = frozenset(catalog.COUNT_TIME_COLUMN)  # their time column is a date: bind dates, not timestamps
 LIST_FIELDS = tuple(FILTER_COLUMNS)
 URL_KEYS = ("from", "to", *LIST_FIELDS, "attr")
 

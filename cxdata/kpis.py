@@ -11,12 +11,14 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from . import catalog
+
 Z95 = 1.96
 
 # Below this many answers a figure is flagged "small sample". 30 is where the normal
 # approximations behind the margins start to hold; at n = 30 an NPS margin is still around
 # +/-30 points, so the flag is a warning, not a licence: the margin is always shown too.
-SMALL_SAMPLE = 30
+SMALL_SAMPLE = catalog.SMALL_SAMPLE
 
 
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
@@ -127,7 +129,7 @@ def ces(total: float, total_sq: float, n: int, low_effort: int, direction: str =
     """CES mean = total / n on 1-7; "% low effort" = share of 1-2 on the effort scale (1 = least
     effort) or of 6-7 on the ease scale (7 = easiest), with a Wilson interval. ``total_sq`` is the
     sum of squared scores, for the sample standard deviation."""
-    if direction not in ("effort", "ease"):
+    if direction not in catalog.CES_DIRECTIONS:
         raise ValueError("direction is 'effort' or 'ease'")
     if n == 0:
         return CES(None, 0, None, None, None, None, direction, 0)
@@ -201,7 +203,7 @@ def kpi_arrays(c: dict[str, np.ndarray], direction: str = "effort") -> dict[str,
     ``passives``, ``detractors``, ``csat_sat``, ``csat_n``, ``ces_sum``, ``ces_sumsq``, ``ces_n``,
     ``ces_low``; missing counts as 0): nps, nps_moe, nps_se, nps_n, csat, csat_low, csat_high,
     csat_se, csat_n, ces, ces_moe, ces_se, ces_n, ces_low_effort_pct."""
-    if direction not in ("effort", "ease"):
+    if direction not in catalog.CES_DIRECTIONS:
         raise ValueError("direction is 'effort' or 'ease'")
     prom, pas, det = (c[k].astype("int64") for k in ("promoters", "passives", "detractors"))
     n = prom + pas + det

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import cube
+from . import catalog, cube
 from .db import get_setting
 from .filters import TIME_COLUMN, Filters
 from .queries import GRAINS, dimension_column, dimension_expr, low_effort_params
@@ -26,10 +26,10 @@ MODELS = {
         "Values the customer"),
 }
 
-_LEVEL_SQL = {
-    3: """case when needs_met >= 4 then
+_LEVEL_SQL = {  # the 3-level rule of cxdata/cube.py's cells, per row; $le_lo/$le_hi: the low-effort band
+    3: f"""case when needs_met >= {catalog.AGREE_MIN} then
                  case when ces between $le_lo and $le_hi then
-                      case when enjoyment >= 4 then 3 else 2 end
+                      case when enjoyment >= {catalog.AGREE_MIN} then 3 else 2 end
                  else 1 end
              else 0 end""",
     6: "cx_level",

@@ -12,30 +12,23 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from . import cube, kpis
+from . import catalog, cube, kpis
 from .db import get_setting
 from .filters import FILTER_COLUMNS, TIME_COLUMN, Filters, bound_time
 from .ingest.mapping import personal_reason
 
 # Dimensions a breakdown may group by: name -> column. Identifiers only from here.
-DIMENSIONS = {
-    "channel": "channel",
-    "segment": "segment",
-    "region": "region",
-    "product": "product",
-    "touchpoint": "touchpoint",
-    "journey_stage": "journey_stage",
-}
+DIMENSIONS = catalog.BREAKDOWN_DIMENSIONS
 ATTR_PREFIX = "attr:"
-GRAINS = ("day", "week", "month", "quarter")
+GRAINS = catalog.GRAINS
 
-KPI_COUNTS = """
+KPI_COUNTS = f"""
     count(nps) as nps_n,
-    count(*) filter (where nps >= 9) as promoters,
-    count(*) filter (where nps between 7 and 8) as passives,
-    count(*) filter (where nps <= 6) as detractors,
+    count(*) filter (where nps >= {catalog.PROMOTER_MIN}) as promoters,
+    count(*) filter (where nps between {catalog.DETRACTOR_MAX + 1} and {catalog.PROMOTER_MIN - 1}) as passives,
+    count(*) filter (where nps <= {catalog.DETRACTOR_MAX}) as detractors,
     count(csat) as csat_n,
-    count(*) filter (where csat >= 4) as csat_sat,
+    count(*) filter (where csat >= {catalog.SATISFIED_MIN}) as csat_sat,
     count(ces) as ces_n,
     coalesce(sum(ces), 0) as ces_sum,
     coalesce(sum(ces * ces), 0) as ces_sumsq,
@@ -47,7 +40,8 @@ COUNT_COLUMNS = ("nps_n", "promoters", "passives", "detractors", "csat_n", "csat
 
 def low_effort_params(direction: str) -> dict:
     """The bound CES band of "low effort" (``$le_lo``..``$le_hi``) for a data set's direction."""
-    return {"le_lo": 1, "le_hi": 2} if direction == "effort" else {"le_lo": 6, "le_hi": 7}
+    lo, hi = catalog.LOW_EFFORT[direction]
+    return {"le_lo": lo, "le_hi": hi}
 
 
 @dataclass(frozen=True)
@@ -397,16 +391,16 @@ def attribute_keys(con, limit: int = 200) -> list[str]:
 
 def date_bounds(con, table: str = "responses"):
     """(min, max) timestamps in ``table``; (None, None) when it is empty."""
-    col = {"responses": "responded_at", "interactions": "occurred_at"}[table]
+    col = catalog.TIME_COLUMN[table]
     return con.execute(f"select min({col}), max({col}) from {table}").fetchone()  # noqa: S608
 
 
 def import_date_range(con, kind: str, import_id: int):
     """(first, last) date of the rows one import loaded, for a link that shows them; (None, None)
     when it loaded none."""
-    if kind not in ("responses", "interactions"):
+    if kind not in catalog.KINDS:
         raise ValueError(f"unknown kind {kind!r}")
-    col = {"responses": "responded_at", "interactions": "occurred_at"}[kind]
+    col = catalog.TIME_COLUMN[kind]
     lo, hi = con.execute(f"select min({col}), max({col}) from {kind} where import_id = $id",  # noqa: S608
                          {"id": int(import_id)}).fetchall()[0]
     return (lo.date() if lo else None, hi.date() if hi else None)

@@ -17,6 +17,8 @@ Every table that holds imported rows carries ``import_id`` so an import can be u
 
 from __future__ import annotations
 
+from . import catalog
+
 SCHEMA_VERSION = 8
 
 RESPONSE_FIELDS = (
@@ -29,15 +31,8 @@ INTERACTION_FIELDS = (
     "revenue", "segment", "region", "product",
 )
 
-# Inclusive ranges of every score field, shared by the CHECK constraints and the importer.
-SCORE_RANGES = {
-    "nps": (0, 10),
-    "csat": (1, 5),
-    "ces": (1, 7),
-    "needs_met": (1, 5),
-    "enjoyment": (1, 5),
-    "cx_level": (0, 6),
-}
+# Inclusive ranges of every score field (cxdata/catalog.py), shared by the importer and the checks.
+SCORE_RANGES = catalog.SCORE_RANGES
 
 DEFAULT_STAGES = ("awareness", "consideration", "purchase", "retention", "advocacy")
 

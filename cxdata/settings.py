@@ -5,6 +5,7 @@ the derived tables can read the stage order without importing ``db``.
 
 from __future__ import annotations
 
+from .catalog import CES_DIRECTIONS
 from .schema import DEFAULT_SETTINGS
 
 
@@ -14,7 +15,7 @@ def get_setting(con, key: str) -> str | None:
 
 
 def set_setting(con, key: str, value: str) -> None:
-    if key == "ces_direction" and value not in ("effort", "ease"):
+    if key == "ces_direction" and value not in CES_DIRECTIONS:
         raise ValueError("ces_direction is 'effort' (1 = least effort) or 'ease' (7 = easiest)")
     con.execute("insert or replace into settings values ($k, $v)", {"k": key, "v": value})
 
