@@ -1,6 +1,6 @@
 """The importer's word lists, English and Italian: header synonyms per canonical field, category
 value synonyms, and the names of personal-data and survey-metadata columns. Data only; the rules
-that use them are in ``mapping`` (headers, personal columns) and ``validate`` (values).
+that use them are in ``headers``, ``columns`` (personal columns) and ``categories`` (values).
 
 Header phrases are written as ``norm_text`` gives them (lowercase, no accents, punctuation as one
 space) and carry a prefix that says where they may match:

@@ -1,0 +1,101 @@
+"""What a source column's name and values say about it: free text, dates, an id, personal data,
+a score that does not fit its scale, the direction of a CES question."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..schema import SCORE_RANGES
+from .dates import parse_datetimes
+from .headers import has_words
+from .model import IngestError
+from .scales import fast_numeric, norm_text, scale_from_text, scale_misfit
+from .synonyms import OTHER_DATE_WORDS, PERSONAL, RESPONSE_DATE_WORDS
+
+_EASE_WORDS = ("easy", "ease", "facile", "facilita", "semplice")
+_EFFORT_WORDS = ("effort", "sforzo", "difficult", "difficolta")
+
+
+def free_text(values: pd.Series) -> bool:
+    """Long answers rather than codes or categories: three words or more on average (or long
+    values of two or more), and, given twenty values or more, half of them distinct."""
+    v = values.dropna().head(2000).astype("str")
+    if v.empty:
+        return False
+    words = (v.str.count(r"\s+") + 1).mean()
+    length = v.str.len().mean()
+    if not (words >= 3 or (words >= 2 and length >= 40)):
+        return False
+    return len(v) < 20 or v.nunique() / len(v) >= 0.5
+
+
+def fits_time(field: str, values: pd.Series) -> bool:
+    sample = values.dropna().head(500)
+    if sample.empty:
+        return True
+    parsed, _ = parse_datetimes(sample, None, field)
+    return bool(parsed.notna().mean() >= 0.8)
+
+
+def date_like(values: pd.Series) -> bool:
+    sample = values.dropna().head(50)
+    return bool(len(sample)) and bool(fast_numeric(sample).isna().all()) and fits_time("date", values)
+
+
+def date_rank(column: str) -> int:
+    words = norm_text(column).split()
+    return (2 * any(w in words for w in RESPONSE_DATE_WORDS)
+            - 2 * any(w in words for w in OTHER_DATE_WORDS))
+
+
+def id_like(column: str) -> bool:
+    words = norm_text(column).split()
+    return bool(words) and (words[-1] in ("id", "uuid", "#") or words[0] in ("id", "codice"))
+
+
+def personal_reason(column: str) -> str | None:
+    """Why a column is personal data or survey metadata about the respondent, or None."""
+    name = norm_text(column)
+    if name in PERSONAL:
+        return PERSONAL[name]
+    if name.startswith("recipient"):
+        return "a survey recipient's details"
+    return None
+
+
+def score_misfit(field: str, col: str, label: str, num: pd.Series) -> str | None:
+    """Why a column whose numbers are ``num`` cannot feed the score ``field`` as it is, with the
+    option that would make it do so; None if it fits."""
+    stated = scale_from_text(f"{col} {label}")
+    lo, hi = SCORE_RANGES[field]
+    if stated and stated != (lo, hi):
+        a, b = stated
+        return (f"its question states a {a}-{b} scale, not {field}'s {lo}-{hi}; pass "
+                f"{field}.scale={a}-{b} to convert it by the stated rule, or map another column")
+    bad = scale_misfit(field, num)
+    if bad is None:
+        return None
+    why, holder = bad
+    if holder:
+        return (f"{why}; pass {field}.scale={holder[0]}-{holder[1]} to convert it by the stated "
+                f"rule" + (f" (or {field}.scale={lo}-{hi} to reject the values outside it)"
+                           if holder[0] != lo else "") + ", or map another column")
+    return f"{why}; map another column, or state its scale with {field}.scale=LOW-HIGH"
+
+
+def ces_source_direction(column: str, label: str, options: dict[str, str],
+                         implied: str | None) -> tuple[str | None, str]:
+    """The direction of the source's CES and why: option, labels, or words in the question."""
+    if options.get("ces.direction"):
+        d = options["ces.direction"]
+        if d not in ("effort", "ease"):
+            raise IngestError("ces.direction is 'effort' (1 = least effort) or 'ease' (7 = easiest)")
+        return d, "as the import was told"
+    if implied:
+        return implied, "as its labels say"
+    text = norm_text(f"{column} {label}")
+    if any(has_words(text, w) for w in _EASE_WORDS):
+        return "ease", f"the question '{label or column}' asks how easy it was"
+    if any(has_words(text, w) for w in _EFFORT_WORDS):
+        return "effort", f"the question '{label or column}' asks about effort"
+    return None, ""
