@@ -21,9 +21,9 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from . import mapping as mp
+from .fields import ID_FIELD
 from .model import IngestError
-from .validate import Prepared
+from .prepared import Prepared
 
 EARLIEST = date(1900, 1, 1)
 SOURCE_NAME = re.compile(r"^[\w][\w .:@/+-]{0,79}$")
@@ -73,7 +73,7 @@ def identify(con, prepared: Prepared, columns: list[str], file_name: str,
         else:
             source = f"{_slug(file_name)}-{signature[:6]}"
             reason = "a new source: no earlier file had these columns (name one with --source)"
-    id_field = mp.ID_FIELD[kind]
+    id_field = ID_FIELD[kind]
     id_col = prepared.mapping.get(id_field)
     if id_col:
         missing = int(prepared.frame[id_field].isna().sum())

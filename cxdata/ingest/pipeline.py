@@ -20,18 +20,22 @@ import pandas as pd
 
 from ..settings import get_setting, stages
 from . import identity, load
-from . import mapping as mp
+from .automap import detect_kind
+from .fields import KINDS
 from .model import ImportResult, IngestError, Preview, Reject
+from .overrides import resolve
+from .prepared import MappingProblem, Prepared
 from .read import RawTable, load_bytes, read_raw
-from .validate import MappingProblem, Prepared, prepare
+from .saved_mappings import load_mapping
+from .validate import prepare
 
 
 def _prepare(raw: RawTable, *, kind: str | None, mapping: dict | None, date_format: str | None,
              ces_direction: str, known: dict[str, list[str]] | None = None) -> Prepared:
-    if kind is not None and kind not in mp.KINDS:
+    if kind is not None and kind not in KINDS:
         raise IngestError(f"{raw.file_name}: kind is 'responses' or 'interactions', not {kind!r}.")
-    kind = kind or mp.detect_kind(raw.columns, raw.labels, raw.frame, raw.file_name)
-    fields, options, notes = mp.resolve(kind, raw.columns, raw.labels, raw.frame, mapping,
+    kind = kind or detect_kind(raw.columns, raw.labels, raw.frame, raw.file_name)
+    fields, options, notes = resolve(kind, raw.columns, raw.labels, raw.frame, mapping,
                                         raw.file_name)
     return prepare(raw, kind, fields, options, [*raw.notes, *notes], date_format, ces_direction, known)
 
@@ -83,7 +87,7 @@ def _choices(con, kind: str | None, mapping: dict | None,
     data set's setting (``con`` may be None for a preview without a database)."""
     overrides: dict = {}
     if mapping_name and con is not None:
-        saved_kind, saved = mp.load_mapping(con, mapping_name)
+        saved_kind, saved = load_mapping(con, mapping_name)
         kind = kind or saved_kind
         overrides |= saved
     overrides |= mapping or {}

@@ -1,0 +1,115 @@
+"""A score column as whole numbers on the canonical scale: labels read or listed as a problem,
+the source scale stated or checked and converted, the CES turned to the data set's direction."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..schema import SCORE_RANGES
+from .columns import ces_source_direction, score_misfit
+from .findings import Findings
+from .model import IngestError
+from .scales import convert_rule, read_score
+
+
+def score_values(f: str, col: str, label: str, s: pd.Series, options: dict[str, str],
+                 ces_direction: str, value_map: dict[str, str | None], found: Findings) -> pd.Series:
+    numbers = {k: (None if v is None else float(v)) for k, v in value_map.items()}
+    read = read_score(s, f, found.conversions, numbers)
+    num = read.num
+    present = (s.notna() & ~read.blanked).to_numpy()
+    if read.unknown:
+        _unread(f, col, s, read, present, found)
+    found.rejects.add((num.notna() & (num % 1 != 0)).to_numpy(), col, s, "not a whole number")
+    scale = _source_scale(f, col, label, num, options, found)
+    if scale is None:  # the whole column is the problem, not its rows
+        return pd.Series(pd.NA, index=s.index, dtype="Int8")
+    a, b = scale
+    found.rejects.add((num.notna() & ((num < a) | (num > b))).to_numpy(), col, s,
+                      f"out of range {a}-{b}")
+    if scale != SCORE_RANGES[f]:
+        table, sentence = convert_rule(f, scale)
+        found.conversions.append(sentence.replace(" scale ", " scale (as the import was told) ", 1))
+        num = num.map(table).astype("float64")
+    if f == "ces":
+        num = _ces_in_direction(num, col, label, options, read.direction, ces_direction,
+                                found.conversions)
+    # Rejected rows may hold anything (1e9, -3): blank them before the narrow cast.
+    return num.where(~found.rejects.rejected).round().astype("Int8")
+
+
+def _unread(f: str, col: str, s: pd.Series, read, present, found: Findings) -> None:
+    """Labels nobody gave a meaning stop the import; a stray word among numbers is a broken row."""
+    unread = int(sum(read.unknown.values()))
+    as_labels = read.labelled or unread * 2 > int(present.sum()) \
+        or max(read.unknown.values()) >= 2
+    if as_labels:
+        found.problems.append(_unknown_labels(f, col, s, read.unknown, found.fixes))
+    else:
+        found.rejects.add(present & read.num.isna().to_numpy(), col, s,
+                          "not a number or a known label")
+
+
+def _source_scale(f: str, col: str, label: str, num: pd.Series, options: dict[str, str],
+                  found: Findings) -> tuple[int, int] | None:
+    """The scale the caller states, else the canonical one if the column fits it, else None with
+    the problem noted."""
+    if options.get(f"{f}.scale"):
+        return parse_scale(options[f"{f}.scale"])
+    misfit = score_misfit(f, col, label, num)
+    if misfit:
+        found.problems.append(f"{f}: column '{col}' does not fit: {misfit}.")
+        found.fixes.setdefault(f"{f}.scale", misfit.split(f"{f}.scale=")[1].split()[0]
+                               if f"{f}.scale=" in misfit else "LOW-HIGH")
+        return None
+    return SCORE_RANGES[f]
+
+
+def _ces_in_direction(num: pd.Series, col: str, label: str, options: dict[str, str],
+                      implied: str | None, ces_direction: str, conversions: list[str]) -> pd.Series:
+    source, why = ces_source_direction(col, label, options, implied)
+    if source is None:
+        conversions.append(f"ces: taken as already in the data set's direction ({ces_direction}"
+                           f"{', 1 = least effort' if ces_direction == 'effort' else ', 7 = easiest'}"
+                           "); pass ces.direction=ease or effort if the export differs.")
+    elif source != ces_direction:
+        conversions.append(f"ces: source in the {source} direction ({why}), converted to the "
+                           f"data set's {ces_direction} direction by 8 - x (1→7, 2→6, ... 7→1).")
+        return 8 - num
+    return num
+
+
+def _unknown_labels(f: str, col: str, s: pd.Series, unknown: dict[str, int],
+                    fixes: dict[str, str]) -> str:
+    """The sentence that lists a score column's unknown labels and the options that map them."""
+    lo, hi = SCORE_RANGES[f]
+    listed = "; ".join(f"'{label}' ({rows} row{'s' if rows != 1 else ''}): "
+                       f"--map-value {f}:{_quoted(label)}=N" for label, rows in unknown.items())
+    for label in unknown:
+        fixes[f"{f}.value:{label}"] = ""
+    distinct = s.dropna().nunique()
+    binary = ""
+    if distinct == 2 and f in ("csat", "needs_met", "enjoyment"):
+        binary = (f" The column has two answers only: {f.upper() if f == 'csat' else f} counts the "
+                  f"share of 4 and 5, so map the positive answer to 5 and the other to 1 or 2 (a "
+                  "'neutral or dissatisfied' answer is not satisfied).")
+    return (f"{f}: column '{col}' holds labels with no known score on its {lo}-{hi} scale: "
+            f"{listed}. Give each one a number (or nothing, for 'no answer'); no row was "
+            f"dropped in their place.{binary}")
+
+
+def _quoted(label: str) -> str:
+    return f'"{label}"' if re.search(r"[\s=:\"']", label) else label
+
+
+def parse_scale(text: str) -> tuple[int, int]:
+    parts = text.replace("–", "-").split("-")
+    try:
+        a, b = int(parts[0]), int(parts[1])
+    except (ValueError, IndexError) as exc:
+        raise IngestError(f"a scale is written like 0-5 or 1-10, not {text!r}") from exc
+    if b <= a:
+        raise IngestError(f"a scale is written low-high, like 0-5 or 1-10, not {text!r}")
+    return a, b
