@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
-import re
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
+from .data_rows import read_data
+from .header_rows import detect_header, header_names, qualtrics_timezones
 from .model import IngestError
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -38,16 +36,6 @@ MAX_COLUMNS = 5_000
 # a valid export (Arrow reads it), so the sniffing and header reads here must accept it too.
 if csv.field_size_limit() < 1 << 30:
     csv.field_size_limit(1 << 30)
-# SurveyMonkey's second header row says "Response" or "Open-Ended Response" under each question.
-_SURVEYMONKEY_ROW2 = {"response", "open-ended response", "risposta", "risposta aperta"}
-# Qualtrics' legacy export: its second header row names the metadata columns again (or names
-# them under V1, V2...) and holds the question texts; there is no ImportId row.
-_QUALTRICS_META = {"responseid", "responseset", "ipaddress", "startdate", "enddate", "finished",
-                   "recipientemail", "recipientfirstname", "recipientlastname",
-                   "externaldatareference", "locationlatitude", "locationlongitude"}
-_V_CODE = re.compile(r"^V\d+$")
-
-
 @dataclass
 class RawTable:
     """The data rows of a file as text, one column per source column, before any mapping."""
@@ -151,67 +139,6 @@ def _header_records(lines: list[str], delim: str, count: int) -> tuple[list[list
     return records, ends
 
 
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for i, n in enumerate(names):
-        n = n.strip() or f"column_{i + 1}"
-        if n in seen:
-            seen[n] += 1
-            n = f"{n}.{seen[n]}"
-        seen.setdefault(n, 1)
-        out.append(n)
-    return out
-
-
-def detect_header(records: list[list[str]]) -> tuple[str, int]:
-    """('plain' | 'qualtrics' | 'qualtrics-legacy' | 'surveymonkey', number of header records)."""
-    if len(records) >= 3 and any(c.strip().startswith('{"ImportId"') for c in records[2]):
-        return "qualtrics", 3
-    if len(records) >= 2:
-        row1, row2 = records[0], records[1]
-        meta2 = sum(1 for c in row2 if c.strip().lower() in _QUALTRICS_META)
-        named1 = any(c.strip().lower() == "responseid" for c in row1) \
-            or sum(1 for c in row1 if _V_CODE.match(c.strip())) >= 2
-        if meta2 >= 2 and named1:
-            return "qualtrics-legacy", 2
-        marks = sum(1 for c in row2 if c.strip().lower() in _SURVEYMONKEY_ROW2)
-        if marks and any(not c.strip() for c in row1):
-            return "surveymonkey", 2
-        if marks >= 1 and any(c.strip().lower() == "respondent id" for c in row1):
-            return "surveymonkey", 2
-    return "plain", 1
-
-
-def header_names(style: str, records: list[list[str]]) -> tuple[list[str], dict[str, str]]:
-    """Column names and, where the tool gives them, question texts, from the header records."""
-    if style == "qualtrics":
-        names = _unique(records[0])
-        return names, {n: t.strip() for n, t in zip(names, records[1], strict=False) if t.strip()}
-    if style == "qualtrics-legacy":
-        row2 = records[1] + [""] * (len(records[0]) - len(records[1]))
-        # V1, V2... codes stand for metadata whose name is in the second row
-        names = _unique([t if _V_CODE.match(c.strip()) and t.strip() else c
-                         for c, t in zip(records[0], row2, strict=False)])
-        return names, {n: t.strip() for n, t in zip(names, row2, strict=False)
-                       if t.strip() and t.strip() != n}
-    if style == "surveymonkey":
-        row1, row2 = records[0], records[1] + [""] * (len(records[0]) - len(records[1]))
-        filled, last = [], ""
-        for c in row1:
-            last = c.strip() or last
-            filled.append(last)
-        combined = []
-        for top, sub in zip(filled, row2, strict=False):
-            sub = sub.strip()
-            if not sub or sub.lower() in _SURVEYMONKEY_ROW2:
-                combined.append(top)
-            else:
-                combined.append(f"{top} - {sub}" if top else sub)
-        return _unique(combined), {}
-    return _unique(records[0]), {}
-
-
 def load_bytes(path: str | Path | bytes, file_name: str | None = None) -> tuple[bytes, str]:
     """(the file's bytes, the name to report it by); ``IngestError`` when it cannot be opened."""
     if isinstance(path, bytes | bytearray):
@@ -230,8 +157,6 @@ def read_raw(path: str | Path | bytes, *, file_name: str | None = None,
              content_hash: str | None = None) -> RawTable:
     """Read a CSV export into a ``RawTable``; ``IngestError`` when it cannot be read at all.
     ``content_hash``: the bytes' sha256, when the caller has it already."""
-    import hashlib
-
     raw, name = load_bytes(path, file_name)
     if raw[:4] == b"PK\x03\x04":
         raise IngestError(f"{name} looks like an Excel or zip file, not CSV: "
@@ -263,107 +188,11 @@ def read_raw(path: str | Path | bytes, *, file_name: str | None = None,
     # The data part, from the first line after the header, goes to Arrow as UTF-8.
     offset = sum(len(x) for x in head[:header_lines])
     data = raw[len(text[:offset].encode("utf-8")):] if as_is else text[offset:].encode("utf-8")
-    frame, lines, bad, blank = _read_data(data, columns, delim, header_lines, name)
+    frame, lines, bad, blank = read_data(data, columns, delim, header_lines, name)
     notes = []
-    timezones = _qualtrics_timezones(columns, records[2]) if style == "qualtrics" else {}
+    timezones = qualtrics_timezones(columns, records[2]) if style == "qualtrics" else {}
     if style != "plain":
         shown = {"qualtrics-legacy": "Qualtrics legacy"}.get(style, style.capitalize())
         notes.append(f"{shown} export: {n_header} header rows read as one.")
     return RawTable(name, encoding, delim, style, header_lines, columns, labels, frame, lines, bad,
                     blank, content_hash, timezones, notes)
-
-
-def _qualtrics_timezones(columns: list[str], row3: list[str]) -> dict[str, str]:
-    """Qualtrics states the zone of its date columns in the ImportId row: {"timeZone": "..."}."""
-    import json
-    from zoneinfo import available_timezones
-
-    out = {}
-    for col, cell in zip(columns, row3, strict=False):
-        try:
-            tz = json.loads(cell).get("timeZone")
-        except (ValueError, AttributeError):
-            continue
-        if isinstance(tz, str) and (tz == "UTC" or tz in available_timezones()):
-            out[col] = tz
-    return out
-
-
-def _read_data(data: bytes, columns: list[str], delim: str, header_lines: int,
-               name: str) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, int, str]], int]:
-    quoted = b'"' in data
-
-    def parse(threads: bool):
-        bad: list[tuple[int | None, int, str]] = []
-
-        def handler(row):
-            bad.append((row.number, row.actual_columns, row.text))
-            return "skip"
-
-        table = pacsv.read_csv(
-            pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(column_names=columns, use_threads=threads,
-                                           block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=quoted,
-                                             ignore_empty_lines=False, invalid_row_handler=handler),
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in columns},
-                                                 strings_can_be_null=True, null_values=[""],
-                                                 quoted_strings_can_be_null=True),
-        )
-        return table, bad
-
-    if not data or data.isspace():
-        empty = pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
-        return empty, np.zeros(0, dtype=np.int64), [], 0
-    try:
-        table, bad = parse(True)
-        if bad:  # record numbers are only known to a single-threaded reader
-            table, bad = parse(False)
-    except pa.ArrowInvalid as exc:
-        raise IngestError(f"{name} cannot be read as CSV ({exc}). Check that it is a CSV export "
-                          "with one header row per column and quotes around values that contain "
-                          "the delimiter.") from exc
-
-    # Trim whitespace and make blank cells missing, column by column in Arrow.
-    arrays = {}
-    for c in columns:
-        col = pc.utf8_trim_whitespace(table.column(c))
-        arrays[c] = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
-    table = pa.table(arrays)
-    n_records = table.num_rows + len(bad)
-    bad_numbers = np.array(sorted(b[0] for b in bad), dtype=np.int64)
-    record_no = np.setdiff1d(np.arange(1, n_records + 1, dtype=np.int64), bad_numbers,
-                             assume_unique=True)
-    # Records that span lines exist only if there are fewer line breaks than records.
-    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    multiline = quoted and n_lines != n_records
-    if multiline:
-        starts = _record_start_lines(data.decode("utf-8"), delim)
-        to_line = lambda nums: starts[nums - 1] + header_lines  # noqa: E731
-    else:
-        to_line = lambda nums: nums + header_lines  # noqa: E731
-    lines = to_line(record_no)
-    bad_rows = [(int(to_line(np.array([num]))[0]), n, text) for num, n, text in sorted(bad)]
-
-    # Rows with every field empty are blank lines: not rows, not counted.
-    nonblank = np.zeros(table.num_rows, dtype=bool)
-    for c in columns:
-        nonblank |= table.column(c).is_valid().to_numpy(zero_copy_only=False)
-    blank = int((~nonblank).sum())
-    frame = table.to_pandas()
-    if blank:
-        frame = frame[nonblank].reset_index(drop=True)
-        lines = lines[nonblank]
-    return frame, lines, bad_rows, blank
-
-
-def _record_start_lines(text: str, delim: str) -> np.ndarray:
-    """1-based line (relative to ``text``) where each CSV record starts; the slow path for
-    files with line breaks inside quoted values."""
-    reader = csv.reader(io.StringIO(text), delimiter=delim)
-    starts, prev = [], 0
-    for _ in reader:
-        starts.append(prev + 1)
-        prev = reader.line_num
-    return np.array(starts, dtype=np.int64)
-
