@@ -150,9 +150,7 @@ def read_score(s: pd.Series, field: str, notes: list[str],
     labelled = False
     direction = None
     if value_map:
-        uniques = pd.Series(s[present].unique(), dtype="object")
-        normed = uniques.map(lambda u: norm_text(str(u)))
-        lookup = {u: value_map[k] for u, k in zip(uniques, normed, strict=True) if k in value_map}
+        lookup = _caller_lookup(s[present], value_map)
         if lookup:
             mapped = s.isin(list(lookup))
             blanked = s.isin([u for u, v in lookup.items() if v is None])
@@ -164,44 +162,75 @@ def read_score(s: pd.Series, field: str, notes: list[str],
             notes.append(f"{field}: values mapped as the import was told ({pairs}).")
     rest = present & num.isna() & ~mapped
     if rest.any():
-        uniques = pd.Series(s[rest].unique())
-        normed = uniques.map(norm_text)
-        values = pd.Series(np.nan, index=uniques.index)
-        used_label = False
-        for table, implied in LABELS.get(field, []):
-            hit = normed.map(table)
-            new = values.isna() & hit.notna()
-            if new.any():
-                values[new] = hit[new]
-                used_label = True
-                direction = direction or implied
-        lead = uniques.str.extract(_LEADING_NUMBER)[0]
-        new = values.isna() & lead.notna()
-        if new.any():
-            values[new] = pd.to_numeric(lead[new])
-            labelled = True
-            notes.append(f"{field}: the number at the start of labels such as '{uniques[new].iloc[0]}' "
-                         "taken as the score.")
-        stars = uniques.str.extract(_STARS)[0]
-        new = values.isna() & stars.notna()
-        if new.any():
-            values[new] = stars[new].str.len()
-            labelled = True
-            notes.append(f"{field}: stars counted as the score ('{uniques[new].iloc[0]}' = "
-                         f"{int(values[new].iloc[0])}).")
-        comma = values.isna() & uniques.str.match(r"^[+-]?\d+,\d+$")
-        if comma.any():
-            values[comma] = pd.to_numeric(uniques[comma].str.replace(",", ".", regex=False))
-        if used_label:
-            labelled = True
-            tables = " / ".join(sorted({k for t, _ in LABELS[field] for k, v in t.items()
-                                        if k in set(normed)}, key=lambda k: _label_value(field, k)))
-            notes.append(f"{field}: text labels read as numbers ({tables}).")
-        lookup = dict(zip(uniques, values, strict=True))
-        num.loc[rest] = s[rest].map(lookup).astype("float64")
+        direction, by_label = _read_labels(s, rest, num, field, notes)
+        labelled = labelled or by_label
     unread = present & num.isna() & ~blanked
     unknown = s[unread].value_counts().to_dict() if unread.any() else {}
     return ScoreRead(num, direction, blanked, {str(k): int(v) for k, v in unknown.items()}, labelled)
+
+
+def _caller_lookup(present: pd.Series, value_map: dict[str, float | None]) -> dict:
+    """{source value: number or None} for the values the caller's map names."""
+    uniques = pd.Series(present.unique(), dtype="object")
+    normed = uniques.map(lambda u: norm_text(str(u)))
+    return {u: value_map[k] for u, k in zip(uniques, normed, strict=True) if k in value_map}
+
+
+def _read_labels(s: pd.Series, rest: pd.Series, num: pd.Series, field: str,
+                 notes: list[str]) -> tuple[str | None, bool]:
+    """Fill ``num`` where ``rest`` from labels, leading numbers, stars and decimal commas, each
+    distinct value read once; (the CES direction the labels imply, whether labels were read)."""
+    uniques = pd.Series(s[rest].unique())
+    normed = uniques.map(norm_text)
+    values = pd.Series(np.nan, index=uniques.index)
+    direction, used_label = _from_tables(values, normed, field)
+    by_number = _from_leading_numbers(values, uniques, field, notes)
+    by_stars = _from_stars(values, uniques, field, notes)
+    comma = values.isna() & uniques.str.match(r"^[+-]?\d+,\d+$")
+    if comma.any():
+        values[comma] = pd.to_numeric(uniques[comma].str.replace(",", ".", regex=False))
+    if used_label:
+        tables = " / ".join(sorted({k for t, _ in LABELS[field] for k, v in t.items()
+                                    if k in set(normed)}, key=lambda k: _label_value(field, k)))
+        notes.append(f"{field}: text labels read as numbers ({tables}).")
+    lookup = dict(zip(uniques, values, strict=True))
+    num.loc[rest] = s[rest].map(lookup).astype("float64")
+    return direction, used_label or by_number or by_stars
+
+
+def _from_tables(values: pd.Series, normed: pd.Series, field: str) -> tuple[str | None, bool]:
+    direction, used = None, False
+    for table, implied in LABELS.get(field, []):
+        hit = normed.map(table)
+        new = values.isna() & hit.notna()
+        if new.any():
+            values[new] = hit[new]
+            used = True
+            direction = direction or implied
+    return direction, used
+
+
+def _from_leading_numbers(values: pd.Series, uniques: pd.Series, field: str,
+                          notes: list[str]) -> bool:
+    lead = uniques.str.extract(_LEADING_NUMBER)[0]
+    new = values.isna() & lead.notna()
+    if not new.any():
+        return False
+    values[new] = pd.to_numeric(lead[new])
+    notes.append(f"{field}: the number at the start of labels such as '{uniques[new].iloc[0]}' "
+                 "taken as the score.")
+    return True
+
+
+def _from_stars(values: pd.Series, uniques: pd.Series, field: str, notes: list[str]) -> bool:
+    stars = uniques.str.extract(_STARS)[0]
+    new = values.isna() & stars.notna()
+    if not new.any():
+        return False
+    values[new] = stars[new].str.len()
+    notes.append(f"{field}: stars counted as the score ('{uniques[new].iloc[0]}' = "
+                 f"{int(values[new].iloc[0])}).")
+    return True
 
 
 def _num_text(v: float) -> str:
@@ -221,22 +250,32 @@ def scale_misfit(field: str, num: pd.Series) -> tuple[str, tuple[int, int] | Non
         return None
     vmin, vmax = int(v.min()), int(v.max())
     outside = int(((v < lo) | (v > hi)).sum())
-    holder = next(((a, b) for a, b in KNOWN_SCALES if a <= vmin and vmax <= b), None)
+    holder = _narrowest_holder(vmin, vmax)
     if lo == 1 and vmin == 0 and holder and holder[0] == 0:
         zeros = int((v == 0).sum())
         return (f"{zeros} of its {len(v)} answers {'is' if zeros == 1 else 'are'} 0 and the highest "
                 f"is {vmax}: a {holder[0]}-{holder[1]} scale, not {field}'s {lo}-{hi}", holder)
     if outside >= 2 and outside > 0.01 * len(v):
-        if holder and holder != (lo, hi):
-            return (f"its values run from {vmin} to {vmax}, a {holder[0]}-{holder[1]} scale, not "
-                    f"{field}'s {lo}-{hi}", holder)
-        return (f"{outside} of its {len(v)} answers are outside {field}'s {lo}-{hi} scale "
-                f"(from {vmin} to {vmax})", None)
+        return _outside_scale(field, len(v), vmin, vmax, outside, holder)
     if field == "nps" and len(v) >= 20 and vmax <= 5:
         scale = (0, 5) if vmin == 0 else (1, 5)
         return (f"all {len(v)} answers are between {vmin} and {vmax}: a {scale[0]}-{scale[1]} "
                 "rating, not a 0-10 NPS", scale)
     return None
+
+
+def _outside_scale(field: str, n: int, vmin: int, vmax: int, outside: int,
+                   holder: tuple[int, int] | None) -> tuple[str, tuple[int, int] | None]:
+    lo, hi = SCORE_RANGES[field]
+    if holder and holder != (lo, hi):
+        return (f"its values run from {vmin} to {vmax}, a {holder[0]}-{holder[1]} scale, not "
+                f"{field}'s {lo}-{hi}", holder)
+    return (f"{outside} of its {n} answers are outside {field}'s {lo}-{hi} scale "
+            f"(from {vmin} to {vmax})", None)
+
+
+def _narrowest_holder(vmin: int, vmax: int) -> tuple[int, int] | None:
+    return next(((a, b) for a, b in KNOWN_SCALES if a <= vmin and vmax <= b), None)
 
 
 def _label_value(field: str, label: str) -> int:
