@@ -51,84 +51,98 @@ def _year(s: pd.Series) -> tuple[pd.Series, bool]:
 def _parse_parts(sub: pd.Series, date_format: str | None, field: str,
                  notes: list[str]) -> pd.Series:
     """Parse the values the ISO path left over; NaT where nothing fits."""
-    parts = pd.DataFrame(index=sub.index, columns=list(PARTS), dtype=object)
-    todo = pd.Series(True, index=sub.index)
+    split = _Split(sub)
+    epoch = split.take(_EPOCH)  # Unix timestamps, seconds or milliseconds since 1970 (UTC)
+    year_first = split.take(_YEAR_FIRST)
+    if year_first is not None:
+        split.fill(year_first, year_first["d"], year_first["m"])
+    numeric = split.take(_NUMERIC)
+    if numeric is not None:
+        day_first = _day_first(numeric, sub, date_format, field, notes)
+        split.fill(numeric, numeric["a"] if day_first else numeric["b"],
+                   numeric["b"] if day_first else numeric["a"])
+    for regex in (_DAY_MONTH_NAME, _MONTH_NAME_DAY):
+        named = split.take(regex)
+        if named is not None:
+            mon = named["mon"].str.lower().str[:3].map(MONTHS)
+            ok = mon.notna()
+            split.fill(named[ok], named[ok]["d"], mon[ok])
+    stamp = _stamps(split.parts, field, notes)
+    if epoch is not None:
+        e = epoch["epoch"]
+        secs = _ints(e)
+        unit_ms = e.str.len() == 13
+        ts = pd.to_datetime(secs.where(~unit_ms, secs / 1000), unit="s", errors="coerce")
+        stamp.loc[e.index] = ts.astype(stamp.dtype)
+        notes.append(f"{field}: Unix timestamps read as seconds since 1970-01-01 UTC.")
+    return stamp.astype("datetime64[us]")
 
-    def take(regex: str, fill) -> None:
-        nonlocal todo
-        if not todo.any():
-            return
-        found = sub[todo].str.extract(regex)
+
+class _Split:
+    """Each value's parts (``PARTS``), from the first pattern that fits it, patterns tried in
+    order of precedence."""
+
+    def __init__(self, sub: pd.Series):
+        self.sub = sub
+        self.parts = pd.DataFrame(index=sub.index, columns=list(PARTS), dtype=object)
+        self.todo = pd.Series(True, index=sub.index)
+
+    def take(self, regex: str) -> pd.DataFrame | None:
+        """The groups of ``regex`` in the values it fits that no earlier pattern took; they are
+        taken, even those the caller then finds no date in (an unknown month name)."""
+        if not self.todo.any():
+            return None
+        found = self.sub[self.todo].str.extract(regex)
         hit = found.notna().any(axis=1) & found.iloc[:, 0].notna()
         if not hit.any():
-            return
+            return None
         found = found[hit]
-        fill(found)
-        todo &= ~pd.Series(sub.index.isin(found.index), index=sub.index)
+        self.todo &= ~pd.Series(self.sub.index.isin(found.index), index=self.sub.index)
+        return found
 
-    def copy_time(found: pd.DataFrame) -> None:
+    def fill(self, found: pd.DataFrame, day: pd.Series, month: pd.Series) -> None:
+        self.parts.loc[found.index, "d"] = day
+        self.parts.loc[found.index, "m"] = month
+        self.parts.loc[found.index, "y"] = found["y"]
         for k in ("H", "M", "S", "f", "ampm", "tz"):
-            parts.loc[found.index, k] = found[k]
+            self.parts.loc[found.index, k] = found[k]
 
-    # Unix timestamps, seconds or milliseconds since 1970 (UTC).
-    epoch_values = {}
 
-    def fill_epoch(found):
-        epoch_values["s"] = found["epoch"]
-    take(_EPOCH, fill_epoch)
+def _day_first(found: pd.DataFrame, sub: pd.Series, date_format: str | None, field: str,
+               notes: list[str]) -> bool:
+    """Whether the numeric dates of a column are day-first, decided once for all of them, with
+    the sentence that says how."""
+    a, b = _ints(found["a"]), _ints(found["b"])
+    day_first_evidence = bool(((a > 12) & (b <= 12)).any())
+    month_first_evidence = bool(((b > 12) & (a <= 12)).any())
+    example_df = found["a"].index[(a > 12) & (b <= 12)]
+    example_mf = found["a"].index[(b > 12) & (a <= 12)]
+    if date_format in ("dayfirst", "monthfirst"):
+        day_first = date_format == "dayfirst"
+        notes.append(f"{field}: numeric dates read {'day' if day_first else 'month'}-first "
+                     "as the import was told.")
+        return day_first
+    if day_first_evidence and not month_first_evidence:
+        notes.append(f"{field}: numeric dates read day-first (dd/mm), settled by the column "
+                     f"itself, e.g. '{sub[example_df[0]]}'.")
+        return True
+    if month_first_evidence and not day_first_evidence:
+        notes.append(f"{field}: numeric dates read month-first (mm/dd), settled by the column "
+                     f"itself, e.g. '{sub[example_mf[0]]}'.")
+        return False
+    if day_first_evidence and month_first_evidence:
+        notes.append(f"{field}: the column has both day-first ('{sub[example_df[0]]}') and "
+                     f"month-first ('{sub[example_mf[0]]}') dates; read day-first, the default, "
+                     "so the others are rejected. Pass date_format to choose.")
+    else:
+        notes.append(f"{field}: numeric dates such as '{sub[found.index[0]]}' are ambiguous "
+                     "(no day over 12); read day-first (dd/mm), the default. Pass "
+                     "date_format='monthfirst' if they are mm/dd.")
+    return True
 
-    def fill_year_first(found):
-        parts.loc[found.index, "y"] = found["y"]
-        parts.loc[found.index, "m"] = found["m"]
-        parts.loc[found.index, "d"] = found["d"]
-        copy_time(found)
-    take(_YEAR_FIRST, fill_year_first)
 
-    def fill_numeric(found):
-        a, b = _ints(found["a"]), _ints(found["b"])
-        day_first_evidence = bool(((a > 12) & (b <= 12)).any())
-        month_first_evidence = bool(((b > 12) & (a <= 12)).any())
-        example_df = found["a"].index[(a > 12) & (b <= 12)]
-        example_mf = found["a"].index[(b > 12) & (a <= 12)]
-        if date_format in ("dayfirst", "monthfirst"):
-            day_first = date_format == "dayfirst"
-            notes.append(f"{field}: numeric dates read {'day' if day_first else 'month'}-first "
-                         "as the import was told.")
-        elif day_first_evidence and not month_first_evidence:
-            day_first = True
-            notes.append(f"{field}: numeric dates read day-first (dd/mm), settled by the column "
-                         f"itself, e.g. '{sub[example_df[0]]}'.")
-        elif month_first_evidence and not day_first_evidence:
-            day_first = False
-            notes.append(f"{field}: numeric dates read month-first (mm/dd), settled by the column "
-                         f"itself, e.g. '{sub[example_mf[0]]}'.")
-        elif day_first_evidence and month_first_evidence:
-            day_first = True
-            notes.append(f"{field}: the column has both day-first ('{sub[example_df[0]]}') and "
-                         f"month-first ('{sub[example_mf[0]]}') dates; read day-first, the default, "
-                         "so the others are rejected. Pass date_format to choose.")
-        else:
-            day_first = True
-            notes.append(f"{field}: numeric dates such as '{sub[found.index[0]]}' are ambiguous "
-                         "(no day over 12); read day-first (dd/mm), the default. Pass "
-                         "date_format='monthfirst' if they are mm/dd.")
-        parts.loc[found.index, "d"] = found["a"] if day_first else found["b"]
-        parts.loc[found.index, "m"] = found["b"] if day_first else found["a"]
-        parts.loc[found.index, "y"] = found["y"]
-        copy_time(found)
-    take(_NUMERIC, fill_numeric)
-
-    def fill_names(found):
-        mon = found["mon"].str.lower().str[:3].map(MONTHS)
-        ok = mon.notna()
-        found = found[ok]
-        parts.loc[found.index, "m"] = mon[ok]
-        parts.loc[found.index, "d"] = found["d"]
-        parts.loc[found.index, "y"] = found["y"]
-        copy_time(found)
-    take(_DAY_MONTH_NAME, fill_names)
-    take(_MONTH_NAME_DAY, fill_names)
-
+def _stamps(parts: pd.DataFrame, field: str, notes: list[str]) -> pd.Series:
+    """Naive UTC timestamps from the parts; NaT where they make no date."""
     year, two_digit = _year(parts["y"].astype("str").where(parts["y"].notna()))
     if two_digit:
         notes.append(f"{field}: two-digit years read as 2000-2068 (00-68) or 1969-1999 (69-99).")
@@ -146,15 +160,7 @@ def _parse_parts(sub: pd.Series, date_format: str | None, field: str,
         errors="coerce",
     )
     stamp = stamp.where(~bad_hour & (hour < 24))
-    stamp = stamp - _offsets(parts["tz"])
-    if "s" in epoch_values:
-        e = epoch_values["s"]
-        secs = _ints(e)
-        unit_ms = e.str.len() == 13
-        ts = pd.to_datetime(secs.where(~unit_ms, secs / 1000), unit="s", errors="coerce")
-        stamp.loc[e.index] = ts.astype(stamp.dtype)
-        notes.append(f"{field}: Unix timestamps read as seconds since 1970-01-01 UTC.")
-    return stamp.astype("datetime64[us]")
+    return stamp - _offsets(parts["tz"])
 
 
 def _offsets(tz: pd.Series) -> pd.Series:
