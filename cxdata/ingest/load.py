@@ -1,8 +1,8 @@
 """Writing an import: one transaction that stages the accepted rows, sorts them into new rows, rows
 their source holds already and rows repeated inside the file, inserts them with their ``import_id``,
 records the import and its rejects, and has ``upkeep`` refresh the derived tables; or, on any
-failure, rolls all of it back. Undo is the same in reverse, and leaves the database as if the import
-had never happened.
+failure, rolls all of it back. Undo (``undo``) is the same in reverse, and leaves the database as if
+the import had never happened; the record of imports is read in ``import_history``.
 
 Row identity is scoped to a *source* (the survey or export stream an import belongs to): a row's
 key is the file's id column where it has one (``id:<column>``), else ``'h:'`` + sha1 of the whole
@@ -23,34 +23,41 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
 from .. import upkeep
-from . import mapping as mp
-from .model import IngestError
-from .validate import Prepared
+from .fields import FIELDS, ID_FIELD
+from .import_history import import_rejects, list_imports, same_content, shared_rows
+from .import_tables import (
+    HELD,
+    HELD_TABLES,
+    NEW,
+    PROMOTE,
+    RAW_SRC,
+    SQL_TYPES,
+    STAGE_SRC,
+    STAGED,
+    TABLES,
+    rollback,
+    source_imports,
+    unregister,
+)
+from .prepared import Prepared
+from .saved_mappings import save_mapping
+from .undo import undo_import, undo_in_transaction
+
+# The names callers import from here: the record of imports and the undo live beside it.
+__all__ = ["CHUNK_ROWS", "HELD_TABLES", "SQL_TYPES", "STAGED", "TABLES", "Written", "import_rejects",
+           "list_imports", "raw_rows_table", "same_content", "shared_rows", "stage", "undo_import",
+           "write_import"]
 
 CHUNK_ROWS = 250_000
-TABLES = {"responses": "responses", "interactions": "interactions"}
-SQL_TYPES = {
-    "responded_at": "timestamp", "occurred_at": "timestamp", "revenue": "decimal(14, 2)",
-    "nps": "tinyint", "csat": "tinyint", "ces": "tinyint", "needs_met": "tinyint",
-    "enjoyment": "tinyint", "cx_level": "tinyint",
-}
-HELD_TABLES = {"responses": "responses_held", "interactions": "interactions_held"}
-STAGE_SRC = "ingest_src"
-RAW_SRC = "ingest_raw"
-STAGED = "ingest_staged"
-NEW = "ingest_new"
-HELD = "ingest_held"
-PROMOTE = "undo_promote"
 
 
 def _arrow(prepared: Prepared) -> pa.Table:
     cols = {}
-    for f in mp.FIELDS[prepared.kind]:
+    for f in FIELDS[prepared.kind]:
         s = prepared.frame[f]
         if f in SQL_TYPES and SQL_TYPES[f] == "tinyint":
             cols[f] = pa.array(s.astype("Int8"), type=pa.int8(), from_pandas=True)
@@ -86,24 +93,11 @@ def stage(con, prepared: Prepared, raw_rows: pa.Table | None = None) -> int:
     lines. The key of a row without an id is the hash of ``raw_rows`` (every source column), or of
     its canonical values and attributes when no raw rows are given. Returns its row count."""
     kind = prepared.kind
-    fields = mp.FIELDS[kind]
-    id_field = mp.ID_FIELD[kind]
-    params: dict = {}
-    entries = []
-    for i, c in enumerate(prepared.attributes):
-        params[f"k{i}"] = c
-        entries.append(f"{{'k': $k{i}, 'v': a{i}}}")
-    attrs = (f"map_from_entries(list_filter([{', '.join(entries)}], lambda e: e.v is not null))"
-             if entries else "cast(null as map(varchar, varchar))")
+    fields = FIELDS[kind]
+    id_field = ID_FIELD[kind]
+    attrs, params = _attributes_sql(prepared.attributes)
     typed = [f"cast({f} as {SQL_TYPES.get(f, 'varchar')}) as {f}" for f in fields if f != id_field]
-    if raw_rows is not None:
-        raw_cols = [c for c in raw_rows.column_names if c != "line"]
-        content = ", ".join(f"coalesce(r.{c}, '')" for c in raw_cols) or "''"
-        join = f"left join {RAW_SRC} r using (line)"
-    else:
-        content = ", ".join([*(f"coalesce(cast(s.{f} as varchar), '')" for f in fields if f != id_field),
-                             *(f"coalesce(s.a{i}, '')" for i in range(len(prepared.attributes)))])
-        join = ""
+    content, join = _row_content_sql(fields, id_field, len(prepared.attributes), raw_rows)
     con.register(STAGE_SRC, _arrow(prepared))
     if raw_rows is not None:
         con.register(RAW_SRC, raw_rows)
@@ -127,24 +121,42 @@ def stage(con, prepared: Prepared, raw_rows: pa.Table | None = None) -> int:
         """  # noqa: S608 - identifiers from schema field tuples and generated names
         con.execute(sql, params)
     finally:
-        _unregister(con, STAGE_SRC)
+        unregister(con, STAGE_SRC)
         if raw_rows is not None:
-            _unregister(con, RAW_SRC)
+            unregister(con, RAW_SRC)
     return con.execute(f"select count(*) from {STAGED}").fetchone()[0]  # noqa: S608 - constant
 
 
-def _source_imports(con, source: str, but: int | None = None) -> list[int]:
-    """The live (done) imports of ``source``."""
-    return [r[0] for r in con.execute(
-        "select import_id from imports where source = $src and status = 'done' and import_id <> $but",
-        {"src": source, "but": -1 if but is None else int(but)}).fetchall()]
+def _attributes_sql(attributes: list[str]) -> tuple[str, dict[str, str]]:
+    """The attributes map of a staged row, as SQL over ``a0``..``aN``, and its bound names."""
+    params: dict = {}
+    entries = []
+    for i, c in enumerate(attributes):
+        params[f"k{i}"] = c
+        entries.append(f"{{'k': $k{i}, 'v': a{i}}}")
+    attrs = (f"map_from_entries(list_filter([{', '.join(entries)}], lambda e: e.v is not null))"
+             if entries else "cast(null as map(varchar, varchar))")
+    return attrs, params
+
+
+def _row_content_sql(fields, id_field: str, n_attributes: int,
+                     raw_rows: pa.Table | None) -> tuple[str, str]:
+    """(what a row without an id is hashed on, the join that brings it): the raw row when given,
+    else its canonical values and attributes."""
+    if raw_rows is not None:
+        raw_cols = [c for c in raw_rows.column_names if c != "line"]
+        content = ", ".join(f"coalesce(r.{c}, '')" for c in raw_cols) or "''"
+        return content, f"left join {RAW_SRC} r using (line)"
+    content = ", ".join([*(f"coalesce(cast(s.{f} as varchar), '')" for f in fields if f != id_field),
+                         *(f"coalesce(s.a{i}, '')" for i in range(n_attributes))])
+    return content, ""
 
 
 def _split_new(con, kind: str, source: str) -> tuple[int, int, int]:
     """Temp tables ``ingest_new`` (staged rows whose key the source does not hold yet) and
     ``ingest_held`` (rows it holds: kept aside under this import). (new, in source, in file)."""
-    table, id_field = TABLES[kind], mp.ID_FIELD[kind]
-    params = {"ids": _source_imports(con, source)}
+    table, id_field = TABLES[kind], ID_FIELD[kind]
+    params = {"ids": source_imports(con, source)}
     held = f"""exists (select 1 from {table} t where t.{id_field} = s.{id_field}
                        and list_contains($ids, t.import_id))"""  # noqa: S608 - identifiers from allowlists
     con.execute(f"create or replace temp table {NEW} as select s.* from {STAGED} s "  # noqa: S608
@@ -159,7 +171,7 @@ def _split_new(con, kind: str, source: str) -> tuple[int, int, int]:
 
 def _insert_chunk(con, kind: str, first: int, last: int, import_id: int) -> None:
     """Insert the rows of ``ingest_new`` from source lines ``first..last``; the seam tests break."""
-    fields = ", ".join(mp.FIELDS[kind])
+    fields = ", ".join(FIELDS[kind])
     con.execute(
         f"insert into {TABLES[kind]} ({fields}, attributes, import_id) "  # noqa: S608 - allowlists
         f"select {fields}, attributes, $import_id from {NEW} where line between $first and $last",
@@ -187,13 +199,6 @@ class Written:
         return self.in_source + self.in_file
 
 
-def same_content(con, content_hash: str) -> list[tuple]:
-    """The live imports of a file with this content: (import_id, started_at, mapping, source)."""
-    return con.execute("select import_id, started_at, mapping, source from imports "
-                       "where content_hash = $h and status = 'done' order by import_id",
-                       {"h": content_hash}).fetchall()
-
-
 def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
                  imported_by: str | None, dry_run: bool, save_mapping_as: str | None,
                  progress: Callable[[float, str], None] | None, source: str = "default",
@@ -203,13 +208,12 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
     transaction). Rolled back on any error or a dry run."""
     report = progress or (lambda f, m: None)
     kind = prepared.kind
-    rejected = len(prepared.rejects)
     replace = list(replace or [])
     con.execute("begin transaction")
     try:
         for earlier in replace:
             report(0.45, f"Undoing import {earlier}, which this one replaces")
-            _undo_in_transaction(con, earlier, note=f"replaced by a new import of {file_name}")
+            undo_in_transaction(con, earlier, note=f"replaced by a new import of {file_name}")
         report(0.5, "Checking for rows already imported")
         stage(con, prepared, raw_rows)
         new, in_source, in_file = _split_new(con, kind, source)
@@ -217,51 +221,24 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
             con.execute("rollback")
             _drop_temp(con)
             return Written(None, new, in_source, in_file, replace)
-        import_id = con.execute("select nextval('import_id_seq')").fetchone()[0]
-        stored_mapping = json.dumps(prepared.mapping | prepared.options, ensure_ascii=False)
-        con.execute(
-            "insert into imports (import_id, file_name, content_hash, kind, imported_by, rows_read, "
-            "started_at, status, mapping, message, source, row_key, header_signature) values ($id, $file, "
-            "$hash, $kind, $by, $read, $started, 'running', $mapping, $message, $source, $key, $sig)",
-            {"id": import_id, "file": file_name, "hash": content_hash, "kind": kind,
-             "by": imported_by, "read": prepared.rows_read, "started": datetime.now(),
-             "mapping": stored_mapping, "message": "\n".join(prepared.conversions) or None,
-             "source": source, "key": row_key, "sig": signature},
-        )
-        if rejected:
-            rej = prepared.rejects.assign(import_id=import_id)[["import_id", "line", "column", "value", "reason"]]
-            con.register("ingest_rejects_src", rej)
-            try:
-                con.execute('insert into import_rejects (import_id, line, "column", value, reason) '
-                            "select import_id, line, \"column\", cast(value as varchar), reason "
-                            "from ingest_rejects_src")
-            finally:
-                _unregister(con, "ingest_rejects_src")
+        import_id = _record_import(con, prepared, file_name=file_name, content_hash=content_hash,
+                                   imported_by=imported_by, source=source, row_key=row_key,
+                                   signature=signature)
+        _record_rejects(con, prepared.rejects, import_id)
         if new:
-            lo, hi = con.execute(f"select min(line), max(line) from {NEW}").fetchone()  # noqa: S608
-            for first in range(lo, hi + 1, CHUNK_ROWS):
-                last = min(first + CHUNK_ROWS - 1, hi)
-                _insert_chunk(con, kind, first, last, import_id)
-                report(0.5 + 0.45 * (last - lo + 1) / (hi - lo + 1),
-                       f"Loaded lines {first:,} to {last:,} of {hi:,}")
+            _insert_new(con, kind, import_id, report)
         if in_source:
-            fields = ", ".join(mp.FIELDS[kind])
+            fields = ", ".join(FIELDS[kind])
             con.execute(f"insert into {HELD_TABLES[kind]} ({fields}, attributes, import_id) "  # noqa: S608
                         f"select {fields}, attributes, $id from {HELD}", {"id": import_id})
-        con.execute(
-            "update imports set loaded = $loaded, duplicates = $dup, rejected = $rej, "
-            "duplicates_in_source = $in_source, duplicates_in_file = $in_file, "
-            "finished_at = $now, status = 'done' where import_id = $id",
-            {"loaded": new, "dup": in_source + in_file, "rej": rejected, "now": datetime.now(),
-             "id": import_id, "in_source": in_source, "in_file": in_file},
-        )
+        _record_counts(con, import_id, new, in_source, in_file, len(prepared.rejects))
         if save_mapping_as:
-            mp.save_mapping(con, save_mapping_as, prepared.mapping | prepared.options, kind)
+            save_mapping(con, save_mapping_as, prepared.mapping | prepared.options, kind)
         report(0.96, "Updating the daily counts and journeys")
         upkeep.refresh(con, kind, added=[import_id] if new else [])
         con.execute("commit")
     except BaseException:
-        _rollback(con)
+        rollback(con)
         raise
     finally:
         _drop_temp(con)
@@ -269,130 +246,53 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
     return Written(import_id, new, in_source, in_file, replace)
 
 
-def _unregister(con, name: str) -> None:
-    """Drop a registered frame; after a failed statement (out of memory, say) the transaction is
-    aborted and DuckDB refuses even this until the rollback, which drops it: the first error is
-    the one to report."""
+def _record_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
+                   imported_by: str | None, source: str, row_key: str,
+                   signature: str | None) -> int:
+    """A new import, 'running' until its counts are recorded; its id."""
+    import_id = con.execute("select nextval('import_id_seq')").fetchone()[0]
+    stored_mapping = json.dumps(prepared.mapping | prepared.options, ensure_ascii=False)
+    con.execute(
+        "insert into imports (import_id, file_name, content_hash, kind, imported_by, rows_read, "
+        "started_at, status, mapping, message, source, row_key, header_signature) values ($id, $file, "
+        "$hash, $kind, $by, $read, $started, 'running', $mapping, $message, $source, $key, $sig)",
+        {"id": import_id, "file": file_name, "hash": content_hash, "kind": prepared.kind,
+         "by": imported_by, "read": prepared.rows_read, "started": datetime.now(),
+         "mapping": stored_mapping, "message": "\n".join(prepared.conversions) or None,
+         "source": source, "key": row_key, "sig": signature},
+    )
+    return import_id
+
+
+def _record_rejects(con, rejects: pd.DataFrame, import_id: int) -> None:
+    if not len(rejects):
+        return
+    rej = rejects.assign(import_id=import_id)[["import_id", "line", "column", "value", "reason"]]
+    con.register("ingest_rejects_src", rej)
     try:
-        con.unregister(name)
-    except duckdb.TransactionException:
-        pass
-
-
-def _rollback(con) -> None:
-    try:
-        con.execute("rollback")
-    except Exception:  # noqa: BLE001 - the transaction may already be gone; the first error matters
-        pass
-
-
-def list_imports(con) -> pd.DataFrame:
-    """Every import, newest first, with its source, key and ``shared_with``: the live imports of
-    the same source that delivered some of the same rows (an undo hands those rows to them)."""
-    frame = con.execute(
-        "select import_id, file_name, kind, source, row_key as key, imported_by, started_at, "
-        "finished_at, status, rows_read, loaded, duplicates, duplicates_in_source, "
-        "duplicates_in_file, rejected, mapping, message from imports "
-        "order by started_at desc, import_id desc"
-    ).df()
-    shared = shared_rows(con)
-    frame["shared_with"] = [sorted(shared.get(int(i), {})) for i in frame["import_id"]]
-    frame["shared_rows"] = [sum(shared.get(int(i), {}).values()) for i in frame["import_id"]]
-    return frame
-
-
-def shared_rows(con, import_id: int | None = None) -> dict[int, dict[int, int]]:
-    """{import: {other import: rows both delivered}} among live imports of the same source (or
-    just for ``import_id``)."""
-    out: dict[int, dict[int, int]] = {}
-    for kind, table in TABLES.items():
-        id_field = mp.ID_FIELD[kind]
-        rows = con.execute(f"""
-            with live as (select import_id, source from imports where status = 'done' and kind = $kind),
-            keyed as (
-                select h.import_id, l.source, h.{id_field} as k from {HELD_TABLES[kind]} h join live l using (import_id)
-            ),
-            owners as (
-                select t.import_id, l.source, t.{id_field} as k from {table} t join live l using (import_id)
-                where t.{id_field} in (select k from keyed)
-            ),
-            everyone as (select * from keyed union all select * from owners)
-            select a.import_id, b.import_id, count(*) from everyone a join everyone b
-              on a.source = b.source and a.k = b.k and a.import_id <> b.import_id
-            group by all
-        """, {"kind": kind}).fetchall()  # noqa: S608 - identifiers from allowlists
-        for a, b, n in rows:
-            if import_id is None or a == import_id:
-                out.setdefault(int(a), {})[int(b)] = int(n)
-    return out
-
-
-def import_rejects(con, import_id: int) -> pd.DataFrame:
-    """The rejects of one import: line, column, value, reason, in line order."""
-    return con.execute(
-        'select line, "column", value, reason from import_rejects where import_id = $id '
-        "order by line",
-        {"id": import_id},
-    ).df()
-
-
-def _undo_in_transaction(con, import_id: int, note: str = "") -> int:
-    """Undo one import inside the caller's transaction; the rows removed. Its rows that other live
-    imports of its source delivered too stay, owned by the earliest of them, with its values."""
-    row = con.execute("select kind, status, source from imports where import_id = $id",
-                      {"id": import_id}).fetchone()
-    if row is None:
-        raise IngestError(f"there is no import {import_id}; list them with `python -m cxdata imports`.")
-    kind, status, source = row
-    if status == "undone":
-        raise IngestError(f"import {import_id} is already undone.")
-    if status != "done":
-        raise IngestError(f"import {import_id} is {status}, not done: there is nothing to undo.")
-    table, held, id_field = TABLES[kind], HELD_TABLES[kind], mp.ID_FIELD[kind]
-    params = {"id": int(import_id), "others": _source_imports(con, source, but=import_id)}
-    con.execute(f"delete from {held} where import_id = $id", {"id": int(import_id)})  # noqa: S608
-    con.execute(f"""
-        create or replace temp table {PROMOTE} as
-        select h.* from {held} h
-        where list_contains($others, h.import_id)
-          and h.{id_field} in (select {id_field} from {table} where import_id = $id)
-        qualify row_number() over (partition by h.{id_field} order by h.import_id) = 1
-    """, params)  # noqa: S608 - identifiers from allowlists
-    upkeep.mark_customers(con, kind, [import_id], f"select customer_id from {PROMOTE}")  # noqa: S608
-    removed = con.execute(f"delete from {table} where import_id = $id",  # noqa: S608 - allowlist
-                          {"id": int(import_id)}).fetchone()[0]
-    con.execute(f"insert into {table} select * from {PROMOTE}")  # noqa: S608 - allowlist
-    con.execute(f"delete from {held} h where exists (select 1 from {PROMOTE} p "  # noqa: S608
-                f"where p.import_id = h.import_id and p.{id_field} = h.{id_field})")
-    gained = dict(con.execute(f"select import_id, count(*) from {PROMOTE} group by all").fetchall())  # noqa: S608
-    for other, n in gained.items():
-        con.execute("update imports set loaded = loaded + $n, duplicates = duplicates - $n, "
-                    "duplicates_in_source = duplicates_in_source - $n, "
-                    "message = coalesce(message || chr(10), '') || $note where import_id = $other",
-                    {"n": n, "other": other,
-                     "note": f"{n} rows taken over from import {import_id} when it was undone"})
-    con.execute(f"drop table {PROMOTE}")  # noqa: S608 - constant
-    upkeep.refresh(con, kind, removed=[import_id], changed=sorted(gained))
-    kept = f", {sum(gained.values())} rows kept for import(s) {', '.join(map(str, sorted(gained)))}" if gained else ""
-    con.execute("update imports set status = 'undone', message = coalesce(message || chr(10), '') "
-                "|| $note where import_id = $id",
-                {"id": import_id, "note": f"undone at {datetime.now():%Y-%m-%d %H:%M:%S}, "
-                                          f"{removed} rows removed{kept}" + (f" ({note})" if note else "")})
-    return int(removed)
-
-
-def undo_import(con, import_id: int) -> int:
-    """Undo one import in one transaction, as if it had never been imported: its rows go, except
-    those another live import of its source delivered too (that import owns them now); it is marked
-    'undone'. Returns the rows removed from the import's table (rows handed over count as removed
-    from it)."""
-    con.execute("begin transaction")
-    try:
-        removed = _undo_in_transaction(con, import_id)
-        con.execute("commit")
-    except BaseException:
-        _rollback(con)
-        raise
+        con.execute('insert into import_rejects (import_id, line, "column", value, reason) '
+                    "select import_id, line, \"column\", cast(value as varchar), reason "
+                    "from ingest_rejects_src")
     finally:
-        con.execute(f"drop table if exists {PROMOTE}")  # noqa: S608 - constant
-    return removed
+        unregister(con, "ingest_rejects_src")
+
+
+def _insert_new(con, kind: str, import_id: int, report: Callable[[float, str], None]) -> None:
+    """The new rows in chunks of source lines, so that progress can be reported."""
+    lo, hi = con.execute(f"select min(line), max(line) from {NEW}").fetchone()  # noqa: S608
+    for first in range(lo, hi + 1, CHUNK_ROWS):
+        last = min(first + CHUNK_ROWS - 1, hi)
+        _insert_chunk(con, kind, first, last, import_id)
+        report(0.5 + 0.45 * (last - lo + 1) / (hi - lo + 1),
+               f"Loaded lines {first:,} to {last:,} of {hi:,}")
+
+
+def _record_counts(con, import_id: int, new: int, in_source: int, in_file: int,
+                   rejected: int) -> None:
+    con.execute(
+        "update imports set loaded = $loaded, duplicates = $dup, rejected = $rej, "
+        "duplicates_in_source = $in_source, duplicates_in_file = $in_file, "
+        "finished_at = $now, status = 'done' where import_id = $id",
+        {"loaded": new, "dup": in_source + in_file, "rej": rejected, "now": datetime.now(),
+         "id": import_id, "in_source": in_source, "in_file": in_file},
+    )
