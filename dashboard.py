@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cxdata import ui
-from cxdata.ui import charts, controls, figures, state
+from cxdata.ui import charts, controls, figures, segments, state
 from cxdata.ui.text import mover_sentence
 
 view = ui.start("Overview", "Customer experience at a glance")
@@ -37,8 +37,7 @@ if movers.empty:
 else:
     for row in movers.to_dict("records"):
         st.markdown("- " + mover_sentence(row, kpi))
-    higher_is_better = not (kpi == "ces" and direction == "effort")
     fig = figures.movers(movers, kpi, f"The {len(movers)} biggest moves in {controls.kpi_label(kpi)}",
-                         higher_is_better)
+                         segments.higher_is_better(kpi, direction))
     charts.show(view, fig, movers, key="overview_movers", n=int(movers["n"].sum()),
                 note="bars: change with its 95% margin")

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from cxdata import kpis
+from cxdata import catalog, kpis
 
 from .memo import memo
 from .page import View
@@ -99,7 +99,7 @@ def kpi_card(summary, kpi: str, direction: str, period_days: int | None) -> None
     cur = getattr(summary.current, kpi)
     value, _ = summary.current.headline(kpi)
     ch = summary.changes[kpi]
-    lower_better = kpi == "ces" and direction == "effort"
+    lower_better = not catalog.higher_is_better(kpi, direction)
     label = KPI_NAMES[kpi]
     prev = f"previous {period_days} days" if period_days else "previous period"
     st.metric(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cxdata import catalog
 from cxdata.filters import Filters
 from cxdata.queries import ATTR_PREFIX, DIMENSIONS, GRAINS
 
@@ -11,14 +12,7 @@ from .text import KPI_NAMES
 
 KPIS = ("nps", "csat", "ces")
 GRAIN_LABELS = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quarter"}
-DIM_LABELS = {
-    "channel": "Channel",
-    "segment": "Customer segment",
-    "region": "Region",
-    "product": "Product",
-    "touchpoint": "Touchpoint",
-    "journey_stage": "Journey stage",
-}
+DIM_LABELS = {d: catalog.FIELD_LABELS[d] for d in catalog.BREAKDOWN_DIMENSIONS}
 # breakdown dimension -> the filter field a click on it narrows
 DIM_FIELD = {"journey_stage": "stage", **{d: d for d in DIMENSIONS if d != "journey_stage"}}
 

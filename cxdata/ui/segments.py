@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cxdata import catalog
 from cxdata.queries import ATTR_PREFIX
 
-
-def higher_is_better(kpi: str, direction: str) -> bool:
-    return not (kpi == "ces" and direction == "effort")
+higher_is_better = catalog.higher_is_better  # the pages' name for it
 
 
 def _flag(differs: bool, vs_rest, better_when_up: bool) -> str:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from cxdata import catalog
 from cxdata.filters import LIST_FIELDS, Filters
 
 from . import state
@@ -24,14 +25,7 @@ DATE_KEY = "flt_dates"
 ATTR_KEY_PREFIX = "flt_attr:"
 DEFAULT_DAYS = 90
 
-LABELS = {
-    "channel": "Channel",
-    "segment": "Customer segment",
-    "region": "Region",
-    "product": "Product",
-    "touchpoint": "Touchpoint",
-    "stage": "Journey stage",
-}
+LABELS = {f: catalog.FIELD_LABELS[f] for f in catalog.FILTER_COLUMNS}
 
 
 def widget_key(field: str) -> str:

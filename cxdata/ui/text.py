@@ -17,7 +17,7 @@ import math
 import re
 import string
 
-from cxdata import kpis
+from cxdata import catalog, kpis
 
 _PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
 # Direction overrides, embeddings and isolates: one in a label reverses what follows it on screen
@@ -93,7 +93,7 @@ def small_mark(n) -> str:
 
 
 def ces_better(direction: str) -> str:
-    return "lower is better" if direction == "effort" else "higher is better"
+    return "higher is better" if catalog.higher_is_better("ces", direction) else "lower is better"
 
 
 def mover_sentence(row: dict, kpi: str) -> str:

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cxdata import db, ingest, settings, upkeep
+from cxdata import catalog, db, ingest, settings, upkeep
 from cxdata.ingest import mapping as ingest_mapping
 from cxdata.schema import SCORE_RANGES
 
@@ -43,15 +43,7 @@ FIELD_NOTES = {
     **{f: f"score {lo}-{hi} (other scales are converted by a stated rule)"
        for f, (lo, hi) in SCORE_RANGES.items()},
 }
-FIELD_LABELS = {
-    "response_id": "Response ID", "event_id": "Event ID", "customer_id": "Customer ID",
-    "responded_at": "Answered at", "occurred_at": "Happened at", "channel": "Channel",
-    "touchpoint": "Touchpoint", "journey_stage": "Journey stage", "stage": "Journey stage",
-    "segment": "Customer segment", "region": "Region", "product": "Product", "nps": "NPS (0-10)",
-    "csat": "CSAT (1-5)", "ces": "CES (1-7)", "needs_met": "Needs met (1-5)",
-    "enjoyment": "Enjoyment (1-5)", "cx_level": "CX pyramid level (0-6)", "comment": "Comment",
-    "session_id": "Session ID", "revenue": "Revenue",
-}
+FIELD_LABELS = catalog.FIELD_LABELS
 _UPLOADS = "cx_upload_files"  # session state: file_id -> temporary path
 LOG = logging.getLogger("cxdata.ui.upload")  # the server log: failed writes are said there too
 
