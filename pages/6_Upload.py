@@ -105,13 +105,13 @@ if shown.unmapped:
                 + (f" and {len(shown.unmapped) - 30} more" if len(shown.unmapped) > 30 else "") + ".")
 
 st.markdown(f"**The first {min(len(shown.frame), 20)} rows as they will be loaded** (rejected rows left out)")
-st.dataframe(upload.display_frame(shown.frame), hide_index=True, key="upload_preview_table")
+charts.table(upload.display_frame(shown.frame), key="upload_preview_table")
 
 rejects = upload.rejects_frame(shown.rejects)
 if len(rejects):
     st.warning(f"{len(rejects):,} of {shown.rows_read:,} rows will be rejected, each with its reason "
                "(they are stored with the import and can be downloaded).")
-    st.dataframe(rejects.head(500), hide_index=True, key="upload_rejects_preview")
+    charts.table(rejects.head(500), key="upload_rejects_preview")
 else:
     st.success(f"All {shown.rows_read:,} rows pass the checks.")
 
@@ -166,7 +166,7 @@ if done and done[0] == file_key:
     if result.rejects:
         table = upload.rejects_frame(result.rejects)
         st.markdown("**Rejected rows**")
-        st.dataframe(table, hide_index=True, key="upload_rejects_done")
+        charts.table(table, key="upload_rejects_done")
         st.download_button("Download the rejected rows (CSV)", charts.csv_bytes(table),
                            file_name=f"import_{result.import_id}_rejects.csv", mime="text/csv",
                            key="upload_rejects_csv", on_click="ignore", icon=":material/download:")

@@ -72,11 +72,7 @@ def _dataframe_calls(path: Path) -> list[str]:
 UI_FILES = sorted([*ROOT.joinpath("cxdata", "ui").glob("*.py"), APP, *ROOT.joinpath("pages").glob("*.py")])
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="the Upload page's tables: its owner "
-                                            "switches them to charts.table (issue 18 note)"))
-    if p.name == "6_Upload.py" else p
-    for p in UI_FILES], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: p.name)
 def test_every_table_is_drawn_through_charts_table(path):
     """Only ``charts.table`` calls ``st.dataframe``: a table drawn another way would download
     formulas as they are."""

@@ -439,3 +439,22 @@ def test_a_full_disk_during_an_import_is_said_as_such(tmp_path, caplog):
     assert not at.exception, [e.value for e in at.exception]
     assert [e.value for e in at.error] == [upload.DISK_FULL]
     assert any("disk full" in r.getMessage() for r in caplog.records)
+
+
+def test_upload_files_nobody_uses_any_more_are_deleted(tmp_path, monkeypatch):
+    """Issue 18, item 10: uploaded temp files (cx_upload_*) were never deleted."""
+    import os
+    import tempfile
+
+    from cxdata.ui import upload as upload_ui
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, fresh, other = tmp_path / "cx_upload_old.csv", tmp_path / "cx_upload_new.csv", tmp_path / "mine.csv"
+    for p in (old, fresh, other):
+        p.write_text("id,date,nps\n")
+    now = 1_800_000_000
+    os.utime(old, (now - upload_ui.STALE_SECONDS - 60,) * 2)
+    os.utime(fresh, (now - 60,) * 2)
+    os.utime(other, (now - 10 * upload_ui.STALE_SECONDS,) * 2)
+    assert upload_ui.sweep_stale(now) == 1
+    assert not old.exists() and fresh.exists() and other.exists()

@@ -6,9 +6,11 @@ Every write goes through ``run_import`` / ``run_undo``, which ask ``auth.require
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,9 +54,36 @@ def max_upload_mb() -> int:
     return int(st.get_option("server.maxUploadSize"))
 
 
+STALE_SECONDS = 6 * 3600  # an upload file older than this belongs to no live page any more
+_written: set[str] = set()  # every upload file this process wrote, deleted when it exits
+
+
+def sweep_stale(now: float | None = None) -> int:
+    """Delete upload files (``cx_upload_*`` in the temp folder) older than ``STALE_SECONDS``: left
+    by sessions that ended, or by a process that was killed; the number deleted."""
+    now = time.time() if now is None else now
+    gone = 0
+    for path in Path(tempfile.gettempdir()).glob("cx_upload_*"):
+        try:
+            if path.is_file() and now - path.stat().st_mtime > STALE_SECONDS:
+                path.unlink()
+                gone += 1
+        except OSError:
+            continue  # another process removed it first
+    return gone
+
+
+@atexit.register
+def _delete_written() -> None:
+    for name in _written:
+        Path(name).unlink(missing_ok=True)
+
+
 def stored_upload(uploaded) -> Path:
     """The uploaded bytes in a temporary file that keeps the original suffix (the reader looks at
-    it), written once per upload; older uploads of this session are deleted."""
+    it), written once per upload; older uploads of this session are deleted, and so are upload
+    files nobody touched for ``STALE_SECONDS`` and, when the server stops, every file it wrote."""
+    sweep_stale()
     files: dict[str, str] = st.session_state.setdefault(_UPLOADS, {})
     key = getattr(uploaded, "file_id", None) or f"{uploaded.name}:{uploaded.size}"
     path = files.get(key)
@@ -67,6 +96,7 @@ def stored_upload(uploaded) -> Path:
     with tempfile.NamedTemporaryFile(prefix="cx_upload_", suffix=suffix, delete=False) as tmp:
         tmp.write(uploaded.getbuffer())
     files[key] = tmp.name
+    _written.add(tmp.name)
     return Path(tmp.name)
 
 
