@@ -87,3 +87,16 @@ def test_a_full_disk_is_said_and_nothing_is_written(tmp_path, capsys):
         con.close()
     finally:
         subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+@pytest.mark.parametrize(("flag", "value", "used"), [("--to", "9999-12-31", "2199-12-31"),
+                                                     ("--from", "0001-01-01", "1900-01-01")])
+def test_extreme_dates_on_the_command_line_are_clamped_with_a_notice(good, capsys, flag, value, used):
+    """Issue 18, item 1: `kpis --to 9999-12-31` printed a traceback (the day after the end overflowed)."""
+    code = cli.main(["kpis", "--db", str(good), flag, value, "--json"])
+    out = capsys.readouterr()
+    assert code == 0 and "Traceback" not in out.err
+    assert f"{value} is outside the dates" in out.err and f"{used} was used" in out.err
+    import json
+
+    assert json.loads(out.out)["nps"]["n"] == 1  # the one response, 2026-01-02, is inside either way

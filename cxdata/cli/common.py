@@ -12,15 +12,23 @@ import time
 from datetime import date
 
 from .. import db
+from ..filters import EARLIEST, LATEST
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_BUSY = 0, 1, 2, 3
 
 
 def _date(value: str) -> date:
+    """A YYYY-MM-DD date, clamped (with a notice on stderr) to the dates the period arithmetic
+    holds (``filters.EARLIEST``..``LATEST``): 9999-12-31 would overflow the day after the end."""
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    clamped = min(max(day, EARLIEST), LATEST)
+    if clamped != day:
+        print(f"Note: {value} is outside the dates the dashboard handles ({EARLIEST} to {LATEST}): "
+              f"{clamped} was used.", file=sys.stderr)
+    return clamped
 
 
 def _mapping(value: str) -> tuple[str, str]:
