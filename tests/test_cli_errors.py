@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cxdata import cli, db
+from cxdata import cli, db, upkeep
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +26,7 @@ def good(tmp_path) -> Path:
     path = tmp_path / "cx.duckdb"
     con = db.connect(path)
     con.execute("insert into responses (response_id, responded_at, nps) values ('a', '2026-01-02', 9)")
+    upkeep.rebuild_all(con)  # inserted outside an import: the count tables too
     con.close()
     return path
 
