@@ -158,7 +158,8 @@ def read_raw(path: str | Path | bytes, *, file_name: str | None = None,
     """Read a CSV export into a ``RawTable``; ``IngestError`` when it cannot be read at all.
     ``content_hash``: the bytes' sha256, when the caller has it already."""
     raw, name = load_bytes(path, file_name)
-    if raw[:4] == b"PK\x03\x04":
+    # an .xlsx (a zip) or an old .xls (an OLE2 compound file)
+    if raw[:4] == b"PK\x03\x04" or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise IngestError(f"{name} looks like an Excel or zip file, not CSV: "
                           "in Excel use File > Save As > CSV UTF-8, then upload the .csv file.")
     content_hash = content_hash or hashlib.sha256(raw).hexdigest()

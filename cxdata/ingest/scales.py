@@ -210,9 +210,17 @@ def _from_tables(values: pd.Series, normed: pd.Series, field: str) -> tuple[str 
     return direction, used
 
 
+def ascii_digits(text: str) -> str:
+    """``text`` with every Unicode decimal digit (fullwidth ９, Arabic-Indic ٩, Devanagari ९...)
+    written as its ASCII digit: a survey tool in another script exports them as typed."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+
+
 def _from_leading_numbers(values: pd.Series, uniques: pd.Series, field: str,
                           notes: list[str]) -> bool:
-    lead = uniques.str.extract(_LEADING_NUMBER)[0]
+    lead = uniques.str.extract(_LEADING_NUMBER)[0].map(ascii_digits, na_action="ignore")
     new = values.isna() & lead.notna()
     if not new.any():
         return False

@@ -1,0 +1,33 @@
+"""Issue 18 on the importer: digits of other scripts, old Excel files, and a file read in bounded
+memory. Expected figures by hand from the literal rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxdata import db
+from cxdata.filters import Filters
+from cxdata.ingest import IngestError, import_file
+from cxdata.queries import kpi_set
+
+
+@pytest.fixture
+def con():
+    c = db.connect(":memory:")
+    yield c
+    c.close()
+
+
+def test_digits_of_other_scripts_are_read_as_digits(con):
+    data = "id,date,nps\n1,2026-01-02,９\n2,2026-01-03,٩\n3,2026-01-04,९\n4,2026-01-05,7\n".encode()
+    r = import_file(con, data, file_name="digits.csv")
+    assert (r.loaded, r.rejected) == (4, 0)
+    assert sorted(v for (v,) in con.execute("select nps from responses").fetchall()) == [7, 9, 9, 9]
+    # 3 promoters, 1 passive of 4 -> +75
+    assert kpi_set(con, Filters()).nps.value == pytest.approx(75.0)
+
+
+def test_an_old_excel_file_gets_the_excel_sentence(con):
+    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
+    with pytest.raises(IngestError, match=r"survey\.xls looks like an Excel .* CSV UTF-8"):
+        import_file(con, ole2, file_name="survey.xls")
