@@ -1,0 +1,95 @@
+"""Tables out to Parquet, and DuckDB over those files.
+
+``export_tables`` writes each table to a folder of its name: ``responses`` and ``interactions``
+partitioned by month of their time column (``month=YYYY-MM/``, so an engine reading a period opens
+only its months), the small tables as one file each. Paths never enter SQL: the rows leave DuckDB
+as Arrow batches and pyarrow writes the files.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+PARTITION_COLUMN = "month"
+# The raw tables: everything else is derived from them (cube.py, journeys.py).
+RAW_TABLES = ("responses", "interactions", "imports", "stages", "settings")
+# The derived tables a page reads: the count tables, the sidebar's values, the journey tables.
+DERIVED_TABLES = ("kpi_monthly", "kpi_daily_core", "kpi_daily_touch", "kpi_daily", "kpi_daily_detail",
+                  "filter_values", "attribute_counts", "journey_starts", "journey_events",
+                  "journey_first_reach", "channel_keys", "customer_keys")
+TIME_COLUMNS = {"responses": "responded_at", "interactions": "occurred_at"}
+_BATCH_ROWS = 1_000_000
+
+
+def export_tables(con, out: str | Path, tables: Iterable[str] = RAW_TABLES) -> dict[str, int]:
+    """Write ``tables`` of the DuckDB connection ``con`` under ``out`` (each folder replaced);
+    returns rows written per table."""
+    import pyarrow.dataset as ds
+
+    known = set(RAW_TABLES) | set(DERIVED_TABLES)
+    root = Path(out)
+    root.mkdir(parents=True, exist_ok=True)
+    written: dict[str, int] = {}
+    for table in tables:
+        if table not in known:
+            raise ValueError(f"unknown table {table!r}")
+        target = root / table
+        if target.exists():
+            shutil.rmtree(target)
+        ts = TIME_COLUMNS.get(table)
+        if ts:
+            sql = (f"select *, strftime({ts}, '%Y-%m') as {PARTITION_COLUMN} "  # noqa: S608 - names from code
+                   f"from {table} order by {ts}")
+        else:
+            sql = f"select * from {table}"  # noqa: S608 - table from RAW_TABLES / DERIVED_TABLES
+        reader = con.cursor().sql(sql).to_arrow_reader(_BATCH_ROWS)
+        written[table] = _write(ds, reader, target, partitioned=ts is not None)
+    return written
+
+
+def _write(ds, reader, target: Path, partitioned: bool) -> int:
+    rows = 0
+
+    def counted():
+        nonlocal rows
+        for batch in reader:
+            rows += batch.num_rows
+            yield batch
+
+    import pyarrow as pa
+
+    source = pa.RecordBatchReader.from_batches(reader.schema, counted())
+    ds.write_dataset(source, target, format="parquet", existing_data_behavior="overwrite_or_ignore",
+                     partitioning=[PARTITION_COLUMN] if partitioned else None,
+                     partitioning_flavor="hive" if partitioned else None,
+                     basename_template="part-{i}.parquet",
+                     max_rows_per_file=8_000_000, max_rows_per_group=1_000_000)
+    if rows == 0 and not any(target.rglob("*.parquet")):
+        # an empty table still needs its schema on disk, or no engine can read the folder
+        target.mkdir(parents=True, exist_ok=True)
+        import pyarrow.parquet as pq
+
+        schema = reader.schema.remove(reader.schema.get_field_index(PARTITION_COLUMN)) \
+            if partitioned else reader.schema
+        pq.write_table(schema.empty_table(), target / "part-0.parquet")
+    return rows
+
+
+def duckdb_on_parquet(directory: str | Path, tables: Iterable[str] | None = None):
+    """An in-memory DuckDB connection with a view per table folder of ``directory`` (the month
+    partition column dropped): the queries then run on the very files Spark reads."""
+    import duckdb
+
+    root = Path(directory)
+    con = duckdb.connect(":memory:")
+    con.execute("set enable_progress_bar = false")
+    names = sorted(tables) if tables is not None else sorted(p.name for p in root.iterdir() if p.is_dir())
+    for name in names:
+        files = sorted(str(p) for p in (root / name).rglob("*.parquet"))
+        rel = con.read_parquet(files, hive_partitioning=name in TIME_COLUMNS)
+        if PARTITION_COLUMN in rel.columns and name in TIME_COLUMNS:
+            rel = rel.select(*[f'"{c}"' for c in rel.columns if c != PARTITION_COLUMN])
+        rel.create_view(name)
+    return con
