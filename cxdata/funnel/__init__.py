@@ -14,8 +14,8 @@ cross channels (discover on social, buy in the store).
 Where the numbers come from. ``journey_starts`` (``cxdata/journeys.py``) holds every entry's step
 times, kept exact by every import, undo and demo load: date, segment, region and product filters
 and any window are a ``where`` and a comparison on it. Filters that select events (channel,
-touchpoint, an imported attribute) need the journeys of just those events, so then the same
-step times are computed from the filtered events on the fly (slower, same definition). The
+touchpoint, an imported attribute) need the journeys of just those events, so then each
+customer's events are walked in time order on the fly (``walk``: slower, same definition). The
 funnel across two or more chosen channels takes each customer's first start from the table and
 walks the later steps through ``journey_events`` (integers, by channel and in time order). Over
 all dates (no date filter) the per-channel funnels are sums over ``journey_first_reach``.
@@ -24,7 +24,8 @@ The package, one concern per module:
 
 - ``query``: the arguments checked, the journey filter and the parameters every strategy binds;
 - ``sql``: the SQL fragments the strategies share and the one place templates are filled;
-- one module per strategy, each with its statements as named constants: ``per_customer`` (first
+- one module per strategy, each with its statements as named constants: ``walk`` (every funnel
+  from the filtered events, walked in time order), ``per_customer`` (first
   entry by customer: over ``journey_starts`` or over the filtered events), ``first_entry``
   (``journey_starts`` without a group-by), ``all_dates`` (``journey_first_reach``), ``across``
   (two or more chosen channels, through ``journey_events``);

@@ -11,8 +11,9 @@ from ..journeys import JOURNEY_DIMENSIONS, constant_dimensions
 from .across import walk_across
 from .all_dates import sum_first_reach
 from .first_entry import count_first_entries
-from .per_customer import count_from_events, count_from_starts
+from .per_customer import count_from_starts
 from .query import FunnelQuery
+from .walk import count_from_events
 
 Strategy = Callable[[object, FunnelQuery], pd.DataFrame]
 

@@ -4,8 +4,9 @@ How this query works. Per channel, the first entry per customer in the period (`
 ``arg_min`` of the step times), then how many of those reach each step within the window and before
 the end of the period. The journey starts come from ``journey_starts`` when the journey filters do
 not select whole customers (a segment that changes between a customer's starts), or from the
-filtered events on the fly (``journeys.chain_sql``: same columns, same definition) when a filter
-selects events (channel, touchpoint, an attribute) or the stage order is not the stored one.
+filtered events on the fly (``journeys.chain_sql``: same columns, same definition) in
+``count_from_events_asof``, the definition that ``walk.count_from_events`` (what the funnel runs
+when a filter selects events or the stage order is not the stored one) is tested against.
 
 Placeholders: ``step_counts`` (``c2..cN``), ``limit`` (``sql.limit``), ``steps`` (``sql.steps_list``),
 ``source`` (``journey_starts`` or the chain of events) and ``journey_where``.
@@ -43,8 +44,10 @@ def count_from_starts(con, q: FunnelQuery) -> pd.DataFrame:
     return con.execute(count_sql(q.n_steps, "journey_starts", q.journey_where, q.bounded), q.params).df()
 
 
-def count_from_events(con, q: FunnelQuery) -> pd.DataFrame:
-    """Every funnel (per channel and across channels) from the filtered events."""
+def count_from_events_asof(con, q: FunnelQuery) -> pd.DataFrame:
+    """Every funnel (per channel and across channels) from the filtered events, through the ASOF
+    chain: DuckDB only. The funnel uses ``walk.count_from_events`` (same counts, on Spark too,
+    faster); this one stays as the definition the walk is tested and timed against."""
     events_where, params = q.filters.where_sql("interactions", skip=EVENT_FILTER_SKIP)
     chain = f"({chain_sql(q.n_steps, events_where)})"
     return con.execute(count_sql(q.n_steps, chain, q.journey_where, q.bounded),
