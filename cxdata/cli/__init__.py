@@ -11,6 +11,8 @@
     python -m cxdata tidy    [--apply] [--db PATH] [--json]
     python -m cxdata undo    IMPORT_ID [--db PATH] [--json]
     python -m cxdata kpis    [--db PATH] [--from DATE] [--to DATE] [--channel X ...] [--segment X ...] [--json]
+                             [--engine duckdb|spark] [--parquet DIR] [--spark-remote sc://HOST:15002]
+    python -m cxdata export  --out DIR [--db PATH] [--derived]
     python -m cxdata setting [--db PATH] KEY [VALUE]
 
 Exit codes: 0 ok, 1 failed, 2 bad input (unreadable file, bad arguments), 3 database in use.
@@ -39,6 +41,7 @@ from .common import (
     _memory_limit_of,
     _set,
 )
+from .engine import add_engine_options, add_export, cmd_export
 from .ingest import cmd_import, cmd_imports, cmd_stages, cmd_tidy, cmd_undo
 from .report import cmd_demo, cmd_kpis, cmd_setting, kpis_json
 
@@ -113,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--channel", action="append", default=[])
     k.add_argument("--segment", action="append", default=[])
     k.add_argument("--json", action="store_true")
+    add_engine_options(k)
+
+    add_export(sub, with_db)
 
     s = with_db(sub.add_parser("setting", help="show or set a data-set setting (e.g. ces_direction)"))
     s.add_argument("key")
@@ -122,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "imports": cmd_imports, "undo": cmd_undo,
             "stages": cmd_stages, "tidy": cmd_tidy,
-            "kpis": cmd_kpis, "setting": cmd_setting}
+            "kpis": cmd_kpis, "setting": cmd_setting, "export": cmd_export}
 
 
 def main(argv: list[str] | None = None) -> int:

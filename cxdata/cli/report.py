@@ -47,11 +47,15 @@ def _fmt(v, spec: str) -> str:
 
 
 def cmd_kpis(args) -> int:
-    con = _connect(args)
+    from .engine import run_reading
+
     filters = Filters().replace(date_from=args.date_from, date_to=args.date_to,
                                 channel=args.channel, segment=args.segment)
-    out = kpis_json(con, filters)
-    if args.json:
+    return run_reading(args, lambda con: _print_kpis(kpis_json(con, filters), args.json))
+
+
+def _print_kpis(out: dict, as_json: bool) -> int:
+    if as_json:
         _print_json(out)
         return EXIT_OK
     flag = {True: "  (small sample)", False: ""}

@@ -1,0 +1,151 @@
+"""The engine layer without Spark: the rule table's SQL, the Parquet export read back, the funnel's
+events walk against the ASOF chain it replaced, and the CLI's ``export`` and ``kpis --parquet``.
+Running the same statements on Spark is ``tests/test_spark.py``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from cxdata import db, demo, funnel
+from cxdata.cli import main
+from cxdata.engine import duckdb_on_parquet, export_tables, to_spark
+from cxdata.engine.export import DERIVED_TABLES, RAW_TABLES
+from cxdata.engine.rules import RULES, apply_rules
+from cxdata.filters import Filters
+from cxdata.funnel.per_customer import count_from_events_asof
+from cxdata.funnel.query import FunnelQuery
+from cxdata.funnel.walk import count_from_events
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("engine") / "demo.duckdb"
+    con = db.connect(path)
+    demo.generate_demo(con, responses=20_000, interactions=100_000, seed=7)
+    con.execute("checkpoint")
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    c = db.connect(demo_db)
+    yield c
+    c.close()
+
+
+# ---- the rule table: DuckDB in, Spark out ---------------------------------------------------------
+@pytest.mark.parametrize("duck, spark", [
+    ("select epoch_us(occurred_at) from t", "SELECT UNIX_MICROS(CAST(occurred_at AS TIMESTAMP)) FROM t"),
+    ("select list_reduce(l, lambda acc, x: acc + x, 1::bigint) from t",
+     "SELECT AGGREGATE(l, CAST(1 AS BIGINT), (acc, x) -> acc + x) FROM t"),
+    # nested: a rule's output is visited by the later rules, and its arguments by itself
+    ("select list_reduce(list_sort(list(epoch_us(e.t) * 16 + e.k)), lambda a, x: a, 1) from e",
+     "SELECT AGGREGATE(ARRAY_SORT(COLLECT_LIST(UNIX_MICROS(CAST(e.t AS TIMESTAMP)) * 16 + e.k)), 1, (a, x) -> a) FROM e"),
+    ("select epoch_us(epoch_us_col) from t", "SELECT UNIX_MICROS(CAST(epoch_us_col AS TIMESTAMP)) FROM t"),
+])
+def test_each_rule_rewrites_its_construct(duck, spark):
+    assert to_spark(duck) == spark
+
+
+@pytest.mark.parametrize("duck, spark", [
+    # what sqlglot does alone, that the queries rely on: parameters, list indexes, filter, casts
+    ("select x from t where a >= $f_from and list_contains($f_channel, c)",
+     "SELECT x FROM t WHERE a >= :f_from AND ARRAY_CONTAINS(:f_channel, c)"),
+    ("select r[2] from t", "SELECT r[1] FROM t"),
+    ("select count(*) filter (where nps >= 9), sum(x)::bigint from t",
+     "SELECT COUNT(*) FILTER(WHERE nps >= 9), CAST(SUM(x) AS BIGINT) FROM t"),
+    ("select arg_min(a, b) from t", "SELECT MIN_BY(a, b) FROM t"),
+])
+def test_what_sqlglot_translates_alone(duck, spark):
+    assert to_spark(duck) == spark
+
+
+def test_a_rule_leaves_other_functions_alone():
+    import sqlglot
+
+    tree = sqlglot.parse_one("select epoch_ms(t), list_reduce(l, lambda a, x: a) from t", read="duckdb")
+    assert apply_rules(tree).sql(dialect="duckdb") == tree.sql(dialect="duckdb")
+    assert {r.name for r in RULES} == {"epoch_us", "list_reduce"}
+
+
+# ---- export ---------------------------------------------------------------------------------------
+def test_export_partitions_by_month_and_reads_back_equal(con, tmp_path):
+    written = export_tables(con, tmp_path, RAW_TABLES + DERIVED_TABLES)
+    assert written["responses"] == 20_000 and written["interactions"] == 100_000
+    months = sorted(p.name for p in (tmp_path / "responses").iterdir())
+    assert months[0] == "month=2023-11" and months[-1] == "month=2026-10" and len(months) == 36
+    back = duckdb_on_parquet(tmp_path)
+    for table in ("responses", "interactions", "journey_starts", "settings", "stages"):
+        cols = [r[0] for r in con.execute(f"describe {table}").fetchall()]
+        assert [r[0] for r in back.execute(f"describe {table}").fetchall()] == cols  # no month column
+        sql = f"select * replace (cast(attributes as varchar) as attributes) from {table} order by all" \
+            if "attributes" in cols else f"select * from {table} order by all"
+        pd.testing.assert_frame_equal(con.execute(sql).df(), back.execute(sql).df(), check_dtype=False)
+
+
+def test_an_empty_table_is_written_with_its_columns(tmp_path):
+    con = db.connect(":memory:")
+    export_tables(con, tmp_path)
+    back = duckdb_on_parquet(tmp_path)
+    assert back.execute("select count(*) from responses").fetchone() == (0,)
+    assert "responded_at" in [r[0] for r in back.execute("describe responses").fetchall()]
+
+
+# ---- the funnel's events path: the walk against the ASOF chain -------------------------------------
+WEB_JOURNEY = ("homepage", "product page", "checkout", "online bill", "review page")
+
+
+@pytest.mark.parametrize("filters", [
+    Filters(),
+    Filters(touchpoint=WEB_JOURNEY),
+    Filters(date_from=date(2025, 1, 3), date_to=date(2025, 6, 17), touchpoint=WEB_JOURNEY),
+    Filters(date_from=date(2025, 1, 1), segment=("SME",), channel=("web", "app")),
+    Filters(date_to=date(2024, 12, 31), product=("Fibra",), region=("Lombardia",)),
+    Filters(attrs=(("loyalty_tier", ("Gold",)),), channel=("store",)),
+])
+@pytest.mark.parametrize("window", [0, 7, 30])
+def test_the_walk_counts_what_the_asof_chain_counts(con, filters, window):
+    q = FunnelQuery.build(filters, db.stages(con), window, False)
+    walk = count_from_events(con, q).sort_values("channel", ignore_index=True)
+    chain = count_from_events_asof(con, q).sort_values("channel", ignore_index=True)
+    pd.testing.assert_frame_equal(walk, chain, check_dtype=False)
+    if filters == Filters(touchpoint=WEB_JOURNEY) and window == 30:
+        assert walk["c1"].sum() > 0 and walk["c3"].sum() > 0
+
+
+def test_the_funnel_reads_events_through_the_walk(con):
+    assert [s.__name__ for s in funnel.choice.choose(
+        con, FunnelQuery.build(Filters(touchpoint=WEB_JOURNEY), db.stages(con), 30, False), True, True)] \
+        == ["count_from_events"]
+    assert funnel.choice.count_from_events is count_from_events
+
+
+# ---- the command line -----------------------------------------------------------------------------
+def _kpis(capsys, *argv) -> dict:
+    assert main(["kpis", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_export_then_kpis_from_parquet_equal_kpis_from_the_file(demo_db, tmp_path, capsys):
+    assert main(["export", "--db", str(demo_db), "--out", str(tmp_path / "raw")]) == 0
+    assert "Exported 5 tables" in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / "raw").iterdir()) == sorted(RAW_TABLES)
+    for argv in ([], ["--from", "2025-01-01", "--to", "2025-12-31", "--channel", "web"],
+                 ["--from", "2025-01-01", "--to", "2025-06-30", "--segment", "SME"]):
+        assert _kpis(capsys, "--db", str(demo_db), *argv) == \
+            _kpis(capsys, "--engine", "duckdb", "--parquet", str(tmp_path / "raw"), *argv)
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["--engine", "spark"], "--engine spark reads Parquet"),
+    (["--spark-remote", "sc://localhost:15002"], "--spark-remote needs --engine spark"),
+    (["--parquet", "."], "is not an export"),
+])
+def test_engine_options_that_do_not_fit_say_so(argv, said, capsys):
+    assert main(["kpis", *argv]) == 2
+    assert said in capsys.readouterr().err
