@@ -31,3 +31,18 @@ def test_an_old_excel_file_gets_the_excel_sentence(con):
     ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
     with pytest.raises(IngestError, match=r"survey\.xls looks like an Excel .* CSV UTF-8"):
         import_file(con, ole2, file_name="survey.xls")
+
+
+def test_a_device_or_pipe_is_refused_before_reading(con):
+    """Issue 18, item 9: `import /dev/zero` read until the machine ran out of memory."""
+    with pytest.raises(IngestError, match="zero is not a regular file"):
+        import_file(con, "/dev/zero")
+
+
+def test_a_file_over_the_import_limit_is_refused_with_the_limit(con, tmp_path, monkeypatch):
+    monkeypatch.setenv("CX_MAX_IMPORT_MB", "1")
+    big = tmp_path / "big.csv"
+    big.write_text("id,date,nps\n" + "".join(f"{i},2026-01-02,9\n" for i in range(80_000)))  # 1.6 MB
+    with pytest.raises(IngestError, match=r"big\.csv is 2 MB, over the 1 MB an import reads at once"):
+        import_file(con, big)
+    assert con.execute("select count(*) from imports").fetchone()[0] == 0
