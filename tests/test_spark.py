@@ -1,0 +1,186 @@
+"""The same figures on Apache Spark: every statement the pages run, executed on Spark and on DuckDB
+over the same Parquet export of a seeded demo set, compared (counts exact, figures to 1e-9).
+
+One classic ``local[2]`` session in UTC for the module; Spark Connect (``remote("local[2]")``, the
+protocol a cluster is reached by) runs in a subprocess, because a process holds one kind of
+session or the other. Needs Java 17 and ``pyspark`` (``.ci/run`` installs both)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cxdata import cube, db, demo, funnel, pyramid, queries
+from cxdata.cli import main
+from cxdata.engine import duckdb_on_parquet, export_tables
+from cxdata.engine.export import DERIVED_TABLES, RAW_TABLES
+from cxdata.filters import Filters
+
+pytest.importorskip("pyspark")
+# pyspark 4.3 warns that it does not fully support pandas 3: its toPandas is compared here
+pytestmark = [pytest.mark.spark, pytest.mark.filterwarnings("ignore::FutureWarning"),
+              pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
+
+ROOT = Path(__file__).resolve().parent.parent
+NO_FILTER = Filters()
+YEAR_WEB = Filters(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31), channel=("web",))
+HALF_SME = Filters(date_from=date(2025, 1, 1), date_to=date(2025, 6, 30), segment=("SME",))
+KPIS_ARGV = {"no filter": [],
+             "one year, one channel": ["--from", "2025-01-01", "--to", "2025-12-31", "--channel", "web"],
+             "a half year, a segment": ["--from", "2025-01-01", "--to", "2025-06-30", "--segment", "SME"]}
+WEB_JOURNEY = ("homepage", "product page", "checkout", "online bill", "review page")
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from cxdata.engine.spark import spark_session
+
+    session = spark_session("local[2]")
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    """The demo file, its raw tables exported by the CLI, and all its tables exported."""
+    root = tmp_path_factory.mktemp("spark")
+    path = root / "demo.duckdb"
+    con = db.connect(path)
+    demo.generate_demo(con, responses=20_000, interactions=100_000, seed=7)
+    export_tables(con, root / "all", RAW_TABLES + DERIVED_TABLES)
+    con.execute("checkpoint")
+    con.close()
+    assert main(["export", "--db", str(path), "--out", str(root / "raw")]) == 0
+    return {"db": path, "raw": root / "raw", "all": root / "all"}
+
+
+@pytest.fixture(scope="module")
+def engines(spark, data):
+    """(DuckDB, Spark) over the same Parquet files: every table."""
+    from cxdata.engine.spark import SparkConnection
+
+    con = SparkConnection(spark)
+    con.register_parquet(data["all"])
+    return duckdb_on_parquet(data["all"]), con
+
+
+def assert_same(a, b, where="result"):
+    """Equal results: frames with rtol 1e-9, counts and words exactly, figures to 1e-9."""
+    if isinstance(a, pd.DataFrame):
+        assert list(a.columns) == list(b.columns), where
+        assert len(a) == len(b) and len(a) > 0, where
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
+                                      check_dtype=False, rtol=1e-9, obj=where)
+    elif dataclasses.is_dataclass(a):
+        assert_same(dataclasses.asdict(a), dataclasses.asdict(b), where)
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for k in a:
+            assert_same(a[k], b[k], f"{where}.{k}")
+    elif isinstance(a, float) and not isinstance(b, bool):
+        assert b is not None and (math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+                                  or math.isnan(a) and math.isnan(b)), (where, a, b)
+    else:
+        assert a == b and type(a) is type(b), (where, a, b)
+
+
+# ---- the rule table, one statement per rule --------------------------------------------------------
+@pytest.mark.parametrize("rule, sql", [
+    ("epoch_us", "select epoch_us(min(occurred_at)) as a, epoch_us(max(occurred_at)) as b from interactions"),
+    ("list_reduce", "select ckey, list_reduce(list_sort(list(k)), lambda acc, x: acc * 2 + x, 0::bigint) as r "
+                    "from journey_events where ckey <= 300 and k <= 4 group by ckey order by ckey limit 20"),
+])
+def test_each_rule_runs_the_same_on_both(engines, rule, sql):
+    duck, spark = engines
+    a, b = duck.execute(sql).fetchall(), spark.execute(sql).fetchall()
+    assert a == b and a[0][-1] is not None, rule
+
+
+def test_parameters_of_every_type_are_bound(engines):
+    duck, spark = engines
+    values = {"i": 3, "big": 30 * 86_400_000_000, "f": 0.25, "s": "O'Brien \\ '; drop table responses; --",
+              "d": date(2024, 2, 29), "t": datetime(2024, 2, 29, 23, 59, 59, 999_999), "w": timedelta(days=30),
+              "l": ["web", "it's"], "e": [], "n": None}
+    sql = "select " + ", ".join(f"${k} as {k}" for k in values)
+    assert spark.execute(sql, values).fetchone() == tuple(values.values())
+    assert duck.execute(sql, values).fetchone()[:6] == spark.execute(sql, values).fetchone()[:6]
+
+
+# ---- kpis --json: the CLI on both engines ----------------------------------------------------------
+def _kpis(capsys, argv) -> dict:
+    assert main(["kpis", *argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("case", list(KPIS_ARGV))
+def test_kpis_json_is_the_same_on_spark(spark, data, capsys, case):
+    duck = _kpis(capsys, ["--db", str(data["db"]), *KPIS_ARGV[case]])
+    on_spark = _kpis(capsys, ["--engine", "spark", "--parquet", str(data["raw"]), *KPIS_ARGV[case]])
+    assert_same(duck, on_spark)
+    assert duck["nps"]["n"] > 100
+
+
+def test_kpis_through_spark_connect(data):
+    """``remote("local[2]")``: a Spark Connect server in a fresh process, as a cluster is reached."""
+    argv = ["kpis", "--json", *KPIS_ARGV["a half year, a segment"]]
+    run = subprocess.run([sys.executable, "-m", "cxdata", *argv, "--engine", "spark", "--spark-remote", "local[2]",
+                          "--parquet", str(data["raw"])], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    duck = subprocess.run([sys.executable, "-m", "cxdata", *argv, "--db", str(data["db"])], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert_same(json.loads(duck.stdout), json.loads(run.stdout))
+
+
+# ---- every page query function ---------------------------------------------------------------------
+PAGE_CALLS = {
+    "kpi_set": lambda c, f: queries.kpi_set(c, f),
+    "kpi_summary": lambda c, f: queries.kpi_summary(c, f),
+    "kpi_trend by month": lambda c, f: queries.kpi_trend(c, f, "month"),
+    "kpi_trend by week and segment": lambda c, f: queries.kpi_trend(c, f, "week", "segment"),
+    "segment_breakdown": lambda c, f: queries.segment_breakdown(c, f, "region"),
+    "segment_breakdown of an attribute": lambda c, f: queries.segment_breakdown(c, f, "attr:loyalty_tier"),
+    "kpi_heatmap": lambda c, f: queries.kpi_heatmap(c, f, "segment", "touchpoint"),
+    "biggest_movers": lambda c, f: queries.biggest_movers(c, f, min_n=10, limit=10),
+    "pyramid, 3 levels by segment and month": lambda c, f: pyramid.pyramid_distribution(c, f, 3, "segment", "month"),
+    "pyramid, 6 levels": lambda c, f: pyramid.pyramid_distribution(c, f, 6),
+    "funnel": lambda c, f: funnel.funnel_steps(c, f),
+    "filter_values": lambda c, f: queries.filter_values(c),
+    "attribute_values": lambda c, f: queries.attribute_values(c),
+}
+PAGE_CASES = [
+    ("kpi_set", NO_FILTER, False), ("kpi_set", YEAR_WEB, False), ("kpi_set", HALF_SME, True),
+    ("kpi_summary", HALF_SME, False), ("kpi_summary", YEAR_WEB, True),
+    ("kpi_trend by month", YEAR_WEB, False), ("kpi_trend by week and segment", HALF_SME, True),
+    ("segment_breakdown", NO_FILTER, False), ("segment_breakdown of an attribute", YEAR_WEB, False),
+    ("kpi_heatmap", HALF_SME, False),
+    ("biggest_movers", Filters(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31)), False),
+    ("pyramid, 3 levels by segment and month", YEAR_WEB, False),
+    ("pyramid, 3 levels by segment and month", HALF_SME, True), ("pyramid, 6 levels", NO_FILTER, False),
+    ("funnel", NO_FILTER, False),  # over all dates: journey_first_reach
+    ("funnel", HALF_SME, False),  # a period: journey_starts
+    ("funnel", Filters(date_from=date(2025, 1, 1), date_to=date(2025, 3, 31), channel=("web", "app")), False),
+    ("funnel", Filters(date_from=date(2025, 1, 3), date_to=date(2025, 6, 17), touchpoint=WEB_JOURNEY), False),
+    ("filter_values", NO_FILTER, False), ("attribute_values", NO_FILTER, False),
+]
+
+
+@pytest.mark.parametrize("call, filters, plain", PAGE_CASES,
+                         ids=[f"{c}-{i}{'-plain' if p else ''}" for i, (c, _, p) in enumerate(PAGE_CASES)])
+def test_page_queries_are_the_same_on_spark(engines, call, filters, plain):
+    duck, spark = engines
+    fn = PAGE_CALLS[call]
+    if plain:  # the plain queries over responses, not the count tables
+        with cube.plain_queries():
+            a, b = fn(duck, filters), fn(spark, filters)
+    else:
+        a, b = fn(duck, filters), fn(spark, filters)
+    assert_same(a, b, call)
