@@ -46,3 +46,30 @@ def test_a_file_over_the_import_limit_is_refused_with_the_limit(con, tmp_path, m
     with pytest.raises(IngestError, match=r"big\.csv is 2 MB, over the 1 MB an import reads at once"):
         import_file(con, big)
     assert con.execute("select count(*) from imports").fetchone()[0] == 0
+
+
+# Issue 17 / trials: a CES question's words are not a direction; its stated anchors are.
+def _ces_file(question: str) -> bytes:
+    return (f'id,date,"{question}"\n1,2026-01-02,1\n2,2026-01-03,2\n3,2026-01-04,7\n').encode()
+
+
+def test_ces_anchors_stated_in_the_question_are_followed(con):
+    """'1 = very easy, 7 = very difficult' is the effort direction: kept as it is. The old guess
+    read 'easy' as the ease direction and reversed it: CES 4.9 instead of 3.1 in the trials."""
+    r = import_file(con, _ces_file("How easy was it? (1 = very easy, 7 = very difficult)"),
+                    file_name="anchored.csv", mapping={"ces": "How easy was it? (1 = very easy, 7 = very difficult)"})
+    assert sorted(v for (v,) in con.execute("select ces from responses").fetchall()) == [1, 2, 7]
+    # 1 and 2 of 3 are low effort
+    assert kpi_set(con, Filters()).ces.low_effort_pct == pytest.approx(200 / 3)
+    assert r.loaded == 3
+
+
+def test_ces_words_alone_ask_instead_of_guessing(con):
+    q = "How easy was it to get your answer?"
+    with pytest.raises(IngestError, match=r"ces\.direction=ease .* ces\.direction=effort") as info:
+        import_file(con, _ces_file(q), file_name="words.csv", mapping={"ces": q})
+    assert getattr(info.value, "fixes", {}) == {"ces.direction": ""}
+    assert con.execute("select count(*) from responses").fetchone()[0] == 0
+    import_file(con, _ces_file(q), file_name="words.csv", mapping={"ces": q, "ces.direction": "ease"})
+    # 7 = easiest: 1, 2, 7 stored as 7, 6, 1 in the effort direction
+    assert sorted(v for (v,) in con.execute("select ces from responses").fetchall()) == [1, 6, 7]

@@ -62,7 +62,8 @@ CASES = [
     # Google Forms 9, 3, 10 -> 1/3; CSAT 5, 2, 4 -> 2/3
     ("tool_google_forms.csv", {}, (3, 3, 0, 0), [], 100 / 3, 200 / 3, None),
     # Typeform 10, 7, 2 -> 0; "how easy" 7, 2, 4 -> effort 1, 6, 4, mean 11/3
-    ("tool_typeform.csv", {}, (3, 3, 0, 0), [], 0.0, None, 11 / 3),
+    # "How easy was it...": the direction is stated, never guessed from the words (issue 17)
+    ("tool_typeform.csv", {"mapping": {"ces.direction": "ease"}}, (3, 3, 0, 0), [], 0.0, None, 11 / 3),
     ("tool_delighted.csv", {}, (3, 3, 0, 0), [], 0.0, None, None),  # 10, 6, 8
     # labels 5, 4, 3, 1 and "So-so" told to be 3 -> 2/5 (unknown, it stops the import: issue 17)
     ("labels_csat.csv", {"mapping": {"csat.value:So-so": "3"}}, (5, 5, 0, 0), [], None, 40.0, None),
@@ -140,7 +141,8 @@ def _dates(con):
     ("tool_qualtrics.csv", {}, ["2023-08-26 16:05:01", "2023-08-27 17:02:01", "2023-08-28 18:03:01"]),
     ("tool_surveymonkey.csv", {}, ["2023-08-26 10:05", "2023-08-27 13:35", "2023-08-28 09:04"]),
     ("tool_google_forms.csv", {}, ["2023-08-26 10:15:05", "2023-08-27 18:01:44", "2023-08-28 09:30"]),
-    ("tool_typeform.csv", {}, ["2023-08-26 10:02:10", "2023-08-27 11:04", "2023-08-28 12:01:30"]),
+    ("tool_typeform.csv", {"mapping": {"ces.direction": "ease"}},
+     ["2023-08-26 10:02:10", "2023-08-27 11:04", "2023-08-28 12:01:30"]),
     ("tool_delighted.csv", {}, ["2023-08-26 10:00", "2023-08-27 11:00", "2023-08-28 11:00"]),
 ])
 def test_dates_as_loaded(con, name, kwargs, expected):
@@ -192,7 +194,7 @@ def test_tool_mappings():
     assert "Which channels did you use? - Web" in sm.columns
     assert "Which channels did you use? - Phone" in sm.columns
     assert sm.mapping["response_id"] == "Respondent ID" and sm.mapping["responded_at"] == "End Date"
-    tf = preview_file(DATA / "tool_typeform.csv")
+    tf = preview_file(DATA / "tool_typeform.csv", mapping={"ces.direction": "ease"})
     assert tf.mapping["responded_at"] == "Submit Date (UTC)" and tf.mapping["response_id"] == "#"
     de = preview_file(DATA / "tool_delighted.csv")
     assert de.mapping["nps"] == "Score"
@@ -242,7 +244,7 @@ def test_unreadable_files_get_one_clear_message(con, name, words):
 
 
 def test_preview_shows_rows_as_loaded():
-    p = preview_file(DATA / "tool_typeform.csv", rows=2)
+    p = preview_file(DATA / "tool_typeform.csv", rows=2, mapping={"ces.direction": "ease"})
     assert len(p.frame) == 2 and p.rows_read == 3 and p.kind == "responses"
     assert list(p.frame["ces"]) == [1, 6]  # 7 and 2 on the ease scale
     assert list(p.frame["response_id"]) == ["a1b2c3", "d4e5f6"]

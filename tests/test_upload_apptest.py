@@ -116,7 +116,7 @@ def test_the_write_paths_refuse_a_session_that_may_not_write(cx_db, monkeypatch)
     from cxdata.ui import upload as up
 
     con = db.connect(":memory:")
-    ingest.import_file(con, DATA / "tool_typeform.csv")  # import 1, loaded by the library
+    ingest.import_file(con, DATA / "tool_typeform.csv", mapping={"ces.direction": "ease"})  # import 1
     for configured in (None, PASSWORD):  # off, and on but not unlocked
         if configured:
             monkeypatch.setenv("CX_IMPORT_PASSWORD", configured)

@@ -3,6 +3,8 @@ a score that does not fit its scale, the direction of a CES question."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..schema import SCORE_RANGES
@@ -93,9 +95,37 @@ def ces_source_direction(column: str, label: str, options: dict[str, str],
         return d, "as the import was told"
     if implied:
         return implied, "as its labels say"
+    anchored = _anchored_direction(f"{column} {label}")
+    if anchored:
+        return anchored
+    return None, ""
+
+
+_ANCHOR = re.compile(r"\b([1-7])\s*(?:=|:|-|–|means)\s*(?:very |molto |extremely |estremamente )?"
+                     r"(easy|easiest|facile|low effort|little effort|difficult|hard|difficile|"
+                     r"high effort|a lot of effort|much effort)", re.IGNORECASE)
+_EASY_ANCHORS = ("easy", "easiest", "facile", "low effort", "little effort")
+
+
+def _anchored_direction(text: str) -> tuple[str, str] | None:
+    """The direction the question's own scale anchors state ('1 = very easy, 7 = very
+    difficult' is the effort direction: 1 = least effort), or None: words alone ('how easy')
+    are a guess, which never decides a figure."""
+    for number, word in _ANCHOR.findall(text):
+        easy_end = word.lower() in _EASY_ANCHORS
+        low = int(number) <= 2
+        if int(number) in (1, 2, 6, 7):
+            direction = "effort" if easy_end == low else "ease"
+            return direction, f"the question states '{number} = {word}'"
+    return None
+
+
+def ces_direction_hint(column: str, label: str) -> str | None:
+    """The direction the question's words suggest (``ease`` for 'how easy', ``effort`` for
+    'how much effort'), for a question the import then asks about; None when they suggest none."""
     text = norm_text(f"{column} {label}")
     if any(has_words(text, w) for w in _EASE_WORDS):
-        return "ease", f"the question '{label or column}' asks how easy it was"
+        return "ease"
     if any(has_words(text, w) for w in _EFFORT_WORDS):
-        return "effort", f"the question '{label or column}' asks about effort"
-    return None, ""
+        return "effort"
+    return None

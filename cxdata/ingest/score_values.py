@@ -8,7 +8,7 @@ import re
 import pandas as pd
 
 from ..schema import SCORE_RANGES
-from .columns import ces_source_direction, score_misfit
+from .columns import ces_direction_hint, ces_source_direction, score_misfit
 from .findings import Findings
 from .model import IngestError
 from .scales import convert_rule, read_score
@@ -34,8 +34,7 @@ def score_values(f: str, col: str, label: str, s: pd.Series, options: dict[str, 
         found.conversions.append(sentence.replace(" scale ", " scale (as the import was told) ", 1))
         num = num.map(table).astype("float64")
     if f == "ces":
-        num = _ces_in_direction(num, col, label, options, read.direction, ces_direction,
-                                found.conversions)
+        num = _ces_in_direction(num, col, label, options, read.direction, ces_direction, found)
     # Rejected rows may hold anything (1e9, -3): blank them before the narrow cast.
     return num.where(~found.rejects.rejected).round().astype("Int8")
 
@@ -68,8 +67,23 @@ def _source_scale(f: str, col: str, label: str, num: pd.Series, options: dict[st
 
 
 def _ces_in_direction(num: pd.Series, col: str, label: str, options: dict[str, str],
-                      implied: str | None, ces_direction: str, conversions: list[str]) -> pd.Series:
+                      implied: str | None, ces_direction: str, found: Findings) -> pd.Series:
+    """The CES in the data set's direction. The source's direction is the option, the labels or
+    the question's own anchors ('1 = very easy'); words alone ('how easy was it?') that suggest
+    the other direction stop the import with a question instead of a guess (domain: the scale
+    direction is a setting, never a guess)."""
+    conversions = found.conversions
     source, why = ces_source_direction(col, label, options, implied)
+    hint = ces_direction_hint(col, label) if source is None else None
+    if hint is not None and hint != ces_direction:
+        found.problems.append(
+            f"ces: the question '{label or col}' reads like the {hint} direction "
+            f"({'7 = easiest' if hint == 'ease' else '1 = least effort'}), while this data set's CES "
+            f"runs in the {ces_direction} direction: say which way the file's 1-7 runs with "
+            f"--map ces.direction=ease (7 = easiest: converted by 8 - x) or --map ces.direction=effort "
+            "(1 = least effort: kept as it is).")
+        found.fixes["ces.direction"] = ""
+        return num
     if source is None:
         conversions.append(f"ces: taken as already in the data set's direction ({ces_direction}"
                            f"{', 1 = least effort' if ces_direction == 'effort' else ', 7 = easiest'}"

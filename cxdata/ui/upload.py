@@ -161,6 +161,8 @@ def fix_label(key: str) -> str:
     if key.endswith(".scale"):
         field = key[:-6]
         return f"The source scale of {FIELD_LABELS.get(field, field)} (LOW-HIGH; converted by the stated rule)"
+    if key == "ces.direction":
+        return "Which way does the file's CES run? (ease: 7 = easiest; effort: 1 = least effort)"
     if key == "accept_rejects":
         return "Load the other rows anyway (yes/no)"
     return key
