@@ -73,3 +73,14 @@ def test_ces_words_alone_ask_instead_of_guessing(con):
     import_file(con, _ces_file(q), file_name="words.csv", mapping={"ces": q, "ces.direction": "ease"})
     # 7 = easiest: 1, 2, 7 stored as 7, 6, 1 in the effort direction
     assert sorted(v for (v,) in con.execute("select ces from responses").fetchall()) == [1, 6, 7]
+
+
+def test_a_zero_on_a_one_based_scale_names_the_not_applicable_option(con):
+    """Trials: 0 = 'not applicable' in a 0-5 rating became the worst CES once converted."""
+    data = b"id,date,Ease of Online booking\n1,2026-01-02,0\n2,2026-01-03,5\n3,2026-01-04,4\n4,2026-01-05,1\n"
+    with pytest.raises(IngestError, match=r"--map-value ces:0= \(no answer\)"):
+        import_file(con, data, file_name="airline.csv", kind="responses", mapping={"ces": "Ease of Online booking"})
+    r = import_file(con, data, file_name="airline.csv", kind="responses", mapping={
+        "ces": "Ease of Online booking", "ces.scale": "0-5", "ces.value:0": "", "ces.direction": "ease"})
+    # three answers; the 0 is no answer, not the worst effort
+    assert kpi_set(con, Filters()).ces.n == 3 and r.rejected == 1

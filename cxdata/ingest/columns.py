@@ -78,10 +78,14 @@ def score_misfit(field: str, col: str, label: str, num: pd.Series) -> str | None
     if bad is None:
         return None
     why, holder = bad
+    # a 0 on a scale that starts at 1 is often "not applicable" (airline service ratings 0-5):
+    # converting it would score it as the worst answer
+    na = (f"; if 0 means 'not applicable', also pass --map-value {field}:0= (no answer) so that it is "
+          "not converted into the lowest score") if lo > 0 and bool((num == 0).any()) else ""
     if holder:
         return (f"{why}; pass {field}.scale={holder[0]}-{holder[1]} to convert it by the stated "
                 f"rule" + (f" (or {field}.scale={lo}-{hi} to reject the values outside it)"
-                           if holder[0] != lo else "") + ", or map another column")
+                           if holder[0] != lo else "") + na + ", or map another column")
     return f"{why}; map another column, or state its scale with {field}.scale=LOW-HIGH"
 
 
