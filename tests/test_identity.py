@@ -224,3 +224,17 @@ def test_an_older_file_keeps_every_row_and_kpi_and_each_import_becomes_a_source(
     # the upgraded file takes new imports with source-scoped keys: the bank's ids again, another source
     again = import_file(con, csv("id,date,nps", "1,2026-03-01,0"), file_name="bank_march.csv", source="bank")
     assert (again.loaded, again.duplicates) == (1, 0)
+
+
+def test_rows_already_in_the_source_say_which_import_holds_them_and_how_to_remap(con):
+    """Trials: a re-downloaded export with a new mapping loaded 0 rows, exit 0, and nothing said
+    that the new mapping was not applied."""
+    first = import_file(con, BANK, file_name="bank.csv", source="bank")
+    lines = BANK.decode().splitlines()
+    redownload = "\n".join([lines[0] + ",market", *(f"{row},IT" for row in lines[1:])]) + "\n"
+    again = import_file(con, redownload.encode(), file_name="bank_redownload.csv", source="bank",
+                        mapping={"segment": "market"})
+    assert (again.loaded, again.duplicates_in_source) == (0, 5)
+    note = next(c for c in again.conversions if "already in source 'bank'" in c)
+    assert f"import {first.import_id} (5 rows)" in note and f"undo {first.import_id}" in note
+    assert "--replace" in note

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
@@ -169,6 +169,15 @@ def _split_new(con, kind: str, source: str) -> tuple[int, int, int]:
     return new, in_source, in_file
 
 
+def _owners(con, kind: str, source: str) -> dict[int, int]:
+    """The imports of the source that hold the rows of ``ingest_held``, and how many each."""
+    table, id_field = TABLES[kind], ID_FIELD[kind]
+    rows = con.execute(f"select t.import_id, count(*) from {table} t join {HELD} h using ({id_field}) "  # noqa: S608
+                       "where list_contains($ids, t.import_id) group by all order by 1",
+                       {"ids": source_imports(con, source)}).fetchall()
+    return {int(i): int(n) for i, n in rows}
+
+
 def _insert_chunk(con, kind: str, first: int, last: int, import_id: int) -> None:
     """Insert the rows of ``ingest_new`` from source lines ``first..last``; the seam tests break."""
     fields = ", ".join(FIELDS[kind])
@@ -193,6 +202,7 @@ class Written:
     in_source: int  # rows whose key the source held already (kept aside, see ``<table>_held``)
     in_file: int  # rows whose id repeats an earlier line of the same file (not stored)
     replaced: list[int]
+    owners: dict[int, int] = field(default_factory=dict)  # import -> rows of this file it holds
 
     @property
     def duplicates(self) -> int:
@@ -217,10 +227,11 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
         report(0.5, "Checking for rows already imported")
         stage(con, prepared, raw_rows)
         new, in_source, in_file = _split_new(con, kind, source)
+        owners = _owners(con, kind, source) if in_source else {}
         if dry_run:
             con.execute("rollback")
             _drop_temp(con)
-            return Written(None, new, in_source, in_file, replace)
+            return Written(None, new, in_source, in_file, replace, owners)
         import_id = _record_import(con, prepared, file_name=file_name, content_hash=content_hash,
                                    imported_by=imported_by, source=source, row_key=row_key,
                                    signature=signature)
@@ -243,7 +254,7 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
     finally:
         _drop_temp(con)
     report(1.0, "Done")
-    return Written(import_id, new, in_source, in_file, replace)
+    return Written(import_id, new, in_source, in_file, replace, owners)
 
 
 def _record_import(con, prepared: Prepared, *, file_name: str, content_hash: str,

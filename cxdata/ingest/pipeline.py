@@ -151,6 +151,14 @@ def import_file(con, path: str | Path | bytes, *, kind: str | None = None, mappi
         raw_rows=load.raw_rows_table(raw.frame, raw.lines), replace=[e[0] for e in earlier])
     if not dry_run:
         forget_last()
+    if written.owners:
+        held_by = ", ".join(f"import {i} ({n:,} rows)" for i, n in written.owners.items())
+        conversions.append(
+            f"{written.in_source:,} rows were already in source '{who.source}' ({held_by}): they keep the "
+            f"values that import loaded, this file's mapping is not applied to them. To load them with "
+            f"this mapping, undo {'that import' if len(written.owners) == 1 else 'those imports'} first "
+            f"(python -m cxdata undo {' '.join(map(str, written.owners))}), then import this file again"
+            + (" with --replace." if not dry_run else "."))
     result = ImportResult(
         import_id=written.import_id, file_name=raw.file_name, kind=prepared.kind,
         rows_read=prepared.rows_read, loaded=written.loaded, duplicates=written.duplicates,
@@ -186,8 +194,9 @@ def check_stages(con, prepared: Prepared, file_name: str) -> None:
     listed = ", ".join(f"{s!r} ({n:,} rows)" for s, n in unknown.items())
     example = unknown.index[0]
     problem = (f"stages not in the funnel order ({' -> '.join(order)}): {listed}. Map each to a stage of "
-               f"the order (--map-value 'stage:{example}={order[0] if order else 'awareness'}'), or add "
-               f"them to the order first (python -m cxdata stages {' '.join([*order, *map(str, unknown.index)])}).")
+               f"the order (--map-value 'stage:{example}={order[0] if order else 'awareness'}'), or put each "
+               f"in the order where it belongs in the journey: python -m cxdata stages followed by the whole "
+               f"order, every stage once (or the Upload page's Funnel stages).")
     raise MappingProblem(f"{file_name}: nothing was imported.\n- {problem}", [problem],
                          {f"stage.value:{s}": "" for s in unknown.index}, dict(prepared.mapping),
                          dict(prepared.mapping_how))
