@@ -127,7 +127,7 @@ def held_bytes(base: str) -> int:
     return int(m.group(1)) if m else 0
 
 
-def settled_held_bytes(base: str, expect, seconds: float = 15.0) -> int:
+def settled_held_bytes(base: str, expect, seconds: float = 60.0) -> int:
     """``held_bytes`` once ``expect`` holds for it, or after ``seconds`` (the server caches this
     metric for 5 s)."""
     deadline = time.monotonic() + seconds
