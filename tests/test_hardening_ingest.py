@@ -84,3 +84,23 @@ def test_a_zero_on_a_one_based_scale_names_the_not_applicable_option(con):
         "ces": "Ease of Online booking", "ces.scale": "0-5", "ces.value:0": "", "ces.direction": "ease"})
     # three answers; the 0 is no answer, not the worst effort
     assert kpi_set(con, Filters()).ces.n == 3 and r.rejected == 1
+
+
+def test_a_source_remembers_the_order_of_its_dates(con):
+    """Trials: a week of a Google Forms export (every day under 13) was read day-first after two
+    files of the same source had been read month-first: May's answers spread over the year."""
+    head = "Timestamp,How likely are you to recommend us?\n"
+    first = head + "4/20/2024 10:00:00,9\n4/21/2024 11:00:00,7\n5/02/2024 09:00:00,10\n"
+    week = head + "5/1/2024 10:00:00,9\n5/2/2024 11:00:00,3\n5/6/2024 12:00:00,10\n"
+    a = import_file(con, first.encode(), file_name="forms_april.csv")
+    assert any("month-first" in c for c in a.conversions)
+    b = import_file(con, week.encode(), file_name="forms_may.csv")
+    assert b.source == a.source
+    assert any("as the earlier files of this source were" in c for c in b.conversions)
+    may = [r[0].date().isoformat() for r in con.execute(
+        "select responded_at from responses where import_id = $i order by 1", {"i": b.import_id}).fetchall()]
+    assert may == ["2024-05-01", "2024-05-02", "2024-05-06"]
+    # a file of another source, alone, still gets the stated default (day-first) and says so
+    c = db.connect(":memory:")
+    alone = import_file(c, week.encode(), file_name="forms_may.csv")
+    assert any("ambiguous" in x and "day-first" in x for x in alone.conversions)

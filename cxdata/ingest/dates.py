@@ -13,6 +13,8 @@ Two-digit years follow the POSIX rule: 00-68 are 20xx, 69-99 are 19xx.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -126,6 +128,7 @@ def _day_first(found: pd.DataFrame, sub: pd.Series, date_format: str | None, fie
         notes.append(f"{field}: numeric dates read day-first (dd/mm), settled by the column "
                      f"itself, e.g. '{sub[example_df[0]]}'.")
         return True
+    remembered = REMEMBERED.get(date_format or "")
     if month_first_evidence and not day_first_evidence:
         notes.append(f"{field}: numeric dates read month-first (mm/dd), settled by the column "
                      f"itself, e.g. '{sub[example_mf[0]]}'.")
@@ -133,12 +136,24 @@ def _day_first(found: pd.DataFrame, sub: pd.Series, date_format: str | None, fie
     if day_first_evidence and month_first_evidence:
         notes.append(f"{field}: the column has both day-first ('{sub[example_df[0]]}') and "
                      f"month-first ('{sub[example_mf[0]]}') dates; read day-first, the default, "
-                     "so the others are rejected. Pass date_format to choose.")
+                     "so the others are rejected. Pass --date-format to choose.")
+    elif remembered is not None:
+        notes.append(f"{field}: numeric dates read {'day' if remembered else 'month'}-first, as the "
+                     f"earlier files of this source were ('{sub[found.index[0]]}' is ambiguous: no day "
+                     f"over 12). Pass --date-format {'monthfirst' if remembered else 'dayfirst'} if this "
+                     "one differs.")
+        return remembered
     else:
         notes.append(f"{field}: numeric dates such as '{sub[found.index[0]]}' are ambiguous "
                      "(no day over 12); read day-first (dd/mm), the default. Pass "
-                     "date_format='monthfirst' if they are mm/dd.")
+                     "--date-format monthfirst if they are mm/dd.")
     return True
+
+
+# ``date_format`` values that say how earlier files of the same source were read: used only
+# when the dates themselves cannot settle it (a week of answers, every day under 13).
+REMEMBERED = {"dayfirst?": True, "monthfirst?": False}
+ORDER_NOTE = re.compile(r"^(responded_at|occurred_at): numeric dates read (day|month)-first")
 
 
 def _stamps(parts: pd.DataFrame, field: str, notes: list[str]) -> pd.Series:

@@ -21,6 +21,7 @@ import pandas as pd
 from ..settings import get_setting, stages
 from . import identity, load
 from .automap import detect_kind
+from .dates import ORDER_NOTE
 from .fields import KINDS
 from .model import ImportResult, IngestError, Preview, Reject
 from .overrides import resolve
@@ -131,6 +132,11 @@ def import_file(con, path: str | Path | bytes, *, kind: str | None = None, mappi
     raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
                                     date_format=date_format, direction=direction, report=report,
                                     known=known_values(con))
+    remembered = None if date_format else _remembered_order(con, prepared, raw, source)
+    if remembered:
+        raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
+                                        date_format=remembered, direction=direction, report=report,
+                                        known=known_values(con))
     prepared = identity.check_dates(prepared, raw.frame, raw.lines, min_date, max_date)
     check_stages(con, prepared, raw.file_name)
     who = identity.identify(con, prepared, raw.columns, raw.file_name, source)
@@ -181,6 +187,23 @@ def _explained(prepared: Prepared) -> dict:
             "left_out": left_out, "value_changes": list(prepared.value_changes)}
 
 
+def _remembered_order(con, prepared: Prepared, raw: RawTable, source: str | None) -> str | None:
+    """When this file's numeric dates are ambiguous (no day over 12: a week of answers), the
+    order the latest earlier file of its source was read in ('dayfirst?' / 'monthfirst?', which
+    ``dates`` applies only to ambiguous columns); else None. The trials found a weekly export
+    read day-first after two of the same source read month-first: May's NPS n 22 for 160."""
+    if not any("are ambiguous (no day over 12)" in c for c in prepared.conversions):
+        return None
+    who = identity.identify(con, prepared, raw.columns, raw.file_name, source)
+    for (message,) in con.execute("select message from imports where source = $s and status = 'done' "
+                                  "and message is not null order by import_id desc", {"s": who.source}).fetchall():
+        for line in message.splitlines():
+            found = ORDER_NOTE.match(line)
+            if found:
+                return f"{found.group(2)}first?"
+    return None
+
+
 def check_stages(con, prepared: Prepared, file_name: str) -> None:
     """Journey events whose stages are not in the funnel order stop the import (the funnel would
     not show them), with the stages, their counts and the two ways to fix it."""
@@ -226,6 +249,10 @@ def preview_file(path: str | Path | bytes, *, kind: str | None = None, mapping: 
     kind, overrides, direction = _choices(con, kind, mapping, mapping_name)
     raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
                                     date_format=date_format, direction=direction, known=known_values(con))
+    remembered = None if date_format or con is None else _remembered_order(con, prepared, raw, None)
+    if remembered:
+        raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
+                                        date_format=remembered, direction=direction, known=known_values(con))
     prepared = identity.check_dates(prepared, raw.frame, raw.lines, min_date, max_date)
     if con is not None:
         check_stages(con, prepared, raw.file_name)
