@@ -176,3 +176,22 @@ def test_personal_attributes_never_become_sidebar_filters(dbfile):
     upkeep.rebuild_all(con)
     assert queries.attribute_values(con) == {"Plan": ["gold"]}
     con.close()
+
+
+def test_undo_says_which_rows_left_and_which_stayed(tmp_path, capsys, dbfile):
+    """Trials: 'undo 18' printed '474 rows removed (... 474 rows removed, 474 rows kept ...)'."""
+    a = write(tmp_path, "a.csv", "id,date,nps", *(f"{i},2026-01-{1 + i:02d},9" for i in range(6)))
+    b = write(tmp_path, "b.csv", "id,date,nps", *(f"{i},2026-01-{1 + i:02d},9" for i in range(4, 10)))
+    assert main(capsys, "import", a, "--db", dbfile, "--source", "s")[0] == 0
+    assert main(capsys, "import", b, "--db", dbfile, "--source", "s")[0] == 0
+    code, out, _ = main(capsys, "undo", "1", "--db", dbfile)
+    # a's ids 0-5: 0-3 leave, 4 and 5 stay (b delivered them too)
+    assert code == 0 and "4 of its 6 rows removed; the other 2 stay, delivered by import 2 (2) too" in out
+    assert kpis(capsys, dbfile)["nps"]["n"] == 6
+
+
+def test_a_stopped_import_shows_the_mapping_it_had(tmp_path, capsys, dbfile):
+    f = write(tmp_path, "labels.csv", "id,date,satisfaction", "1,2026-01-02,satisfied",
+              "2,2026-01-03,so-so", "3,2026-01-04,so-so")
+    code, _, err = main(capsys, "import", f, "--db", dbfile, "--map", "csat=satisfaction")
+    assert code == 2 and "The mapping as it stood:" in err and "map csat" in err and "'satisfaction'" in err

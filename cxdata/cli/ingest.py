@@ -24,9 +24,12 @@ def cmd_import(args) -> int:
             source=args.source, replace=args.replace, min_date=args.min_date, max_date=args.max_date,
         )
     except IngestError as exc:
-        if args.json:
-            _print_json({"error": str(exc)})
+        if args.json:  # one JSON object on stdout, as the contract says; the sentence is in it
+            _print_json({"error": str(exc), "mapping": getattr(exc, "mapping", None),
+                         "fixes": getattr(exc, "fixes", None)})
+            return EXIT_INPUT
         print(str(exc), file=sys.stderr)
+        _print_stopped_mapping(exc)
         return EXIT_INPUT
     summary = result.as_dict()
     if args.json:
@@ -34,6 +37,17 @@ def cmd_import(args) -> int:
     else:
         _print_summary(result, args.dry_run)
     return EXIT_OK if result.status in ("done", "dry-run", "dry run") or args.dry_run else EXIT_FAIL
+
+
+def _print_stopped_mapping(exc) -> None:
+    """The mapping as it stood when the import stopped, so the fix can be chosen with it in view."""
+    mapping = getattr(exc, "mapping", None)
+    if not mapping:
+        return
+    how = getattr(exc, "mapping_how", {}) or {}
+    print("The mapping as it stood:", file=sys.stderr)
+    for field, column in mapping.items():
+        print(f"  map {field:<13} <- {column!r}" + (f": {how[field]}" if how.get(field) else ""), file=sys.stderr)
 
 
 def _overrides(args) -> dict:
@@ -178,5 +192,5 @@ def cmd_undo(args) -> int:
     else:
         note = con.execute("select message from imports where import_id = $id",
                            {"id": args.import_id}).fetchone()[0].splitlines()[-1]
-        print(f"Import {args.import_id} undone: {removed:,} rows removed ({note}).")
+        print(f"Import {args.import_id} undone: {note.split(': ', 1)[-1]}.")
     return EXIT_OK

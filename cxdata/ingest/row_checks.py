@@ -32,11 +32,9 @@ def check_required(kind: str, mapping: dict[str, str], consts: dict[str, str],
 
 def reject_incomplete(kind: str, mapping: dict[str, str], consts: dict[str, str],
                       out: dict[str, pd.Series], n: int, rej: Rejector) -> None:
-    """Rows missing a required field, and responses with no score answered."""
-    for f in REQUIRED[kind]:
-        col = mapping.get(f)
-        if col is not None and f not in consts:
-            rej.add(out[f].isna().to_numpy(), col, None, f"{f} missing (required)")
+    """Responses with no score answered, then rows missing a required field. In that order: a
+    support ticket nobody rated often has no response time either, and it is an unanswered row
+    (which never stops an import), not a broken one."""
     if kind == "responses":
         scores = [f for f in SCORE_RANGES if f in out]
         if scores:
@@ -44,6 +42,10 @@ def reject_incomplete(kind: str, mapping: dict[str, str], consts: dict[str, str]
             for f in scores:
                 none &= out[f].isna().to_numpy()
             rej.add(none, None, None, "no score answered (" + ", ".join(scores) + " all empty)")
+    for f in REQUIRED[kind]:
+        col = mapping.get(f)
+        if col is not None and f not in consts:
+            rej.add(out[f].isna().to_numpy(), col, None, f"{f} missing (required)")
 
 
 def reject_conflicting_ids(raw: RawTable, kind: str, mapping: dict[str, str],

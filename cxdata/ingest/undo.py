@@ -49,12 +49,22 @@ def undo_in_transaction(con, import_id: int, note: str = "") -> int:
                      "note": f"{n} rows taken over from import {import_id} when it was undone"})
     con.execute(f"drop table {PROMOTE}")  # noqa: S608 - constant
     upkeep.refresh(con, kind, removed=[import_id], changed=sorted(gained))
-    kept = f", {sum(gained.values())} rows kept for import(s) {', '.join(map(str, sorted(gained)))}" if gained else ""
     con.execute("update imports set status = 'undone', message = coalesce(message || chr(10), '') "
                 "|| $note where import_id = $id",
-                {"id": import_id, "note": f"undone at {datetime.now():%Y-%m-%d %H:%M:%S}, "
-                                          f"{removed} rows removed{kept}" + (f" ({note})" if note else "")})
+                {"id": import_id, "note": f"undone at {datetime.now():%Y-%m-%d %H:%M:%S}: "
+                                          + undo_sentence(int(removed), gained) + (f" ({note})" if note else "")})
     return int(removed)
+
+
+def undo_sentence(removed: int, gained: dict[int, int]) -> str:
+    """What an undo did to the data, in one sentence: the import's rows that left the figures, and
+    those that stayed because another import of the source delivered them too."""
+    kept = sum(gained.values())
+    if not kept:
+        return f"its {removed:,} rows removed"
+    others = ", ".join(f"import {i} ({n:,})" for i, n in sorted(gained.items()))
+    return (f"{removed - kept:,} of its {removed:,} rows removed; the other {kept:,} stay, delivered by "
+            f"{others} too, now owned by {'it' if len(gained) == 1 else 'them'}")
 
 
 def undo_import(con, import_id: int) -> int:
