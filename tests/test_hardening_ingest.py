@@ -104,3 +104,17 @@ def test_a_source_remembers_the_order_of_its_dates(con):
     c = db.connect(":memory:")
     alone = import_file(c, week.encode(), file_name="forms_may.csv")
     assert any("ambiguous" in x and "day-first" in x for x in alone.conversions)
+
+
+def test_a_survey_tools_preview_answers_are_not_customers(con):
+    data = ("ResponseId,RecordedDate,Status,DistributionChannel,Q1\n"
+            "R_1,2026-01-02 10:00:00,IP Address,anonymous,10\n"
+            "R_2,2026-01-02 11:00:00,Survey Preview,preview,0\n"
+            "R_3,2026-01-03 10:00:00,IP Address,email,9\n"
+            "R_4,2026-01-03 12:00:00,Spam,anonymous,0\n").encode()
+    r = import_file(con, data, file_name="qualtrics.csv", mapping={"nps": "Q1"})
+    assert (r.loaded, r.rejected) == (2, 2)
+    assert {rej.line for rej in r.rejects} == {3, 5}
+    assert all("not a respondent" in rej.reason for rej in r.rejects)
+    # two promoters of two: the preview's and the spam's 0 are not detractors
+    assert kpi_set(con, Filters()).nps.value == pytest.approx(100.0)

@@ -92,7 +92,7 @@ def _print_summary(result, dry_run: bool) -> None:
         value = "" if rej.value is None else f", value {rej.value!r}"
         print(f"  line {rej.line}, {where}{value}: {rej.reason}")
     if result.rejected > 20:
-        more = "" if dry_run else " (see `python -m cxdata imports`)"
+        more = "" if dry_run else f" (all of them: python -m cxdata imports {result.import_id} --rejects)"
         print(f"  ... and {result.rejected - 20:,} more rejected rows{more}.")
 
 

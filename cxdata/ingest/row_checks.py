@@ -30,6 +30,24 @@ def check_required(kind: str, mapping: dict[str, str], consts: dict[str, str],
                         + (": " + " ".join(refused) if refused else "; map one with --map nps=COLUMN."))
 
 
+# Survey tools mark their own test answers: Qualtrics' Status ('Survey Preview', 'Survey Test',
+# 'Spam') and DistributionChannel ('preview', 'test'). They are not respondents.
+_TOOL_STATUS_COLUMNS = {"status", "response type", "distributionchannel", "distribution channel"}
+_NOT_RESPONDENTS = {"survey preview", "preview", "survey test", "test", "spam"}
+NOT_A_RESPONDENT = "not a respondent"
+
+
+def reject_tool_tests(raw: RawTable, rej: Rejector) -> None:
+    """Rows a survey tool marks as its preview, test or spam answers: listed as rejects, never in a
+    figure (the trials counted 5 Qualtrics 'Survey Preview' rows as customers)."""
+    for col in raw.columns:
+        if col.strip().casefold() not in _TOOL_STATUS_COLUMNS:
+            continue
+        values = raw.frame[col]
+        hit = values.str.strip().str.casefold().isin(_NOT_RESPONDENTS).fillna(False).to_numpy(bool)
+        rej.add(hit, col, values, f"a survey tool's preview, test or spam answer, {NOT_A_RESPONDENT}")
+
+
 def reject_incomplete(kind: str, mapping: dict[str, str], consts: dict[str, str],
                       out: dict[str, pd.Series], n: int, rej: Rejector) -> None:
     """Responses with no score answered, then rows missing a required field. In that order: a
@@ -75,7 +93,9 @@ def check_reject_share(rejects: pd.DataFrame, rows_read: int, problems: list[str
     # Rows without any answer are not a misread class of answers: every KPI counts answered
     # responses only, so leaving them out biases nothing (support-ticket and partial-response
     # exports are mostly such rows). They are still listed as rejects, and counted.
-    rejects = rejects[~rejects["reason"].astype("str").str.startswith("no score answered")]
+    # (the tool's own preview and test answers likewise: a known class, not a misreading)
+    reason_text = rejects["reason"].astype("str")
+    rejects = rejects[~(reason_text.str.startswith("no score answered") | reason_text.str.endswith(NOT_A_RESPONDENT))]
     reason = (rejects["reason"].astype("str")
               .str.replace(r"^same id as line \d+ ", "same id as an earlier line ", regex=True))
     key = rejects["column"].fillna("").astype("str") + "\x1f" + reason

@@ -38,6 +38,7 @@ from .row_checks import (
     check_required,
     reject_conflicting_ids,
     reject_incomplete,
+    reject_tool_tests,
 )
 
 __all__ = ["REJECT_SHARE", "REVENUE_LIMIT", "TEXT_FIELDS", "MappingProblem", "Prepared",
@@ -57,6 +58,7 @@ def prepare(raw: RawTable, kind: str, mapping: dict[str, str], options: dict[str
     consts = constants(options)
 
     check_required(kind, mapping, consts, not_mapped, found.problems, found.fixes)
+    reject_tool_tests(raw, found.rejects)
     found.conversions += [f"{f}: not mapped: {why}" for f, why in not_mapped.items()]
     out = typed_values(raw, kind, mapping, options, date_format, ces_direction, known, found)
     out.update(constant_values(consts, n, date_format, found))
