@@ -102,9 +102,12 @@ def kpi_card(summary, kpi: str, direction: str, period_days: int | None) -> None
     lower_better = not catalog.higher_is_better(kpi, direction)
     label = KPI_NAMES[kpi]
     prev = f"previous {period_days} days" if period_days else "previous period"
+    delta = fmt_delta(kpi, ch.delta)
     st.metric(
         label, fmt_kpi(kpi, value),
-        delta=fmt_delta(kpi, ch.delta),
+        delta=delta,
+        # a change that rounds to zero has no sign (fmt_delta): no arrow either
+        delta_arrow="off" if delta is not None and delta[0] not in "+-" else "auto",
         delta_color=("off" if not ch.significant else "inverse" if lower_better else "normal"),
         delta_description=ch.words if ch.delta is not None else None,
         help=KPI_LONG[kpi] + (f" ({ces_better(direction)})" if kpi == "ces" else ""),

@@ -20,11 +20,13 @@ from cxdata.funnel import ALL_CHANNELS
 from cxdata.pyramid import MODELS
 
 from .memo import memo
-from .text import KPI_NAMES, esc, fmt_kpi
+from .text import KPI_NAMES, esc, fmt_count, fmt_delta, fmt_kpi
 
 PALETTE = ["#2E6F9E", "#E07B39", "#3A9D5D", "#B0413E", "#7D5BA6", "#8C6D31", "#C2549D",
            "#5F7A8A", "#D4A017", "#2AA198"]
 GOOD, BAD, NEUTRAL = "#3A9D5D", "#B0413E", "#8A94A6"
+# counts in a hover and on an axis with thousands separators (1,200,000, never 1200000 or 1.2M)
+N_HOVER = "%{fullData.name} · %{x|%d %b %Y}<br>n = %{y:,}<extra></extra>"
 KPI_AXIS = {"nps": "NPS (-100 to +100)", "csat": "% satisfied (4-5 of 5)", "ces": "Mean effort (1-7)"}
 
 
@@ -125,33 +127,37 @@ def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str) -
     if split:
         for i, (g, part) in enumerate(d.groupby("split")):
             fig.add_trace(go.Bar(x=part["period"], y=part["n"], name=esc(g),
-                                 marker_color=PALETTE[i % len(PALETTE)]))
+                                 marker_color=PALETTE[i % len(PALETTE)], hovertemplate=N_HOVER))
         fig.update_layout(barmode="stack")
     else:
-        fig.add_trace(go.Bar(x=d["period"], y=d["n"], name="answers",
+        fig.add_trace(go.Bar(x=d["period"], y=d["n"], name="answers", hovertemplate=N_HOVER,
                              marker_color=[NEUTRAL if s else PALETTE[0] for s in d["small"]]))
     if d["n"].min() < 3 * kpis.SMALL_SAMPLE:
         fig.add_hline(y=kpis.SMALL_SAMPLE, line_dash="dot", line_color=BAD,
                       annotation_text=f"small sample below {kpis.SMALL_SAMPLE}",
                       annotation_position="top right")
     _layout(fig, title, height=260)
-    fig.update_yaxes(title="answers")
+    fig.update_yaxes(title="answers", tickformat=",")
     return fig
 
 
 @memo
 def movers(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool) -> go.Figure:
     d = frame.iloc[::-1]
-    labels = [esc(f"{dim}: {val} ({delta:+.1f})" if kpi != "ces" else f"{dim}: {val} ({delta:+.2f})")
+    labels = [esc(f"{dim}: {val} ({fmt_delta(kpi, delta)})")
               for dim, val, delta in zip(d["dimension"], d["value"], d["delta"], strict=True)]
     good = (d["delta"] > 0) == higher_is_better
+    margin = [f"±{m:.2f}" if kpi == "ces" else f"±{m:.1f}" for m in d["margin"]]
     fig = go.Figure(go.Bar(
         x=d["delta"], y=labels, orientation="h",
         marker_color=[GOOD if g else BAD for g in good],
         error_x={"type": "data", "array": d["margin"], "color": "#555"},
-        customdata=list(zip(d["previous"], d["current"], d["n"], strict=True)),
-        hovertemplate=("%{y}<br>change %{x:+.1f} (±%{error_x.array:.1f})<br>"
-                       "from %{customdata[0]:.1f} to %{customdata[1]:.1f}<br>n = %{customdata[2]:,}"
+        # signed numbers are formatted here, not by Plotly: d3's "+" format writes "-0.0"
+        customdata=list(zip([fmt_kpi(kpi, v) for v in d["previous"]], [fmt_kpi(kpi, v) for v in d["current"]],
+                            [fmt_count(n) for n in d["n"]], [fmt_delta(kpi, v) for v in d["delta"]], margin,
+                            strict=True)),
+        hovertemplate=("%{y}<br>change %{customdata[3]} (%{customdata[4]})<br>"
+                       "from %{customdata[0]} to %{customdata[1]}<br>n = %{customdata[2]}"
                        "<extra></extra>")))
     _layout(fig, title, height=100 + 60 * len(d))
     fig.update_xaxes(title=f"change in {KPI_NAMES[kpi]} vs the previous period", zeroline=True)
@@ -228,6 +234,7 @@ def funnel_overall(frame: pd.DataFrame, title: str) -> go.Figure:
                       "<br>%{percentPrevious:.1%} of the previous stage<extra></extra>"))
     _layout(fig, title, height=380)
     fig.update_yaxes(type="category")
+    fig.update_xaxes(tickformat=",")
     return fig
 
 

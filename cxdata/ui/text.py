@@ -65,27 +65,40 @@ def missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
+def signed(v: float, decimals: int) -> str:
+    """``v`` with ``decimals`` decimals and its sign; a value that rounds to zero shows without a
+    sign ("0.0", never "-0.0" or "+0.0")."""
+    text = f"{v:+.{decimals}f}"
+    return text[1:] if float(text) == 0 else text
+
+
+def fmt_count(n) -> str:
+    """A count (answers, customers, rows) with thousands separators: 1,200,000."""
+    return f"{int(n):,}"
+
+
 def fmt_kpi(kpi: str, v) -> str:
     """NPS as a signed whole number, CSAT as a whole percent, CES with one decimal."""
     if missing(v):
         return "–"
     if kpi == "nps":
-        return f"{v:+.0f}"
+        return signed(v, 0)
     if kpi == "csat":
         return f"{v:.0f}%"
     return f"{v:.1f}"
 
 
 def fmt_delta(kpi: str, v) -> str | None:
+    """A change: CES with two decimals, NPS and CSAT in points with one ("+1.2 pts")."""
     if missing(v):
         return None
     if kpi == "ces":
-        return f"{v:+.2f}"
-    return f"{v:+.1f} pts"
+        return signed(v, 2)
+    return f"{signed(v, 1)} pts"
 
 
 def fmt_n(n) -> str:
-    return f"n = {int(n):,}"
+    return f"n = {fmt_count(n)}"
 
 
 def small_mark(n) -> str:
