@@ -128,43 +128,21 @@ def import_file(con, path: str | Path | bytes, *, kind: str | None = None, mappi
     ``IngestError`` for a file that cannot be imported at all.
     """
     report = progress or (lambda f, m: None)
-    kind, overrides, direction = _choices(con, kind, mapping, mapping_name)
-    raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
-                                    date_format=date_format, direction=direction, report=report,
-                                    known=known_values(con))
-    remembered = None if date_format else _remembered_order(con, prepared, raw, source)
-    if remembered:
-        raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
-                                        date_format=remembered, direction=direction, report=report,
-                                        known=known_values(con))
-    prepared = identity.check_dates(prepared, raw.frame, raw.lines, min_date, max_date)
-    check_stages(con, prepared, raw.file_name)
+    raw, prepared = _checked(con, path, file_name=file_name, kind=kind, mapping=mapping,
+                             mapping_name=mapping_name, date_format=date_format, source=source,
+                             min_date=min_date, max_date=max_date, report=report)
     who = identity.identify(con, prepared, raw.columns, raw.file_name, source)
-    earlier = load.same_content(con, raw.content_hash)
     conversions = list(prepared.conversions)
-    if earlier and not replace:
-        if not dry_run:
-            raise IngestError(already_imported(raw.file_name, earlier))
-        conversions.append(already_imported(raw.file_name, earlier).replace(
-            "nothing was loaded", "an import of it would load nothing"))
-        earlier = []
-    if replace and not earlier:
-        conversions.append("--replace: no earlier import of this file to replace.")
+    replaced = _to_replace(con, raw, replace, dry_run, conversions)
     written = load.write_import(
         con, prepared, file_name=raw.file_name, content_hash=raw.content_hash,
         imported_by=imported_by, dry_run=dry_run, save_mapping_as=save_mapping_as, progress=report,
         source=who.source, row_key=who.key, signature=who.signature,
-        raw_rows=load.raw_rows_table(raw.frame, raw.lines), replace=[e[0] for e in earlier])
+        raw_rows=load.raw_rows_table(raw.frame, raw.lines), replace=replaced)
     if not dry_run:
         forget_last()
     if written.owners:
-        held_by = ", ".join(f"import {i} ({n:,} rows)" for i, n in written.owners.items())
-        conversions.append(
-            f"{written.in_source:,} rows were already in source '{who.source}' ({held_by}): they keep the "
-            f"values that import loaded, this file's mapping is not applied to them. To load them with "
-            f"this mapping, undo {'that import' if len(written.owners) == 1 else 'those imports'} first "
-            f"(python -m cxdata undo {' '.join(map(str, written.owners))}), then import this file again"
-            + (" with --replace." if not dry_run else "."))
+        conversions.append(_held_elsewhere(written, who.source, dry_run))
     result = ImportResult(
         import_id=written.import_id, file_name=raw.file_name, kind=prepared.kind,
         rows_read=prepared.rows_read, loaded=written.loaded, duplicates=written.duplicates,
@@ -178,6 +156,51 @@ def import_file(con, path: str | Path | bytes, *, kind: str | None = None, mappi
     )
     assert result.rows_read == result.loaded + result.duplicates + result.rejected, result.as_dict()
     return result
+
+
+def _checked(con, path, *, file_name, kind, mapping, mapping_name, date_format, source, min_date,
+             max_date, report) -> tuple[RawTable, Prepared]:
+    """The file read and checked as the import will load it: the caller's choices, the order its
+    source's dates were read in when its own are ambiguous, the plausible dates, the stage order."""
+    kind, overrides, direction = _choices(con, kind, mapping, mapping_name)
+    known = known_values(con)
+    raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
+                                    date_format=date_format, direction=direction, report=report, known=known)
+    remembered = None if date_format or con is None else _remembered_order(con, prepared, raw, source)
+    if remembered:
+        raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
+                                        date_format=remembered, direction=direction, report=report,
+                                        known=known)
+    prepared = identity.check_dates(prepared, raw.frame, raw.lines, min_date, max_date)
+    if con is not None:
+        check_stages(con, prepared, raw.file_name)
+    return raw, prepared
+
+
+def _to_replace(con, raw: RawTable, replace: bool, dry_run: bool, conversions: list[str]) -> list[int]:
+    """The live imports of the same content that this import replaces; refused without
+    ``replace`` (a dry run says so instead)."""
+    earlier = load.same_content(con, raw.content_hash)
+    if earlier and not replace:
+        if not dry_run:
+            raise IngestError(already_imported(raw.file_name, earlier))
+        conversions.append(already_imported(raw.file_name, earlier).replace(
+            "nothing was loaded", "an import of it would load nothing"))
+        return []
+    if replace and not earlier:
+        conversions.append("--replace: no earlier import of this file to replace.")
+    return [e[0] for e in earlier]
+
+
+def _held_elsewhere(written, source: str, dry_run: bool) -> str:
+    """The sentence for rows the source held already: which imports hold them, and how to load
+    them with this file's mapping instead."""
+    held_by = ", ".join(f"import {i} ({n:,} rows)" for i, n in written.owners.items())
+    return (f"{written.in_source:,} rows were already in source '{source}' ({held_by}): they keep the "
+            f"values that import loaded, this file's mapping is not applied to them. To load them with "
+            f"this mapping, undo {'that import' if len(written.owners) == 1 else 'those imports'} first "
+            f"(python -m cxdata undo {' '.join(map(str, written.owners))}), then import this file again"
+            + (" with --replace." if not dry_run else "."))
 
 
 def _explained(prepared: Prepared) -> dict:
@@ -246,16 +269,9 @@ def preview_file(path: str | Path | bytes, *, kind: str | None = None, mapping: 
     """What an import would do, writing nothing: the header and mapping found, the conversions,
     the rejects, and the first ``rows`` rows as they would be loaded. ``con`` (optional) supplies
     the CES direction setting and the saved mapping ``mapping_name``."""
-    kind, overrides, direction = _choices(con, kind, mapping, mapping_name)
-    raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
-                                    date_format=date_format, direction=direction, known=known_values(con))
-    remembered = None if date_format or con is None else _remembered_order(con, prepared, raw, None)
-    if remembered:
-        raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
-                                        date_format=remembered, direction=direction, known=known_values(con))
-    prepared = identity.check_dates(prepared, raw.frame, raw.lines, min_date, max_date)
-    if con is not None:
-        check_stages(con, prepared, raw.file_name)
+    raw, prepared = _checked(con, path, file_name=file_name, kind=kind, mapping=mapping,
+                             mapping_name=mapping_name, date_format=date_format, source=None,
+                             min_date=min_date, max_date=max_date, report=lambda f, m: None)
     head = prepared.frame.head(rows)
     scratch = duckdb.connect(":memory:")
     try:
