@@ -15,7 +15,14 @@ import pandas as pd
 from . import catalog, cube, kpis
 from .db import get_setting
 from .filters import FILTER_COLUMNS, TIME_COLUMN, Filters, bound_time
-from .ingest.mapping import personal_reason
+from .lookups import (  # noqa: F401 - re-exported: the pages and tests read them from here
+    attribute_keys,
+    attribute_values,
+    date_bounds,
+    filter_values,
+    import_date_range,
+    response_rows,
+)
 
 # Dimensions a breakdown may group by: name -> column. Identifiers only from here.
 DIMENSIONS = catalog.BREAKDOWN_DIMENSIONS
@@ -287,18 +294,30 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
     for dim in dimensions:
         if dim not in DIMENSIONS:
             raise ValueError(f"unknown dimension {dim!r}")
-    # One scan per source grouped by period side and its dimensions together (a few thousand
-    # groups), then rolled up per dimension here: the counts are additive, so the roll-up is exact.
-    # Each dimension is read from the smallest count table that holds it with the filters.
-    prev = filters.previous_period()
-    span = filters.replace(date_from=prev.date_from)
     direction = _direction(con)
+    sums = _side_sums(con, filters, dimensions, direction)
+    out = [m for dim in dimensions for m in _moves(sums, dim, kpi, min_n, direction)]
+    frame = pd.DataFrame(out, columns=cols)
+    if frame.empty:
+        return frame
+    # For CES on the effort scale a fall is the good news; ranking is by size of the move.
+    frame = frame.reindex(frame["delta"].abs().sort_values(ascending=False).index)
+    return frame.head(limit).reset_index(drop=True)
+
+
+def _side_sums(con, filters: Filters, dimensions: tuple[str, ...],
+               direction: str) -> dict[tuple[str, str, str], list[float]]:
+    """(dimension, 'current' or 'previous', value) -> the summed counts of ``COUNT_COLUMNS``.
+
+    One scan per source grouped by period side and its dimensions together (a few thousand
+    groups), then rolled up per dimension here: the counts are additive, so the roll-up is exact.
+    Each dimension is read from the smallest count table that holds it with the filters. Plain
+    Python: a few hundred groups, and pandas' per-row overhead cost more than the query."""
+    span = filters.replace(date_from=filters.previous_period().date_from)
     by_table: dict[str, tuple[Source, list[str]]] = {}
     for d in dimensions:
         src = source(con, span, [DIMENSIONS[d]], split_at=filters.date_from, direction=direction)
         by_table.setdefault(src.table, (src, []))[1].append(d)
-    # (dimension, side, value) -> summed counts. Plain Python: a few hundred groups, and pandas'
-    # per-row overhead cost more than the query.
     sums: dict[tuple[str, str, str], list[float]] = {}
     for src, dims in by_table.values():
         group = ", ".join(DIMENSIONS[d] for d in dims)
@@ -307,34 +326,36 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
         sql = (f"select case when {src.ts} >= $cur_from then 'current' else 'previous' end as side, "  # noqa: S608
                f"{group}, {src.counts} from {src.table} where {where} group by all")
         for row in con.execute(sql, params).fetchall():
-            side, values, counts = row[0], row[1:1 + len(dims)], row[1 + len(dims):]
-            for d, value in zip(dims, values, strict=True):
-                if value is None:
-                    continue
-                acc = sums.setdefault((d, side, value), [0] * len(COUNT_COLUMNS))
-                for i, x in enumerate(counts):
-                    acc[i] += x or 0
+            _add_row(sums, dims, row)
+    return sums
+
+
+def _add_row(sums: dict, dims: list[str], row: tuple) -> None:
+    side, values, counts = row[0], row[1:1 + len(dims)], row[1 + len(dims):]
+    for d, value in zip(dims, values, strict=True):
+        if value is not None:
+            acc = sums.setdefault((d, side, value), [0] * len(COUNT_COLUMNS))
+            for i, x in enumerate(counts):
+                acc[i] += x or 0
+
+
+def _moves(sums: dict, dim: str, kpi: str, min_n: int, direction: str) -> list[dict]:
+    """The values of ``dim`` whose ``kpi`` moved beyond the noise, each with ``min_n`` answers in
+    both periods."""
     out = []
-    for dim in dimensions:
-        current = sorted(v for d, side, v in sums if d == dim and side == "current")
-        for val in current:
-            if (dim, "previous", val) not in sums:
-                continue
-            a = KpiSet.from_counts(dict(zip(COUNT_COLUMNS, sums[(dim, "current", val)], strict=True)), direction)
-            b = KpiSet.from_counts(dict(zip(COUNT_COLUMNS, sums[(dim, "previous", val)], strict=True)), direction)
-            if min(a.n(kpi), b.n(kpi)) < min_n:
-                continue
-            ch = a.compare(b, kpi)
-            if ch.significant:
-                out.append({"dimension": dim, "value": val, "current": a.headline(kpi)[0],
-                            "previous": b.headline(kpi)[0], "delta": ch.delta, "margin": ch.margin,
-                            "n": a.n(kpi), "previous_n": b.n(kpi)})
-    frame = pd.DataFrame(out, columns=cols)
-    if frame.empty:
-        return frame
-    # For CES on the effort scale a fall is the good news; ranking is by size of the move.
-    frame = frame.reindex(frame["delta"].abs().sort_values(ascending=False).index)
-    return frame.head(limit).reset_index(drop=True)
+    for val in sorted(v for d, side, v in sums if d == dim and side == "current"):
+        if (dim, "previous", val) not in sums:
+            continue
+        a = KpiSet.from_counts(dict(zip(COUNT_COLUMNS, sums[(dim, "current", val)], strict=True)), direction)
+        b = KpiSet.from_counts(dict(zip(COUNT_COLUMNS, sums[(dim, "previous", val)], strict=True)), direction)
+        if min(a.n(kpi), b.n(kpi)) < min_n:
+            continue
+        ch = a.compare(b, kpi)
+        if ch.significant:
+            out.append({"dimension": dim, "value": val, "current": a.headline(kpi)[0],
+                        "previous": b.headline(kpi)[0], "delta": ch.delta, "margin": ch.margin,
+                        "n": a.n(kpi), "previous_n": b.n(kpi)})
+    return out
 
 
 def dimension_values(con, dimension: str, table: str = "responses") -> list[str]:
@@ -347,68 +368,3 @@ def dimension_values(con, dimension: str, table: str = "responses") -> list[str]
         params = {}
     sql = f"select distinct cast({expr} as varchar) v from {table} where v is not null order by v"  # noqa: S608
     return [r[0] for r in con.execute(sql, params).fetchall()]
-
-
-def filter_values(con) -> dict[str, list[str]]:
-    """Every value each filter field takes in responses or interactions (for the filter widgets),
-    from the per-import table ``filter_values`` (``cube.py``), not a scan of the rows."""
-    out: dict[str, list[str]] = {f: [] for f in FILTER_COLUMNS}
-    for field, value in con.execute("select distinct field, value from filter_values order by all").fetchall():
-        if field in out:
-            out[field].append(value)
-    return out
-
-
-def attribute_values(con, max_keys: int = 12, max_values: int = 500) -> dict[str, list[str]]:
-    """Imported attribute keys, most answered first, with their values (from the per-import table
-    ``attribute_counts``). Keys with more than ``max_values`` distinct values (free text, ids) are
-    left out: nobody filters on them; so are personal data and respondent metadata."""
-    rows = con.execute("select key as k, value as v, sum(n) as n from attribute_counts group by all").df()
-    if rows.empty:
-        return {}
-    ranked = rows.groupby("k")["n"].sum().sort_values(ascending=False, kind="stable")
-    out = {}
-    for k in ranked.index:
-        if personal_reason(k):  # e-mail, names, IP... stored by an older import: never a filter
-            continue
-        values = sorted(rows.loc[rows["k"] == k, "v"])
-        if len(values) <= max_values:
-            out[k] = values
-        if len(out) == max_keys:
-            break
-    return out
-
-
-def attribute_keys(con, limit: int = 200) -> list[str]:
-    """Keys of imported attributes (columns kept from source files), most common first."""
-    sql = """
-        select k, count(*) n from (select unnest(map_keys(attributes)) k from responses
-                                    where attributes is not null)
-        group by k order by n desc, k limit $limit
-    """
-    return [r[0] for r in con.execute(sql, {"limit": limit}).fetchall()]
-
-
-def date_bounds(con, table: str = "responses"):
-    """(min, max) timestamps in ``table``; (None, None) when it is empty."""
-    col = catalog.TIME_COLUMN[table]
-    return con.execute(f"select min({col}), max({col}) from {table}").fetchone()  # noqa: S608
-
-
-def import_date_range(con, kind: str, import_id: int):
-    """(first, last) date of the rows one import loaded, for a link that shows them; (None, None)
-    when it loaded none."""
-    if kind not in catalog.KINDS:
-        raise ValueError(f"unknown kind {kind!r}")
-    col = catalog.TIME_COLUMN[kind]
-    lo, hi = con.execute(f"select min({col}), max({col}) from {kind} where import_id = $id",  # noqa: S608
-                         {"id": int(import_id)}).fetchall()[0]
-    return (lo.date() if lo else None, hi.date() if hi else None)
-
-
-def response_rows(con, filters: Filters, limit: int = 100_000) -> pd.DataFrame:
-    """The filtered responses themselves (for a download), newest first."""
-    where, params = filters.where_sql("responses")
-    sql = (f"select * exclude (attributes), cast(attributes as varchar) as attributes "  # noqa: S608
-           f"from responses where {where} order by responded_at desc limit $limit")
-    return con.execute(sql, params | {"limit": limit}).df()
