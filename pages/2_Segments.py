@@ -23,8 +23,8 @@ if not charts.empty(table, "survey responses"):
     title = f"{controls.kpi_label(kpi)} by {controls.dim_label(dim).lower()}, best first"
     charts.show(view, figures.breakdown(table, kpi, title, better), table, key=f"seg_bar_{dim}_{kpi}",
                 n=int(table[f"{kpi}_n"].sum()), narrow_field=controls.dim_field(dim),
-                note="green/red: better/worse than the rest beyond the noise; grey: within the noise; "
-                     "hatched: small sample; click a bar to filter the dashboard to it")
+                note="blue ▲ / orange ▼: better / worse than the rest beyond the noise; grey: within the "
+                     "noise; hatched: small sample; click a bar to filter the dashboard to it")
     st.markdown(f"**Every KPI by {plain(controls.dim_label(dim).lower())}**")
     charts.table(segments.kpi_table(table, direction))
 
@@ -42,7 +42,11 @@ else:
     if not charts.empty(grid, "survey responses"):
         title = (f"{controls.kpi_label(hm_kpi)} by {controls.dim_label(rows).lower()} "
                  f"and {controls.dim_label(cols).lower()}")
+        stages = state.stages(db.cur, db.key, db.version)
         fig = figures.heatmap(grid, hm_kpi, controls.dim_label(rows), controls.dim_label(cols), title,
-                              segments.higher_is_better(hm_kpi, direction))
+                              segments.higher_is_better(hm_kpi, direction),
+                              segments.axis_order(rows, stages), segments.axis_order(cols, stages))
         charts.show(view, fig, grid, key="seg_heatmap", n=int(grid[f"{hm_kpi}_n"].sum()),
-                    note="* small sample")
+                    note=f"colours on a fixed {controls.kpi_label(hm_kpi)} scale "
+                         f"({segments.scale_words(hm_kpi)}), the same under every filter: blue better, "
+                         "orange worse; * small sample")

@@ -60,3 +60,69 @@ def test_sample_size_axis_and_hover_separate_thousands():
     fig = figures.sample_sizes(frame, "nps", None, "n")
     assert fig.layout.yaxis.tickformat == ","
     assert all("%{y:,}" in t.hovertemplate for t in fig.data)
+
+
+# ---- 2. the Segments heatmap and the better/worse bars --------------------------------------
+def _grid(nps: list[float], rows: list[str], cols: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"row": rows, "col": cols, "nps": nps, "nps_moe": [5.0] * len(nps),
+                         "nps_n": [1500] * len(nps)})
+
+
+@pytest.mark.parametrize(("kpi", "better_up", "lo", "hi", "mid"), [
+    ("nps", True, -100, 100, 0), ("csat", True, 0, 100, 50), ("ces", True, 1, 7, 4), ("ces", False, 1, 7, 4)])
+def test_heatmap_colours_sit_on_a_fixed_range_per_kpi(kpi, better_up, lo, hi, mid):
+    frame = pd.DataFrame({"row": ["a", "b"], "col": ["x", "x"], kpi: [3.0, 5.0], f"{kpi}_n": [100, 200],
+                          f"{kpi}_moe": [0.1, 0.1], f"{kpi}_low": [2.9, 4.9], f"{kpi}_high": [3.1, 5.1]})
+    hm = figures.heatmap(frame, kpi, "r", "c", "t", better_up).data[0]
+    assert (hm.zmin, hm.zmax, hm.zmid) == (lo, hi, mid)
+    assert bool(hm.reversescale) is (not better_up)
+
+
+def test_heatmap_range_does_not_follow_the_filter():
+    # all Enterprise cells between +20 and +30: a rescaling map would paint +23 near its bottom
+    wide = figures.heatmap(_grid([-60.0, 23.0, 70.0], ["a", "b", "c"], ["x"] * 3), "nps", "r", "c", "t", True)
+    narrow = figures.heatmap(_grid([20.0, 23.0, 30.0], ["a", "b", "c"], ["x"] * 3), "nps", "r", "c", "t", True)
+    for fig in (wide, narrow):
+        assert (fig.data[0].zmin, fig.data[0].zmax, fig.data[0].zmid) == (-100, 100, 0)
+
+
+def test_heatmap_scale_is_blue_orange_not_red_green():
+    hm = figures.heatmap(_grid([10.0], ["a"], ["x"]), "nps", "r", "c", "t", True).data[0]
+    colours = [c for _, c in hm.colorscale]
+    assert colours[0] == "#B35806" and colours[-1] == "#2166AC"  # orange worst, blue best
+    assert list(hm.colorbar.ticktext) == ["-100 worse", "0", "+100 better"]
+
+
+def test_heatmap_hover_shows_n_with_separators():
+    hm = figures.heatmap(_grid([10.0], ["a"], ["x"]), "nps", "r", "c", "t", True).data[0]
+    assert [list(c) for c in hm.customdata[0]] == [["+10", "1,500"]]
+
+
+def test_heatmap_lists_stages_in_funnel_order():
+    stages = ("awareness", "consideration", "purchase", "onboarding", "support")
+    # the query sorts alphabetically; one value ("zz") is not a stored stage: it goes last
+    rows = ["awareness", "consideration", "onboarding", "purchase", "support", "zz"]
+    fig = figures.heatmap(_grid([1.0] * 6, rows, ["x"] * 6), "nps", "Journey stage", "c", "t", True,
+                          stages, ())
+    assert list(fig.data[0].y) == ["awareness", "consideration", "purchase", "onboarding", "support", "zz"]
+    flipped = figures.heatmap(_grid([1.0] * 6, ["x"] * 6, rows), "nps", "c", "Journey stage", "t", True,
+                              (), stages)
+    assert list(flipped.data[0].x) == ["awareness", "consideration", "purchase", "onboarding", "support", "zz"]
+
+
+def test_axis_order_is_the_stage_order_for_the_stage_dimension_only():
+    from cxdata.ui import segments
+    assert segments.axis_order("journey_stage", ["b", "a"]) == ("b", "a")
+    assert segments.axis_order("channel", ["b", "a"]) == ()
+
+
+def test_better_and_worse_bars_are_blue_and_orange_and_say_so():
+    frame = pd.DataFrame({
+        "value": ["Consumer", "SME", "Public"], "nps": [40.0, 14.5, 30.0], "nps_moe": [3.0, 5.0, 4.0],
+        "nps_n": [900, 1200, 400], "nps_vs_rest": [15.0, -16.0, 1.0], "nps_differs": [True, True, False]})
+    bar = figures.breakdown(frame, "nps", "t", True).data[0]
+    # best first from the top: Plotly draws the last y at the top
+    assert list(bar.marker.color) == ["#D95F02", "#8A94A6", "#2166AC"]
+    assert list(bar.text) == ["+14  (n=1,200)  ▼ worse", "+30  (n=400)", "+40  (n=900)  ▲ better"]
+    movers = figures.movers(_movers(-0.2), "ces", "t", False).data[0]  # CES effort: down is better
+    assert list(movers.marker.color) == ["#2166AC"] and list(movers.text) == ["▲ better"]

@@ -24,7 +24,17 @@ from .text import KPI_NAMES, esc, fmt_count, fmt_delta, fmt_kpi
 
 PALETTE = ["#2E6F9E", "#E07B39", "#3A9D5D", "#B0413E", "#7D5BA6", "#8C6D31", "#C2549D",
            "#5F7A8A", "#D4A017", "#2AA198"]
-GOOD, BAD, NEUTRAL = "#3A9D5D", "#B0413E", "#8A94A6"
+# Better and worse in blue and orange, told apart by viewers who do not see red from green (and
+# written in the bars' text too: colour is never the only sign).
+GOOD, BAD, NEUTRAL = "#2166AC", "#D95F02", "#8A94A6"
+BETTER_MARK, WORSE_MARK = "▲ better", "▼ worse"
+# The heatmap's colours: one fixed range per KPI, the same under every filter, so that a colour
+# means the same figure in every view: (low, high, middle). NPS over its whole scale centred at 0,
+# CSAT over 0-100% centred at 50%, CES over its 1-7 answer scale centred at 4.
+KPI_RANGE = {"nps": (-100, 100, 0), "csat": (0, 100, 50), "ces": (1, 7, 4)}
+# Diverging orange (worse) - near white (middle) - blue (better): safe for colour-blind viewers
+# (ColorBrewer PuOr's orange arm and RdBu's blue arm).
+DIVERGING = [[0.0, "#B35806"], [0.25, "#F1A340"], [0.5, "#F7F7F7"], [0.75, "#92C5DE"], [1.0, "#2166AC"]]
 # counts in a hover and on an axis with thousands separators (1,200,000, never 1200000 or 1.2M)
 N_HOVER = "%{fullData.name} · %{x|%d %b %Y}<br>n = %{y:,}<extra></extra>"
 KPI_AXIS = {"nps": "NPS (-100 to +100)", "csat": "% satisfied (4-5 of 5)", "ces": "Mean effort (1-7)"}
@@ -151,6 +161,7 @@ def movers(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool) ->
     fig = go.Figure(go.Bar(
         x=d["delta"], y=labels, orientation="h",
         marker_color=[GOOD if g else BAD for g in good],
+        text=[BETTER_MARK if g else WORSE_MARK for g in good], textposition="inside",
         error_x={"type": "data", "array": d["margin"], "color": "#555"},
         # signed numbers are formatted here, not by Plotly: d3's "+" format writes "-0.0"
         customdata=list(zip([fmt_kpi(kpi, v) for v in d["previous"]], [fmt_kpi(kpi, v) for v in d["current"]],
@@ -171,9 +182,10 @@ def breakdown(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool)
     differs from the rest beyond the noise."""
     d = with_interval(frame.rename(columns={"value": "label"}), kpi)
     d = d.sort_values("est", ascending=higher_is_better, na_position="first")
-    colors, notes = [], []
+    colors, notes, marks = [], [], []
     for vs, differs, small in zip(d[f"{kpi}_vs_rest"], d[f"{kpi}_differs"], d["small"], strict=True):
         better = not pd.isna(vs) and ((vs > 0) == higher_is_better)
+        marks.append((BETTER_MARK if better else WORSE_MARK) if differs else "")
         if differs:
             colors.append(GOOD if better else BAD)
             notes.append("better than the rest, beyond the noise" if better
@@ -191,7 +203,8 @@ def breakdown(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool)
                  "arrayminus": d["est"] - d["low"], "color": "#444"},
         # customdata[0] is the raw label: the click-to-filter callback reads it
         customdata=list(zip(d["label"], d["n"], notes, strict=True)),
-        text=[f"{fmt_kpi(kpi, v)}  (n={n:,})" for v, n in zip(d["est"], d["n"], strict=True)],
+        text=[f"{fmt_kpi(kpi, v)}  (n={fmt_count(n)})" + (f"  {m}" if m else "")
+              for v, n, m in zip(d["est"], d["n"], marks, strict=True)],
         textposition="inside", insidetextanchor="start",
         hovertemplate="%{y}<br>" + KPI_NAMES[kpi] + " %{x:.1f}<br>n = %{customdata[1]:,}"
                       "<br>%{customdata[2]}<extra></extra>"))
@@ -201,21 +214,39 @@ def breakdown(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool)
     return fig
 
 
+def _ordered(values, order: tuple) -> list:
+    """``values`` with those in ``order`` first, in that order, then the others as they were."""
+    rank = {v: i for i, v in enumerate(order)}
+    return sorted(values, key=lambda v: (rank.get(v, len(rank)), list(values).index(v)))
+
+
 @memo
 def heatmap(frame: pd.DataFrame, kpi: str, rows_label: str, cols_label: str, title: str,
-            higher_is_better: bool) -> go.Figure:
+            higher_is_better: bool, row_order: tuple = (), col_order: tuple = ()) -> go.Figure:
+    """A cell per (row, column) pair coloured on the KPI's fixed range (``KPI_RANGE``), blue for
+    better and orange for worse. ``row_order``/``col_order``: values to put first, in that order
+    (the funnel's stages)."""
     d = with_interval(frame, kpi)
     z = d.pivot(index="row", columns="col", values="est")
+    z = z.reindex(index=_ordered(z.index, row_order), columns=_ordered(z.columns, col_order))
     n = d.pivot(index="row", columns="col", values="n").reindex(index=z.index, columns=z.columns)
-    text = [[("" if pd.isna(v) else fmt_kpi(kpi, v)) + ("" if pd.isna(c) else f"<br>n={int(c):,}")
+    text = [[("" if pd.isna(v) else fmt_kpi(kpi, v)) + ("" if pd.isna(c) else f"<br>n={fmt_count(c)}")
              + ("*" if not pd.isna(c) and c < kpis.SMALL_SAMPLE else "")
              for v, c in zip(zr, nr, strict=True)] for zr, nr in zip(z.values, n.values, strict=True)]
+    hover = [[["–" if pd.isna(v) else fmt_kpi(kpi, v), "–" if pd.isna(c) else fmt_count(c)]
+              for v, c in zip(zr, nr, strict=True)] for zr, nr in zip(z.values, n.values, strict=True)]
+    lo, hi, mid = KPI_RANGE[kpi]
+    worse, better = (lo, hi) if higher_is_better else (hi, lo)
     rows_label, cols_label = esc(rows_label), esc(cols_label)
     fig = go.Figure(go.Heatmap(
         z=z.values, x=[esc(c) for c in z.columns], y=[esc(r) for r in z.index], text=text,
-        texttemplate="%{text}", colorscale="RdYlGn" if higher_is_better else "RdYlGn_r",
-        colorbar={"title": {"text": KPI_NAMES[kpi]}},
-        hovertemplate=f"{rows_label} %{{y}}<br>{cols_label} %{{x}}<br>{KPI_NAMES[kpi]} %{{z:.1f}}<extra></extra>"))
+        texttemplate="%{text}", colorscale=DIVERGING, reversescale=not higher_is_better,
+        zmin=lo, zmax=hi, zmid=mid, customdata=hover,
+        colorbar={"title": {"text": f"{KPI_NAMES[kpi]}<br>fixed scale"},
+                  "tickvals": [worse, mid, better],
+                  "ticktext": [f"{fmt_kpi(kpi, worse)} worse", fmt_kpi(kpi, mid), f"{fmt_kpi(kpi, better)} better"]},
+        hovertemplate=(f"{rows_label} %{{y}}<br>{cols_label} %{{x}}<br>{KPI_NAMES[kpi]} %{{customdata[0]}}"
+                       "<br>n = %{customdata[1]}<extra></extra>")))
     _layout(fig, title, height=max(300, 120 + 45 * len(z.index)))
     fig.update_xaxes(title=cols_label, type="category", side="bottom")
     fig.update_yaxes(title=rows_label, type="category", autorange="reversed")

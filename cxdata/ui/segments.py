@@ -7,6 +7,9 @@ import pandas as pd
 from cxdata import catalog
 from cxdata.queries import ATTR_PREFIX
 
+from .figures import KPI_RANGE
+from .text import fmt_kpi
+
 higher_is_better = catalog.higher_is_better  # the pages' name for it
 
 
@@ -34,6 +37,18 @@ def kpi_table(frame: pd.DataFrame, direction: str) -> pd.DataFrame:
     out["CES vs rest"] = [_flag(d, v, direction != "effort")
                           for d, v in zip(frame["ces_differs"], frame["ces_vs_rest"], strict=True)]
     return out
+
+
+def axis_order(dim: str, stages: list[str]) -> tuple[str, ...]:
+    """The values a chart lists first, in order: the funnel's stages for the journey stage (in
+    their stored order, not alphabetical); nothing for other dimensions."""
+    return tuple(stages) if dim == "journey_stage" else ()
+
+
+def scale_words(kpi: str) -> str:
+    """The heatmap's fixed colour range in words: '-100 to +100, middle 0'."""
+    lo, hi, mid = KPI_RANGE[kpi]
+    return f"{fmt_kpi(kpi, lo)} to {fmt_kpi(kpi, hi)}, middle {fmt_kpi(kpi, mid)}"
 
 
 def heatmap_problem(rows: str, cols: str) -> str | None:
