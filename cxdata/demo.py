@@ -18,7 +18,9 @@ on, a 65% chance to stay on the same channel at each step, and gaps of days betw
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -70,254 +72,18 @@ from .demo_params import (  # noqa: F401 - re-exported: the demo's public consta
     _month_start,
     story_dates,
 )
+from .demo_rows import (
+    INSERT_INTERACTIONS,
+    INSERT_RESPONSES,
+    Calendar,
+    Customers,
+    events_per_journey,
+    interaction_table,
+    journey_batch,
+    response_batch,
+)
 
 
-# --- building blocks -----------------------------------------------------------------------------
-class _Calendar:
-    """Days from ``end - years`` to ``end``, weighted by growth, season and weekday."""
-
-    def __init__(self, end: date, years: int):
-        self.start = _month_start(end, 12 * years - 1)
-        self.end = end
-        days = np.arange(np.datetime64(self.start), np.datetime64(end + timedelta(days=1)))
-        self.days = days
-        t = np.linspace(0, 1, len(days))
-        month = days.astype("datetime64[M]").astype(int) % 12 + 1
-        season = np.select([month == 12, month == 8, month == 11], [1.25, 0.7, 1.15], 1.0)
-        weekday = (days.astype("datetime64[D]").astype(int) + 3) % 7  # 0 = Monday
-        w = (1 + 0.3 * t) * season * np.where(weekday == 6, 0.45, np.where(weekday == 5, 0.8, 1.0))
-        self.cdf = _cdf(w)
-        hours = np.array([0, 0, 0, 0, 0, 0, 1, 2, 5, 8, 9, 9, 8, 7, 8, 8, 8, 8, 9, 8, 6, 4, 2, 1], float)
-        self.hour_cdf = _cdf(hours)
-        self.end_us = (np.datetime64(end + timedelta(days=1)) - np.datetime64(0, "D")).astype(
-            "timedelta64[us]").astype(np.int64)
-
-    def sample_us(self, rng, n) -> np.ndarray:
-        """Epoch microseconds of ``n`` random moments, busier in daytime and in December."""
-        day = np.searchsorted(self.cdf, rng.random(n), side="right")
-        hour = np.searchsorted(self.hour_cdf, rng.random(n), side="right")
-        secs = hour * 3600 + rng.integers(0, 3600, n)
-        return (self.days[day].astype("datetime64[s]").astype(np.int64) + secs) * 1_000_000
-
-
-def _us(d: date) -> int:
-    return int((np.datetime64(d) - np.datetime64(0, "D")).astype("timedelta64[us]").astype(np.int64))
-
-
-def _cdf(weights) -> np.ndarray:
-    """Cumulative probabilities of ``weights`` (per row), the last exactly 1."""
-    w = np.asarray(weights, float)
-    c = np.cumsum(w, axis=-1) / w.sum(axis=-1, keepdims=True)
-    c[..., -1] = 1.0
-    return c
-
-
-def _draw(rng, weights, n: int) -> np.ndarray:
-    """``n`` category indexes drawn with probabilities proportional to ``weights``."""
-    return np.searchsorted(_cdf(weights), rng.random(n), side="right").astype(np.int8)
-
-
-def _pick(rng, weights_rows: np.ndarray, row: np.ndarray) -> np.ndarray:
-    """One category per element, drawn from the weights ``weights_rows[row]``."""
-    u = rng.random(len(row))
-    return (u[:, None] >= _cdf(weights_rows)[row]).sum(axis=1).astype(np.int8)
-
-
-def _cut(x: np.ndarray, score: str) -> np.ndarray:
-    return (np.searchsorted(_THRESHOLDS[score], x) + LOWEST[score]).astype(np.int8)
-
-
-def _dict_array(idx: np.ndarray, names, mask=None) -> pa.DictionaryArray:
-    return pa.DictionaryArray.from_arrays(pa.array(idx.astype(np.int32), mask=mask), pa.array(list(names)))
-
-
-class _Customers:
-    """Fixed per customer: segment, region, loyalty tier, main product (used in both tables)."""
-
-    def __init__(self, n: int, seed: int):
-        rng = np.random.default_rng([seed, 0])
-        region_w = np.array(list(REGIONS.values()))
-        self.n = n
-        self.segment = _draw(rng, SEGMENT_WEIGHTS, n)
-        self.region = _draw(rng, region_w, n)
-        self.tier = _draw(rng, LOYALTY_MIX, n)
-        self.product = _pick(rng, PRODUCT_MIX, self.segment)
-
-
-def _touchpoint_tables():
-    names: list[str] = []
-    offset = np.zeros((len(CHANNELS), len(STAGES)), int)
-    count = np.zeros_like(offset)
-    for c, ch in enumerate(CHANNELS):
-        for s, options in enumerate(TOUCHPOINTS[ch]):
-            offset[c, s], count[c, s] = len(names), len(options)
-            names.extend(options)
-    return names, offset, count
-
-
-TOUCHPOINT_NAMES, _TP_OFFSET, _TP_COUNT = _touchpoint_tables()
-
-
-def _touchpoint(rng, ch: np.ndarray, st: np.ndarray) -> np.ndarray:
-    return _TP_OFFSET[ch, st] + (rng.random(len(ch)) * _TP_COUNT[ch, st]).astype(int)
-
-
-# --- responses -------------------------------------------------------------------------------------
-def _response_batch(rng, n: int, first_id: int, cust: _Customers, cal: _Calendar, d: dict) -> pa.Table:
-    c = rng.integers(0, cust.n, n)
-    seg, tier, prod = cust.segment[c], cust.tier[c], cust.product[c]
-    ts = cal.sample_us(rng, n)
-    ch = _draw(rng, RESPONSE_CHANNEL_MIX, n)
-    st = _pick(rng, RESPONSE_STAGE_MIX, ch)
-    phone, chat, app = ch == CHANNELS.index("phone"), ch == CHANNELS.index("chat"), ch == CHANNELS.index("app")
-    outsourced = phone & (ts >= _us(d["outsourcing_from"])) & (ts < _us(d["outsourcing_to"]))
-    recovering = phone & (ts >= _us(d["outsourcing_to"])) & (ts < _us(d["recovery_to"]))
-
-    wait = np.full(n, -1, np.int8)
-    for mask, mix in ((phone & ~outsourced, "phone"), (outsourced, "phone_outsourced"), (chat, "chat")):
-        wait[mask] = _draw(rng, WAIT_MIX[mix], int(mask.sum()))
-    z = (CHANNEL_EFFECT[ch] + SEGMENT_EFFECT[seg] + PRODUCT_EFFECT[prod] + LOYALTY_EFFECT[tier]
-         + rng.standard_normal(n))
-    z[phone] += WAIT_EFFECT["phone"][wait[phone]]
-    z[chat] += WAIT_EFFECT["chat"][wait[chat]]
-    z[outsourced] += OUTSOURCING_EFFECT
-    z[recovering] += OUTSOURCING_EFFECT / 2
-    z[app & (ts >= _us(d["app_redesign"]))] += APP_REDESIGN_EFFECT
-
-    shift = {k: np.zeros(n) for k in MARGINALS}
-    shift["csat"][outsourced] += CSAT_OUTSOURCING
-    shift["csat"][recovering] += CSAT_OUTSOURCING / 2
-    shift["needs_met"][chat] += CHAT_NEEDS_BOOST
-    shift["ces"][chat] += CHAT_EFFORT_PENALTY
-    scores = {}
-    for k, a in LOADING.items():
-        scores[k] = _cut(a * z + np.sqrt(1 - a * a) * rng.standard_normal(n) + shift[k], k)
-
-    # Which questions each survey asked: 10% are CSAT-only transactional surveys; of the rest 5% skip
-    # NPS, 15% have no CES, 30% skip the pyramid questions, half do not code the 6-level cx_level.
-    u = rng.random((5, n))
-    csat_only = u[0] < 0.10
-    missing = {"nps": csat_only | (u[1] < 0.05), "csat": np.zeros(n, bool), "ces": csat_only | (u[2] < 0.15),
-               "needs_met": csat_only | (u[3] < 0.30), "cx_level": csat_only | (u[4] < 0.50)}
-    missing["enjoyment"] = missing["needs_met"]
-
-    nps, csat = scores["nps"], scores["csat"]
-    kind = np.where((nps >= 9) & (csat >= 4), 0, np.where((nps <= 6) | (csat <= 2), 2, 1))
-    kind[(kind == 2) & phone & (wait >= 2)] = 3
-    kind[chat & (scores["ces"] >= 4)] = 4
-    kind[app & (kind == 0) & (ts >= _us(d["app_redesign"])) & (rng.random(n) < 0.5)] = 5
-    pools = list(COMMENTS.values())
-    sizes = np.array([len(p) for p in pools])
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    comment = offsets[kind] + (rng.random(n) * sizes[kind]).astype(int)
-    no_comment = rng.random(n) >= COMMENT_RATE
-
-    return pa.table({
-        "rid": pa.array(np.arange(first_id, first_id + n, dtype=np.int64)),
-        "cust": pa.array(c + 1),
-        "responded_at": pa.array(ts.astype("datetime64[us]")),
-        "channel": _dict_array(ch, CHANNELS),
-        "touchpoint": _dict_array(_touchpoint(rng, ch, st), TOUCHPOINT_NAMES),
-        "journey_stage": _dict_array(st, STAGES),
-        "segment": _dict_array(seg, SEGMENTS),
-        "region": _dict_array(cust.region[c], REGIONS),
-        "product": _dict_array(prod, PRODUCTS),
-        **{k: pa.array(scores[k], mask=missing[k]) for k in MARGINALS},
-        "comment": _dict_array(comment, [s for p in pools for s in p], mask=no_comment),
-        "tier": _dict_array(tier, LOYALTY_TIERS),
-        "wait_band": _dict_array(np.maximum(wait, 0), WAIT_BANDS, mask=wait < 0),
-    })
-
-
-_INSERT_RESPONSES = """
-insert into responses
-select 'R' || lpad(cast(rid as varchar), 9, '0'), 'C' || lpad(cast(cust as varchar), 7, '0'),
-       responded_at, channel, touchpoint, journey_stage, segment, region, product,
-       nps, csat, ces, needs_met, enjoyment, cx_level, comment,
-       case when wait_band is null then map(['loyalty_tier'], [tier])
-            else map(['loyalty_tier', 'wait_band'], [tier, wait_band]) end,
-       $import_id
-from demo_batch
-"""
-
-
-# --- interactions ----------------------------------------------------------------------------------
-def _events_per_journey() -> float:
-    reach, total = 1.0, 0.0
-    for k in range(len(STAGES)):
-        total += reach * (1 + EXTRA_EVENTS[k])
-        reach *= GO_ON[k] if k < len(GO_ON) else 0
-    return total
-
-
-def _journey_batch(rng, n_j: int, cust: _Customers, cal: _Calendar, d: dict):
-    """Events of ``n_j`` journeys (numpy columns), each journey's events in time order."""
-    n_st = len(STAGES)
-    c = rng.integers(0, cust.n, n_j)
-    ch = np.empty((n_j, n_st), np.int8)
-    t = np.empty((n_j, n_st), np.int64)
-    ch[:, 0] = _draw(rng, STAGE_CHANNEL_MIX[0], n_j)
-    t[:, 0] = cal.sample_us(rng, n_j)
-    for k in range(1, n_st):
-        fresh = _draw(rng, STAGE_CHANNEL_MIX[k], n_j)
-        ch[:, k] = np.where(rng.random(n_j) < STAY_ON_CHANNEL, ch[:, k - 1], fresh)
-        t[:, k] = t[:, k - 1] + (rng.exponential(GAP_DAYS[k - 1] * 86400, n_j) + 600).astype(np.int64) * 1_000_000
-    # How far each journey goes: consideration -> purchase depends on where the customer considered.
-    p = np.tile(np.array(GO_ON), (n_j, 1))
-    p[:, 1] = BUY_BY_CHANNEL[ch[:, 1]]
-    broken = (ch[:, 1] == CHANNELS.index("app")) & (t[:, 1] >= _us(d["app_release"]))
-    p[broken, 1] = APP_CHECKOUT_BROKEN
-    go_on = rng.random((n_j, n_st - 1)) < p
-    depth = 1 + np.cumprod(go_on, axis=1).sum(axis=1)
-
-    # One session per stage reached, 1 + Poisson events per session, minutes apart.
-    sj = np.repeat(np.arange(n_j), depth)
-    sk = np.arange(len(sj)) - np.repeat(np.cumsum(depth) - depth, depth)
-    m = 1 + rng.poisson(np.array(EXTRA_EVENTS)[sk])
-    es = np.repeat(np.arange(len(sj)), m)
-    eo = np.arange(len(es)) - np.repeat(np.cumsum(m) - m, m)
-    ej, ek = sj[es], sk[es]
-    ech = ch[ej, ek]
-    ets = t[ej, ek] + (eo * 180 + rng.integers(0, 170, len(es))) * 1_000_000
-    prod = cust.product[c][ej]
-    sale = (ek == STAGES.index("purchase")) & (eo == m[es] - 1)
-    revenue = np.full(len(es), np.nan)
-    revenue[sale] = np.round(np.array(REVENUE_EUR)[prod[sale]] * rng.lognormal(0, 0.35, sale.sum()), 2)
-    keep = ets < cal.end_us  # journeys still under way at the end are cut there
-    return {"cust": c[ej] + 1, "occurred_at": ets, "channel": ech, "stage": ek,
-            "touchpoint": _touchpoint(rng, ech, ek), "session": es, "revenue": revenue,
-            "prod": prod}, keep
-
-
-def _interaction_table(cols: dict, take: np.ndarray, first_event: int, first_session: int,
-                       cust: _Customers) -> pa.Table:
-    n = len(take)
-    c = cols["cust"][take]
-    return pa.table({
-        "eid": pa.array(np.arange(first_event, first_event + n, dtype=np.int64)),
-        "cust": pa.array(c),
-        "occurred_at": pa.array(cols["occurred_at"][take].astype("datetime64[us]")),
-        "channel": _dict_array(cols["channel"][take], CHANNELS),
-        "stage": _dict_array(cols["stage"][take], STAGES),
-        "touchpoint": _dict_array(cols["touchpoint"][take], TOUCHPOINT_NAMES),
-        "sid": pa.array(cols["session"][take] + first_session),
-        "revenue": pa.array(cols["revenue"][take], from_pandas=True),
-        "segment": _dict_array(cust.segment[c - 1], SEGMENTS),
-        "region": _dict_array(cust.region[c - 1], REGIONS),
-        "product": _dict_array(cols["prod"][take], PRODUCTS),
-    })
-
-
-_INSERT_INTERACTIONS = """
-insert into interactions
-select 'E' || lpad(cast(eid as varchar), 10, '0'), 'C' || lpad(cast(cust as varchar), 7, '0'),
-       occurred_at, channel, stage, touchpoint, 'S' || lpad(cast(sid as varchar), 10, '0'),
-       cast(revenue as decimal(14, 2)), segment, region, product, null, $import_id
-from demo_batch
-"""
-
-
-# --- public API -------------------------------------------------------------------------------------
 def demo_import_ids(con) -> list[int]:
     return [r[0] for r in con.execute(
         "select import_id from imports where file_name like 'demo data (seed %'").fetchall()]
@@ -335,56 +101,22 @@ def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, 
     began = time.perf_counter()
     started_at = datetime.now()
     n_customers = min(9_999_999, max(1_000, (responses + interactions) // 24))
-    cust = _Customers(n_customers, seed)
-    cal = _Calendar(end, years)
+    cust = Customers(n_customers, seed)
+    cal = Calendar(end, years)
     d = story_dates(end)
     total = max(1, responses + interactions)
     report = progress or (lambda fraction, text: None)
 
     con.execute("begin transaction")
     try:
-        old = demo_import_ids(con)
-        if old:
-            for table in ("responses", "interactions", "responses_held", "interactions_held"):
-                con.execute(f"delete from {table} where list_contains($ids, import_id)", {"ids": old})  # noqa: S608
-            con.execute("delete from imports where list_contains($ids, import_id)", {"ids": old})
+        old = _forget_demo(con)
         import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]
-        params = {"import_id": import_id}
-
-        done, i = 0, 0
-        while done < responses:
-            n = min(chunk, responses - done)
-            batch = _response_batch(np.random.default_rng([seed, 1, i]), n, done + 1, cust, cal, d)
-            con.register("demo_batch", batch)
-            con.execute(_INSERT_RESPONSES, params)
-            con.unregister("demo_batch")
-            done, i = done + n, i + 1
-            report(done / total, f"Demo data: {done:,} of {responses:,} responses")
-
-        per_journey = _events_per_journey()
-        events, sessions, i = 0, 0, 0
-        while events < interactions:
-            remaining = interactions - events
-            n_j = max(100, int(min(chunk, remaining * 1.05) / per_journey))
-            cols, keep = _journey_batch(np.random.default_rng([seed, 2, i]), n_j, cust, cal, d)
-            take = np.flatnonzero(keep)[:remaining]
-            batch = _interaction_table(cols, take, events + 1, sessions + 1, cust)
-            con.register("demo_batch", batch)
-            con.execute(_INSERT_INTERACTIONS, params)
-            con.unregister("demo_batch")
-            events, sessions, i = events + len(take), sessions + int(cols["session"][-1]) + 1, i + 1
-            report((responses + events) / total,
-                   f"Demo data: {events:,} of {interactions:,} journey events")
-
-        con.execute(
-            "insert into imports (import_id, file_name, content_hash, kind, rows_read, loaded, "
-            "started_at, finished_at, status, message, source, row_key) values ($id, $name, $hash, "
-            "'responses', $rows, $rows, $started, $finished, 'done', $message, 'demo', 'id:response_id')",
-            {"id": import_id, "name": f"demo data (seed {seed})",
-             "hash": f"demo:{seed}:{responses}:{interactions}:{years}:{end.isoformat()}",
-             "rows": responses + interactions, "started": started_at, "finished": datetime.now(),
-             "message": f"{responses:,} responses and {interactions:,} interactions of "
-                        f"{n_customers:,} demo customers, {cal.start} to {end}"})
+        gen = _Run(con, {"import_id": import_id}, seed, chunk, cust, cal, d, report, total)
+        gen.responses(responses)
+        gen.events(interactions, responses)
+        _record(con, import_id, seed, responses, interactions, years, end, started_at,
+                f"{responses:,} responses and {interactions:,} interactions of "
+                f"{n_customers:,} demo customers, {cal.start} to {end}")
         report(1.0, "Demo data: daily counts and journeys for the funnel")
         upkeep.rebuild_all(con, forget=old, ordered_import=import_id)
         con.execute("commit")
@@ -393,6 +125,70 @@ def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, 
         raise
     return {"responses": responses, "interactions": interactions, "customers": n_customers,
             "import_id": import_id, "seconds": round(time.perf_counter() - began, 2)}
+
+
+def _forget_demo(con) -> list[int]:
+    """Delete the rows and history of the demo imports already there; their ids."""
+    old = demo_import_ids(con)
+    if old:
+        for table in ("responses", "interactions", "responses_held", "interactions_held"):
+            con.execute(f"delete from {table} where list_contains($ids, import_id)", {"ids": old})  # noqa: S608
+        con.execute("delete from imports where list_contains($ids, import_id)", {"ids": old})
+    return old
+
+
+@dataclass
+class _Run:
+    """One demo load's writer: batches of responses, then of journey events, each handed to
+    DuckDB as a pyarrow table, with the progress after each."""
+
+    con: object
+    params: dict
+    seed: int
+    chunk: int
+    cust: Customers
+    cal: Calendar
+    d: dict
+    report: Callable[[float, str], None]
+    total: int
+
+    def _insert(self, table: pa.Table, sql: str) -> None:
+        self.con.register("demo_batch", table)
+        self.con.execute(sql, self.params)
+        self.con.unregister("demo_batch")
+
+    def responses(self, count: int) -> None:
+        done, i = 0, 0
+        while done < count:
+            n = min(self.chunk, count - done)
+            self._insert(response_batch(np.random.default_rng([self.seed, 1, i]), n, done + 1, self.cust,
+                                        self.cal, self.d), INSERT_RESPONSES)
+            done, i = done + n, i + 1
+            self.report(done / self.total, f"Demo data: {done:,} of {count:,} responses")
+
+    def events(self, count: int, before: int) -> None:
+        per_journey = events_per_journey()
+        events, sessions, i = 0, 0, 0
+        while events < count:
+            n_j = max(100, int(min(self.chunk, (count - events) * 1.05) / per_journey))
+            cols, keep = journey_batch(np.random.default_rng([self.seed, 2, i]), n_j, self.cust, self.cal, self.d)
+            take = np.flatnonzero(keep)[:count - events]
+            self._insert(interaction_table(cols, take, events + 1, sessions + 1, self.cust), INSERT_INTERACTIONS)
+            events, sessions, i = events + len(take), sessions + int(cols["session"][-1]) + 1, i + 1
+            self.report((before + events) / self.total, f"Demo data: {events:,} of {count:,} journey events")
+
+
+def _record(con, import_id: int, seed: int, responses: int, interactions: int, years: int, end: date,
+            started_at: datetime, message: str) -> None:
+    """The demo load's row in the import history (source 'demo', keyed by its own ids)."""
+    con.execute(
+        "insert into imports (import_id, file_name, content_hash, kind, rows_read, loaded, "
+        "started_at, finished_at, status, message, source, row_key) values ($id, $name, $hash, "
+        "'responses', $rows, $rows, $started, $finished, 'done', $message, 'demo', 'id:response_id')",
+        {"id": import_id, "name": f"demo data (seed {seed})",
+         "hash": f"demo:{seed}:{responses}:{interactions}:{years}:{end.isoformat()}",
+         "rows": responses + interactions, "started": started_at, "finished": datetime.now(),
+         "message": message})
 
 
 def ensure_database(path: str | Path | None = None, memory_limit: str | None = None) -> Path:
