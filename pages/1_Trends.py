@@ -21,11 +21,10 @@ trend = state.kpi_trend(db.cur, db.key, db.version, filters, grain, split)
 if not charts.empty(trend, "survey responses"):
     name = controls.kpi_label(kpi)
     by = f" by {controls.dim_label(split).lower()}" if split else ""
-    title = f"{name} per {grain}{by}, with its 95% confidence band"
-    if split:
-        title = f"{name} per {grain}{by} (the 8 largest groups; bands shown for up to 3)"
+    title = f"{name} per {grain}{by}" + ("" if split else ", with its 95% confidence band")
+    colors = figures.group_colors(trend, kpi) if split else ()  # one colour per group in both charts
     n = int(trend[f"{kpi}_n"].sum())
-    charts.show(view, figures.trend(trend, kpi, split, title), trend, key="trend_main", n=n,
-                note="hollow points: fewer than 30 answers, read with care")
-    charts.show(view, figures.sample_sizes(trend, kpi, split, f"How many answered ({name}) per {grain}"),
+    charts.show(view, figures.trend(trend, kpi, split, title, colors), trend, key="trend_main", n=n,
+                note=figures.trend_note(trend, kpi, colors))
+    charts.show(view, figures.sample_sizes(trend, kpi, split, f"How many answered ({name}) per {grain}", colors),
                 trend, key="trend_n", n=n)

@@ -126,3 +126,59 @@ def test_better_and_worse_bars_are_blue_and_orange_and_say_so():
     assert list(bar.text) == ["+14  (n=1,200)  ▼ worse", "+30  (n=400)", "+40  (n=900)  ▲ better"]
     movers = figures.movers(_movers(-0.2), "ces", "t", False).data[0]  # CES effort: down is better
     assert list(movers.marker.color) == ["#2166AC"] and list(movers.text) == ["▲ better"]
+
+
+# ---- 3. trends split by a dimension ----------------------------------------------------------
+def _split_trend(sizes: dict[str, int], periods: int = 2) -> pd.DataFrame:
+    """Each group with ``sizes[group]`` answers in each of ``periods`` months."""
+    rows = [{"period": pd.Timestamp(2026, m + 1, 1), "split": g, "nps": 10.0, "nps_moe": 4.0, "nps_n": n}
+            for g, n in sizes.items() for m in range(periods)]
+    return pd.DataFrame(rows)
+
+
+def _colour_of(fig) -> dict[str, str]:
+    out = {}
+    for t in fig.data:
+        if t.type == "scatter" and t.name and t.mode and "lines" in t.mode:
+            out[t.name] = t.line.color
+        elif t.type == "bar":
+            out[t.name] = t.marker.color
+    return out
+
+
+def test_a_group_has_the_same_colour_in_the_lines_and_the_bars():
+    # sorted by name, "b" would come first; by answers "c" is the largest, then "a", then "b"
+    frame = _split_trend({"b": 100, "a": 200, "c": 300})
+    colors = figures.group_colors(frame, "nps")
+    assert colors == (("c", figures.PALETTE[0]), ("a", figures.PALETTE[1]), ("b", figures.PALETTE[2]))
+    lines = _colour_of(figures.trend(frame, "nps", "channel", "t", colors))
+    bars = _colour_of(figures.sample_sizes(frame, "nps", "channel", "t", colors))
+    assert lines == bars == dict(colors)
+
+
+def test_beyond_a_handful_of_groups_the_largest_are_drawn_and_the_rest_counted():
+    sizes = {f"g{i}": 100 * (i + 1) for i in range(8)}  # g7 largest (800 a month) ... g0 smallest (100)
+    frame = _split_trend(sizes)
+    colors = figures.group_colors(frame, "nps")
+    assert [g for g, _ in colors] == ["g7", "g6", "g5", "g4", "g3"]
+    lines = _colour_of(figures.trend(frame, "nps", "channel", "t", colors))
+    assert set(lines) == {"g7", "g6", "g5", "g4", "g3"}
+    bars = figures.sample_sizes(frame, "nps", "channel", "t", colors)
+    other = [t for t in bars.data if t.name == "3 other groups"]
+    # g0 + g1 + g2 per month: 100 + 200 + 300
+    assert len(other) == 1 and list(other[0].y) == [600, 600]
+    note = figures.trend_note(frame, "nps", colors)
+    # left out: (100 + 200 + 300) x 2 months = 1,200 answers
+    assert "lines for the 5 largest of 8 groups; 3 other groups left out (n = 1,200" in note
+    assert "confidence bands not drawn with more than 3 groups" in note
+
+
+def test_bands_are_drawn_up_to_three_groups_and_the_caption_says_when_not():
+    three = _split_trend({"a": 100, "b": 200, "c": 300})
+    fig = figures.trend(three, "nps", "channel", "t", figures.group_colors(three, "nps"))
+    assert sum(t.fill == "toself" for t in fig.data) == 3
+    assert "bands" not in figures.trend_note(three, "nps", figures.group_colors(three, "nps"))
+    four = _split_trend({"a": 100, "b": 200, "c": 300, "d": 400})
+    fig = figures.trend(four, "nps", "channel", "t", figures.group_colors(four, "nps"))
+    assert sum(t.fill == "toself" for t in fig.data) == 0
+    assert "left out" not in figures.trend_note(four, "nps", figures.group_colors(four, "nps"))

@@ -113,15 +113,52 @@ def sparkline(frame: pd.DataFrame, kpi: str, title: str) -> go.Figure:
     return fig
 
 
+# A trend split by a dimension draws at most this many lines (the largest groups by answers) and
+# their confidence bands only up to BANDS_UP_TO lines: more is spaghetti.
+MAX_LINES, BANDS_UP_TO = 5, 3
+OTHERS = "#C9CED6"
+
+
+def group_colors(frame: pd.DataFrame, kpi: str, max_groups: int = MAX_LINES) -> tuple[tuple[str, str], ...]:
+    """The colour of each group a page draws, from its rank by answers (largest first, ties by
+    name): ``((group, colour), ...)``, the ``max_groups`` largest only. A page makes it once per
+    run and passes it to every chart of the split, so a group has one colour in all of them."""
+    n = frame.groupby("split")[f"{kpi}_n"].sum().reset_index()
+    n = n.sort_values([f"{kpi}_n", "split"], ascending=[False, True])
+    return tuple((str(g), PALETTE[i % len(PALETTE)]) for i, g in enumerate(n["split"][:max_groups]))
+
+
+def trend_note(frame: pd.DataFrame, kpi: str, colors: tuple[tuple[str, str], ...] = ()) -> str:
+    """The caption of a trend, in words (no label from the data): for a split (``colors``), the
+    groups not drawn with their answers and the bands not drawn; the hollow points."""
+    total = frame["split"].nunique() if colors else 0
+    bits = []
+    if total > len(colors):
+        shown = {g for g, _ in colors}
+        left_n = int(frame.loc[~frame["split"].astype(str).isin(shown), f"{kpi}_n"].sum())
+        others = total - len(colors)
+        bits.append(f"lines for the {len(colors)} largest of {total} groups; {others} "
+                    f"other group{'s' if others > 1 else ''} left out (n = {fmt_count(left_n)}, "
+                    "grey in the answers below)")
+    if len(colors) > BANDS_UP_TO:
+        bits.append(f"confidence bands not drawn with more than {BANDS_UP_TO} groups "
+                    "(filter to fewer groups to see them)")
+    bits.append(f"hollow points: fewer than {kpis.SMALL_SAMPLE} answers, read with care")
+    return "; ".join(bits)
+
+
 @memo
-def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str, max_lines: int = 8) -> go.Figure:
+def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
+          colors: tuple[tuple[str, str], ...] = ()) -> go.Figure:
+    """The KPI per period with its 95% band; split: one line per group of ``colors``
+    (``group_colors``), bands for up to ``BANDS_UP_TO`` groups."""
     d = with_interval(frame, kpi)
     fig = go.Figure()
     if split:
-        groups = d.groupby("split")["n"].sum().sort_values(ascending=False).index[:max_lines]
-        for i, g in enumerate(groups):
-            _band_and_line(fig, d[d["split"] == g], kpi, esc(g), PALETTE[i % len(PALETTE)],
-                           show_band=len(groups) <= 3)
+        colors = colors or group_colors(frame, kpi)
+        for g, color in colors:
+            _band_and_line(fig, d[d["split"].astype(str) == g], kpi, esc(g), color,
+                           show_band=len(colors) <= BANDS_UP_TO)
     else:
         _band_and_line(fig, d, kpi, KPI_NAMES[kpi], PALETTE[0], True)
     _layout(fig, title, height=460)
@@ -131,13 +168,24 @@ def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str, max_line
 
 
 @memo
-def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str) -> go.Figure:
+def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
+                 colors: tuple[tuple[str, str], ...] = ()) -> go.Figure:
+    """Answers per period; split: stacked per group in the colours of ``colors`` (the line
+    chart's), the groups left out of it in one grey bar, so the stack adds up to every answer."""
     d = with_interval(frame, kpi)
     fig = go.Figure()
     if split:
-        for i, (g, part) in enumerate(d.groupby("split")):
-            fig.add_trace(go.Bar(x=part["period"], y=part["n"], name=esc(g),
-                                 marker_color=PALETTE[i % len(PALETTE)], hovertemplate=N_HOVER))
+        colors = colors or group_colors(frame, kpi)
+        for g, color in colors:
+            part = d[d["split"].astype(str) == g]
+            fig.add_trace(go.Bar(x=part["period"], y=part["n"], name=esc(g), marker_color=color,
+                                 hovertemplate=N_HOVER))
+        rest = d[~d["split"].astype(str).isin({g for g, _ in colors})]
+        if len(rest):
+            others = rest["split"].nunique()
+            rest = rest.groupby("period", as_index=False)["n"].sum()
+            fig.add_trace(go.Bar(x=rest["period"], y=rest["n"], marker_color=OTHERS, hovertemplate=N_HOVER,
+                                 name=f"{others} other group{'s' if others > 1 else ''}"))
         fig.update_layout(barmode="stack")
     else:
         fig.add_trace(go.Bar(x=d["period"], y=d["n"], name="answers", hovertemplate=N_HOVER,
