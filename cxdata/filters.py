@@ -41,6 +41,34 @@ EARLIEST = date(1900, 1, 1)
 LATEST = date(2199, 12, 31)
 
 
+def _dates_from_link(values, bounds: tuple[date | None, date | None], notices: list[str]) -> dict:
+    """``date_from``/``date_to`` of a link: the first of each key, parsed and clamped; both dropped
+    when 'from' is after 'to'."""
+    out: dict = {}
+    for key, attr in (("from", "date_from"), ("to", "date_to")):
+        vals = values(key)
+        if vals:
+            if len(vals) > 1:
+                notices.append(f"'{key}' appears more than once in the link: the first is used.")
+            out[attr] = _clamp_day(_parse_date(vals[0], key, notices), key, bounds, notices)
+    if out.get("date_from") and out.get("date_to") and out["date_from"] > out["date_to"]:
+        notices.append("The link's 'from' date is after its 'to' date: the dates were ignored.")
+        out["date_from"] = out["date_to"] = None
+    return out
+
+
+def _attrs_from_link(raws: list[str], notices: list[str]) -> tuple:
+    """The link's ``attr=name:value`` pairs, grouped by name, malformed ones dropped with a notice."""
+    attrs: dict[str, list[str]] = {}
+    for raw in raws:
+        k, sep, v = raw.partition(":") if isinstance(raw, str) else ("", "", "")
+        if not sep or not k or not v or len(raw) > MAX_LEN or "\x00" in raw:
+            notices.append("Ignored a malformed 'attr' in the link (expected attr=name:value).")
+            continue
+        attrs.setdefault(k, []).append(v)
+    return tuple((k, cleaned) for k in sorted(attrs) if (cleaned := _clean(attrs[k], "attr", notices)))[:MAX_VALUES]
+
+
 def _clean(values: Sequence[str], key: str, notices: list[str]) -> tuple[str, ...]:
     out: list[str] = []
     for v in values:
@@ -128,28 +156,10 @@ class Filters:
             v = params.get(key, [])
             return [v] if isinstance(v, str) else list(v)
 
-        kwargs: dict = {}
-        for key, attr in (("from", "date_from"), ("to", "date_to")):
-            vals = values(key)
-            if vals:
-                if len(vals) > 1:
-                    notices.append(f"'{key}' appears more than once in the link: the first is used.")
-                kwargs[attr] = _clamp_day(_parse_date(vals[0], key, notices), key, bounds, notices)
-        if kwargs.get("date_from") and kwargs.get("date_to") and kwargs["date_from"] > kwargs["date_to"]:
-            notices.append("The link's 'from' date is after its 'to' date: the dates were ignored.")
-            kwargs["date_from"] = kwargs["date_to"] = None
+        kwargs: dict = _dates_from_link(values, bounds, notices)
         for key in LIST_FIELDS:
             kwargs[key] = _clean(values(key), key, notices)
-        attrs: dict[str, list[str]] = {}
-        for raw in values("attr"):
-            k, sep, v = raw.partition(":") if isinstance(raw, str) else ("", "", "")
-            if not sep or not k or not v or len(raw) > MAX_LEN or "\x00" in raw:
-                notices.append("Ignored a malformed 'attr' in the link (expected attr=name:value).")
-                continue
-            attrs.setdefault(k, []).append(v)
-        kwargs["attrs"] = tuple(
-            (k, cleaned) for k in sorted(attrs) if (cleaned := _clean(attrs[k], "attr", notices))
-        )[:MAX_VALUES]
+        kwargs["attrs"] = _attrs_from_link(values("attr"), notices)
         return cls(**kwargs), notices
 
     def to_query_params(self) -> dict[str, list[str]]:
@@ -175,13 +185,23 @@ class Filters:
             raise ValueError(f"unknown table {table!r}")
         clauses: list[str] = []
         params: dict = {}
+        if "date" not in skip:
+            self._date_clauses(table, clauses, params)
+        self._list_clauses(table, skip, clauses, params)
+        if "attrs" not in skip:
+            self._attr_clauses(table, clauses, params)
+        return (" and ".join(clauses) if clauses else "true"), params
+
+    def _date_clauses(self, table: str, clauses: list[str], params: dict) -> None:
         ts = TIME_COLUMN[table]
-        if self.date_from and "date" not in skip:
+        if self.date_from:
             clauses.append(f"{ts} >= $f_from")
             params["f_from"] = bound_time(table, self.date_from)
-        if self.date_to and "date" not in skip:
+        if self.date_to:
             clauses.append(f"{ts} < $f_to")
             params["f_to"] = bound_time(table, self.date_to + timedelta(days=1))
+
+    def _list_clauses(self, table: str, skip: Sequence[str], clauses: list[str], params: dict) -> None:
         for key in LIST_FIELDS:
             vals = getattr(self, key)
             if not vals or key in skip:
@@ -191,14 +211,14 @@ class Filters:
                 raise ValueError(f"the {key} filter does not apply to {table}: skip it explicitly")
             clauses.append(f"list_contains($f_{key}, {col})")
             params[f"f_{key}"] = list(vals)
-        if self.attrs and "attrs" not in skip and table not in ("responses", "interactions"):
+
+    def _attr_clauses(self, table: str, clauses: list[str], params: dict) -> None:
+        if self.attrs and table not in ("responses", "interactions"):
             raise ValueError(f"attribute filters do not apply to {table}: skip them explicitly")
-        if "attrs" not in skip:
-            for i, (k, vals) in enumerate(self.attrs):
-                clauses.append(f"list_contains($f_attr{i}_v, attributes[$f_attr{i}_k])")
-                params[f"f_attr{i}_k"] = k
-                params[f"f_attr{i}_v"] = list(vals)
-        return (" and ".join(clauses) if clauses else "true"), params
+        for i, (k, vals) in enumerate(self.attrs):
+            clauses.append(f"list_contains($f_attr{i}_v, attributes[$f_attr{i}_k])")
+            params[f"f_attr{i}_k"] = k
+            params[f"f_attr{i}_v"] = list(vals)
 
     # ---- words --------------------------------------------------------------------------
     def describe(self) -> str:
