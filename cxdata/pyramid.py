@@ -81,6 +81,32 @@ def _assemble(rows: list[tuple], n_keys: int, model: int) -> list[tuple]:
     return out
 
 
+def _group_selects(by: str | None, grain: str | None, table: str | None,
+                   params: dict) -> tuple[list[str], list[str]]:
+    """The SELECT items and key names of the group (``by``) and the period (``grain``)."""
+    selects, keys = [], []
+    if by:
+        selects.append(f"coalesce(cast({dimension_expr(by, params)} as varchar), '(none)') as grp")
+        keys.append("grp")
+    if grain:
+        if grain not in GRAINS:
+            raise ValueError(f"grain must be one of {GRAINS}")
+        params["grain"] = grain
+        selects.append(f"date_trunc($grain, {TIME_COLUMN[table] if table else 'responded_at'}) as period")
+        keys.append("period")
+    return selects, keys
+
+
+def _typed(frame: pd.DataFrame, grain: str | None) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    frame["n"] = frame["n"].astype("int64")
+    frame["total"] = frame["total"].astype("int64")
+    if grain:
+        frame["period"] = pd.to_datetime(frame["period"])
+    return frame
+
+
 def pyramid_distribution(con, filters: Filters, model: int = 3, by: str | None = None,
                          grain: str | None = None) -> pd.DataFrame:
     """Responses per pyramid level, with the share of each group's answered total.
@@ -95,17 +121,7 @@ def pyramid_distribution(con, filters: Filters, model: int = 3, by: str | None =
     where, params = filters.where_sql(table or "responses")
     if model == 3 and not table:
         params |= low_effort_params(direction)
-    keys = []
-    selects = []
-    if by:
-        selects.append(f"coalesce(cast({dimension_expr(by, params)} as varchar), '(none)') as grp")
-        keys.append("grp")
-    if grain:
-        if grain not in GRAINS:
-            raise ValueError(f"grain must be one of {GRAINS}")
-        params["grain"] = grain
-        selects.append(f"date_trunc($grain, {TIME_COLUMN[table] if table else 'responded_at'}) as period")
-        keys.append("period")
+    selects, keys = _group_selects(by, grain, table, params)
     lead = "".join(s + ", " for s in selects)
     if table:
         rows = _from_cells(con, table, model, direction, lead, where, params, len(keys))
@@ -115,11 +131,4 @@ def pyramid_distribution(con, filters: Filters, model: int = 3, by: str | None =
         rows = con.execute(sql, params).fetchall()
     cols = [*(["group"] if by else []), *(["period"] if grain else []),
             "level", "level_name", "n", "total", "share", "reached"]
-    frame = pd.DataFrame(_assemble(rows, len(keys), model), columns=cols)
-    if frame.empty:
-        return frame
-    frame["n"] = frame["n"].astype("int64")
-    frame["total"] = frame["total"].astype("int64")
-    if grain:
-        frame["period"] = pd.to_datetime(frame["period"])
-    return frame
+    return _typed(pd.DataFrame(_assemble(rows, len(keys), model), columns=cols), grain)
