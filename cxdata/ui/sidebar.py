@@ -136,25 +136,14 @@ def filters_from_widgets(current: Filters, attr_keys: list[str]) -> Filters:
     return current.replace(**changes)
 
 
-def render(db: state.Database, url: dict[str, list[str]]) -> tuple[Filters, list[str]]:
-    """Draw the filter widgets in the sidebar; return the filters to use and the notices to show."""
-    bounds = state.date_bounds(db.cur, db.key, db.version)
-    options = state.filter_options(db.cur, db.key, db.version)
-    attr_options = state.attribute_options(db.cur, db.key, db.version)
-
-    if TRUTH not in st.session_state:
-        filters, notices = first_load(url, bounds, options, attr_options)
-        st.session_state[NOTICES] = (filters, notices)
-        set_filters(filters)
-    filters: Filters = st.session_state[TRUTH]
-
-    # Widgets Streamlit forgot (page switch) or whose options moved (an import) come from the truth.
+def _restore_widgets(filters: Filters, options: dict, attr_options: dict, attr_keys: list[str]) -> None:
+    """Widgets Streamlit forgot (a page switch) or whose options moved (an import) take their
+    values from the truth, keeping only values that still exist."""
     for field in LIST_FIELDS:
         k = widget_key(field)
         if k not in st.session_state:
             st.session_state[k] = list(getattr(filters, field))
         st.session_state[k] = [v for v in st.session_state[k] if v in options[field]]
-    attr_keys = sorted(set(attr_options) | {k for k, _ in filters.attrs})
     for k in attr_keys:
         wk = ATTR_KEY_PREFIX + k
         if wk not in st.session_state:
@@ -163,6 +152,8 @@ def render(db: state.Database, url: dict[str, list[str]]) -> tuple[Filters, list
     if DATE_KEY not in st.session_state and filters.date_from and filters.date_to:
         st.session_state[DATE_KEY] = (filters.date_from, filters.date_to)
 
+
+def _draw_widgets(filters: Filters, bounds, options: dict, attr_options: dict, attr_keys: list[str]) -> None:
     side = st.sidebar
     side.header("Filters")
     lo, hi = bounds
@@ -181,8 +172,25 @@ def render(db: state.Database, url: dict[str, list[str]]) -> tuple[Filters, list
             for k in attr_keys:
                 # a widget label is markdown: an attribute name from a file is shown as typed
                 st.multiselect(plain(k), attr_options.get(k, []), key=ATTR_KEY_PREFIX + k, placeholder="All")
+
+
+def render(db: state.Database, url: dict[str, list[str]]) -> tuple[Filters, list[str]]:
+    """Draw the filter widgets in the sidebar; return the filters to use and the notices to show."""
+    bounds = state.date_bounds(db.cur, db.key, db.version)
+    options = state.filter_options(db.cur, db.key, db.version)
+    attr_options = state.attribute_options(db.cur, db.key, db.version)
+
+    if TRUTH not in st.session_state:
+        filters, notices = first_load(url, bounds, options, attr_options)
+        st.session_state[NOTICES] = (filters, notices)
+        set_filters(filters)
+    filters: Filters = st.session_state[TRUTH]
+
+    attr_keys = sorted(set(attr_options) | {k for k, _ in filters.attrs})
+    _restore_widgets(filters, options, attr_options, attr_keys)
+    _draw_widgets(filters, bounds, options, attr_options, attr_keys)
     defaults = Filters(*default_dates(bounds))
-    side.button("Reset filters", on_click=_reset, args=(defaults,), key="flt_reset",
+    st.sidebar.button("Reset filters", on_click=_reset, args=(defaults,), key="flt_reset",
                 disabled=filters == defaults)
 
     new = filters_from_widgets(filters, attr_keys)
