@@ -149,49 +149,14 @@ def response_batch(rng, n: int, first_id: int, cust: Customers, cal: Calendar, d
     ts = cal.sample_us(rng, n)
     ch = _draw(rng, RESPONSE_CHANNEL_MIX, n)
     st = _pick(rng, RESPONSE_STAGE_MIX, ch)
-    phone, chat, app = ch == CHANNELS.index("phone"), ch == CHANNELS.index("chat"), ch == CHANNELS.index("app")
-    outsourced = phone & (ts >= _us(d["outsourcing_from"])) & (ts < _us(d["outsourcing_to"]))
-    recovering = phone & (ts >= _us(d["outsourcing_to"])) & (ts < _us(d["recovery_to"]))
-
-    wait = np.full(n, -1, np.int8)
-    for mask, mix in ((phone & ~outsourced, "phone"), (outsourced, "phone_outsourced"), (chat, "chat")):
-        wait[mask] = _draw(rng, WAIT_MIX[mix], int(mask.sum()))
-    z = (CHANNEL_EFFECT[ch] + SEGMENT_EFFECT[seg] + PRODUCT_EFFECT[prod] + LOYALTY_EFFECT[tier]
-         + rng.standard_normal(n))
-    z[phone] += WAIT_EFFECT["phone"][wait[phone]]
-    z[chat] += WAIT_EFFECT["chat"][wait[chat]]
-    z[outsourced] += OUTSOURCING_EFFECT
-    z[recovering] += OUTSOURCING_EFFECT / 2
-    z[app & (ts >= _us(d["app_redesign"]))] += APP_REDESIGN_EFFECT
-
-    shift = {k: np.zeros(n) for k in MARGINALS}
-    shift["csat"][outsourced] += CSAT_OUTSOURCING
-    shift["csat"][recovering] += CSAT_OUTSOURCING / 2
-    shift["needs_met"][chat] += CHAT_NEEDS_BOOST
-    shift["ces"][chat] += CHAT_EFFORT_PENALTY
-    scores = {}
-    for k, a in LOADING.items():
-        scores[k] = _cut(a * z + np.sqrt(1 - a * a) * rng.standard_normal(n) + shift[k], k)
-
-    # Which questions each survey asked: 10% are CSAT-only transactional surveys; of the rest 5% skip
-    # NPS, 15% have no CES, 30% skip the pyramid questions, half do not code the 6-level cx_level.
-    u = rng.random((5, n))
-    csat_only = u[0] < 0.10
-    missing = {"nps": csat_only | (u[1] < 0.05), "csat": np.zeros(n, bool), "ces": csat_only | (u[2] < 0.15),
-               "needs_met": csat_only | (u[3] < 0.30), "cx_level": csat_only | (u[4] < 0.50)}
-    missing["enjoyment"] = missing["needs_met"]
-
-    nps, csat = scores["nps"], scores["csat"]
-    kind = np.where((nps >= 9) & (csat >= 4), 0, np.where((nps <= 6) | (csat <= 2), 2, 1))
-    kind[(kind == 2) & phone & (wait >= 2)] = 3
-    kind[chat & (scores["ces"] >= 4)] = 4
-    kind[app & (kind == 0) & (ts >= _us(d["app_redesign"])) & (rng.random(n) < 0.5)] = 5
-    pools = list(COMMENTS.values())
-    sizes = np.array([len(p) for p in pools])
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    comment = offsets[kind] + (rng.random(n) * sizes[kind]).astype(int)
-    no_comment = rng.random(n) >= COMMENT_RATE
-
+    on = {name: ch == CHANNELS.index(name) for name in ("phone", "chat", "app")}
+    on["outsourced"] = on["phone"] & (ts >= _us(d["outsourcing_from"])) & (ts < _us(d["outsourcing_to"]))
+    on["recovering"] = on["phone"] & (ts >= _us(d["outsourcing_to"])) & (ts < _us(d["recovery_to"]))
+    on["redesigned"] = on["app"] & (ts >= _us(d["app_redesign"]))
+    wait, z = _latent(rng, n, ch, seg, prod, tier, on)
+    scores = _scores(rng, n, z, on)
+    missing = _unasked(rng, n)
+    comment, no_comment, pools = _comments(rng, n, scores, on, wait)
     return pa.table({
         "rid": pa.array(np.arange(first_id, first_id + n, dtype=np.int64)),
         "cust": pa.array(c + 1),
@@ -207,6 +172,61 @@ def response_batch(rng, n: int, first_id: int, cust: Customers, cal: Calendar, d
         "tier": _dict_array(tier, LOYALTY_TIERS),
         "wait_band": _dict_array(np.maximum(wait, 0), WAIT_BANDS, mask=wait < 0),
     })
+
+
+def _latent(rng, n: int, ch, seg, prod, tier, on: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(wait band, latent experience z) of each response: the effects of its channel, segment,
+    product, loyalty, wait, the outsourcing and the app redesign."""
+    wait = np.full(n, -1, np.int8)
+    for mask, mix in ((on["phone"] & ~on["outsourced"], "phone"), (on["outsourced"], "phone_outsourced"),
+                      (on["chat"], "chat")):
+        wait[mask] = _draw(rng, WAIT_MIX[mix], int(mask.sum()))
+    z = (CHANNEL_EFFECT[ch] + SEGMENT_EFFECT[seg] + PRODUCT_EFFECT[prod] + LOYALTY_EFFECT[tier]
+         + rng.standard_normal(n))
+    z[on["phone"]] += WAIT_EFFECT["phone"][wait[on["phone"]]]
+    z[on["chat"]] += WAIT_EFFECT["chat"][wait[on["chat"]]]
+    z[on["outsourced"]] += OUTSOURCING_EFFECT
+    z[on["recovering"]] += OUTSOURCING_EFFECT / 2
+    z[on["redesigned"]] += APP_REDESIGN_EFFECT
+    return wait, z
+
+
+def _scores(rng, n: int, z: np.ndarray, on: dict) -> dict[str, np.ndarray]:
+    """Each score: z mixed with its own noise and one story's shift, cut at its thresholds."""
+    shift = {k: np.zeros(n) for k in MARGINALS}
+    shift["csat"][on["outsourced"]] += CSAT_OUTSOURCING
+    shift["csat"][on["recovering"]] += CSAT_OUTSOURCING / 2
+    shift["needs_met"][on["chat"]] += CHAT_NEEDS_BOOST
+    shift["ces"][on["chat"]] += CHAT_EFFORT_PENALTY
+    return {k: _cut(a * z + np.sqrt(1 - a * a) * rng.standard_normal(n) + shift[k], k)
+            for k, a in LOADING.items()}
+
+
+def _unasked(rng, n: int) -> dict[str, np.ndarray]:
+    """Which questions each survey did not ask: 10% are CSAT-only transactional surveys; of the
+    rest 5% skip NPS, 15% have no CES, 30% skip the pyramid questions, half do not code the
+    6-level cx_level."""
+    u = rng.random((5, n))
+    csat_only = u[0] < 0.10
+    missing = {"nps": csat_only | (u[1] < 0.05), "csat": np.zeros(n, bool), "ces": csat_only | (u[2] < 0.15),
+               "needs_met": csat_only | (u[3] < 0.30), "cx_level": csat_only | (u[4] < 0.50)}
+    missing["enjoyment"] = missing["needs_met"]
+    return missing
+
+
+def _comments(rng, n: int, scores: dict, on: dict, wait: np.ndarray):
+    """(comment index, no-comment mask, the comment pools): a comment from the pool that fits the
+    response (praise, complaint, a long wait, chat effort, the redesigned app)."""
+    nps, csat = scores["nps"], scores["csat"]
+    kind = np.where((nps >= 9) & (csat >= 4), 0, np.where((nps <= 6) | (csat <= 2), 2, 1))
+    kind[(kind == 2) & on["phone"] & (wait >= 2)] = 3
+    kind[on["chat"] & (scores["ces"] >= 4)] = 4
+    kind[on["redesigned"] & (kind == 0) & (rng.random(n) < 0.5)] = 5
+    pools = list(COMMENTS.values())
+    sizes = np.array([len(p) for p in pools])
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    comment = offsets[kind] + (rng.random(n) * sizes[kind]).astype(int)
+    return comment, rng.random(n) >= COMMENT_RATE, pools
 
 
 INSERT_RESPONSES = """
