@@ -23,9 +23,12 @@ for column, kpi in zip(st.columns(3), controls.KPIS, strict=True):
 grain = controls.auto_grain(filters)
 trend = state.kpi_trend(db.cur, db.key, db.version, filters, grain)
 if not charts.empty(trend, "survey responses"):
-    sparks = [figures.sparkline(trend, kpi, f"{controls.kpi_label(kpi)} by {grain}") for kpi in controls.KPIS]
+    partial = controls.partial_periods(grain, filters, state.date_bounds(db.cur, db.key, db.version))
+    sparks = [figures.sparkline(trend, kpi, f"{controls.kpi_label(kpi)} by {grain}", partial)
+              for kpi in controls.KPIS]
     charts.show_row(view, sparks, trend, key="overview_trends",
-                    note="bands: 95% confidence; hollow points: fewer than 30 answers")
+                    note="bands: 95% confidence; hollow points: fewer than 30 answers"
+                         + ("; dashed to a hollow diamond: a partial period" if partial else ""))
 
 st.subheader("What moved most since the previous period")
 kpi = view.choice("Movers by", controls.KPIS, key="movers", default="nps",

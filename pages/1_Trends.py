@@ -23,8 +23,9 @@ if not charts.empty(trend, "survey responses"):
     by = f" by {controls.dim_label(split).lower()}" if split else ""
     title = f"{name} per {grain}{by}" + ("" if split else ", with its 95% confidence band")
     colors = figures.group_colors(trend, kpi) if split else ()  # one colour per group in both charts
+    partial = controls.partial_periods(grain, filters, state.date_bounds(db.cur, db.key, db.version))
     n = int(trend[f"{kpi}_n"].sum())
-    charts.show(view, figures.trend(trend, kpi, split, title, colors), trend, key="trend_main", n=n,
-                note=figures.trend_note(trend, kpi, colors))
-    charts.show(view, figures.sample_sizes(trend, kpi, split, f"How many answered ({name}) per {grain}", colors),
-                trend, key="trend_n", n=n)
+    charts.show(view, figures.trend(trend, kpi, split, title, colors, partial), trend, key="trend_main", n=n,
+                note=figures.trend_note(trend, kpi, colors, partial))
+    charts.show(view, figures.sample_sizes(trend, kpi, split, f"How many answered ({name}) per {grain}",
+                                           colors, partial), trend, key="trend_n", n=n)

@@ -139,7 +139,7 @@ def _split_trend(sizes: dict[str, int], periods: int = 2) -> pd.DataFrame:
 def _colour_of(fig) -> dict[str, str]:
     out = {}
     for t in fig.data:
-        if t.type == "scatter" and t.name and t.mode and "lines" in t.mode:
+        if t.type == "scatter" and t.fill != "toself" and t.name and t.mode and "lines" in t.mode:
             out[t.name] = t.line.color
         elif t.type == "bar":
             out[t.name] = t.marker.color
@@ -182,3 +182,84 @@ def test_bands_are_drawn_up_to_three_groups_and_the_caption_says_when_not():
     fig = figures.trend(four, "nps", "channel", "t", figures.group_colors(four, "nps"))
     assert sum(t.fill == "toself" for t in fig.data) == 0
     assert "left out" not in figures.trend_note(four, "nps", figures.group_colors(four, "nps"))
+
+
+# ---- 4. small samples and partial periods -----------------------------------------------------
+def _legend_only(t) -> bool:
+    return len(t.x) == 1 and t.x[0] is None
+
+
+def _trend(ns: list[int], start: str = "2026-01-01", freq: str = "QS") -> pd.DataFrame:
+    periods = pd.date_range(start, periods=len(ns), freq=freq)
+    return pd.DataFrame({"period": periods, "nps": [10.0] * len(ns), "nps_moe": [4.0] * len(ns), "nps_n": ns})
+
+
+def test_small_sample_points_are_hollow_at_the_normal_size_and_the_legend_says_n_below_30():
+    fig = figures.trend(_trend([500, 12, 400], freq="MS"), "nps", None, "t")
+    line = next(t for t in fig.data if t.name == "NPS")
+    assert list(line.marker.symbol) == ["circle", "circle-open", "circle"]
+    # the hollow marker is drawn in the line's colour (it was white on white) and at the same size
+    assert line.marker.color == line.line.color == figures.PALETTE[0]
+    assert line.marker.size == figures.MARKER_SIZE
+    assert "n = 12" not in line.hovertemplate and "n < 30: read with care" in line.customdata[1][3]
+    assert [t.name for t in fig.data if _legend_only(t)] == ["hollow: n < 30"]
+    band = next(t for t in fig.data if t.fill == "toself")
+    assert band.mode == "lines"  # its corners are not drawn as points
+
+
+def test_no_small_sample_no_legend_entry():
+    fig = figures.trend(_trend([500, 400], freq="MS"), "nps", None, "t")
+    assert [t.name for t in fig.data if _legend_only(t)] == []
+
+
+@pytest.mark.parametrize(("grain", "date_from", "date_to", "expected"), [
+    # 90 days from 15 Feb 2026 to 15 May 2026: Q1 covers 15 Feb-31 Mar (45 of 90 days), Q2 1 Apr-15 May
+    # (45 of 91 days)
+    ("quarter", "2026-02-15", "2026-05-15", (("2026-01-01", "partial quarter: 45 of 90 days"),
+                                             ("2026-04-01", "partial quarter: 45 of 91 days"))),
+    # whole quarters: nothing partial
+    ("quarter", "2026-01-01", "2026-06-30", ()),
+    # months: 10 Jan-31 Jan is 22 of 31 days; February whole
+    ("month", "2026-01-10", "2026-02-28", (("2026-01-01", "partial month: 22 of 31 days"),)),
+    # weeks start on Monday (DuckDB's date_trunc): Wed 7 Jan 2026 is in the week of Mon 5 Jan, 5 of 7 days
+    ("week", "2026-01-07", "2026-01-18", (("2026-01-05", "partial week: 5 of 7 days"),)),
+    ("day", "2026-01-07", "2026-01-18", ()),
+])
+def test_partial_first_and_last_periods(grain, date_from, date_to, expected):
+    from datetime import date
+
+    from cxdata.filters import Filters
+    from cxdata.ui import controls
+    f = Filters(date_from=date.fromisoformat(date_from), date_to=date.fromisoformat(date_to))
+    got = controls.partial_periods(grain, f, (date(2025, 1, 1), date(2026, 12, 31)))
+    assert got == tuple((pd.Timestamp(p), words) for p, words in expected)
+
+
+def test_without_a_date_filter_the_data_bounds_decide():
+    from datetime import date
+
+    from cxdata.filters import Filters
+    from cxdata.ui import controls
+    got = controls.partial_periods("month", Filters(), (date(2026, 1, 1), date(2026, 3, 3)))
+    assert got == ((pd.Timestamp("2026-03-01"), "partial month: 3 of 31 days"),)
+
+
+def test_partial_periods_are_dashed_hollow_and_said_in_the_hover():
+    frame = _trend([300, 500, 400])  # quarters from Jan, Apr, Jul 2026
+    partial = ((pd.Timestamp("2026-01-01"), "partial quarter: 45 of 90 days"),
+               (pd.Timestamp("2026-07-01"), "partial quarter: 10 of 92 days"))
+    fig = figures.trend(frame, "nps", None, "t", (), partial)
+    line = next(t for t in fig.data if t.name == "NPS")
+    # the solid line holds only the whole quarter
+    assert [y is None or y != y for y in line.y] == [True, False, True]
+    dashed = [t for t in fig.data if t.line.dash == "dash" and not _legend_only(t)]
+    assert len(dashed) == 2
+    for t, words in zip(dashed, ["45 of 90 days", "10 of 92 days"], strict=True):
+        i = list(t.marker.symbol).index("diamond-open")
+        assert words in t.customdata[i][3]
+    assert "partial period" in " ".join(t.name for t in fig.data if _legend_only(t))
+    bars = figures.sample_sizes(frame, "nps", None, "t", (), partial).data[0]
+    assert list(bars.marker.pattern.shape) == [".", "", "."]
+    assert [list(c) for c in bars.customdata] == [["<br>partial quarter: 45 of 90 days"], [""],
+                                                  ["<br>partial quarter: 10 of 92 days"]]
+    assert "a period the dates cover only in part" in figures.trend_note(frame, "nps", (), partial)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
+
 from cxdata import catalog
 from cxdata.filters import Filters
 from cxdata.queries import ATTR_PREFIX, DIMENSIONS, GRAINS
@@ -71,6 +75,33 @@ def auto_grain(filters: Filters) -> str:
     if days <= 730:
         return "month"
     return "quarter"
+
+
+# pandas periods that start where DuckDB's date_trunc does (weeks on Monday)
+_PERIOD_FREQ = {"week": "W-SUN", "month": "M", "quarter": "Q"}
+
+
+def partial_periods(grain: str, filters: Filters,
+                    bounds: tuple[dt.date | None, dt.date | None]) -> tuple[tuple[pd.Timestamp, str], ...]:
+    """The first and last periods of a trend that the dates cover only in part, with words for
+    the hover: ``((period start, "partial quarter: 42 of 92 days"), ...)``. The dates are the
+    filter's, within the data's ``bounds`` (first and last day with data)."""
+    lo, hi = bounds
+    if grain == "day" or lo is None or hi is None:
+        return ()
+    first = max(filters.date_from or lo, lo)
+    last = min(filters.date_to or hi, hi)
+    if first > last:
+        return ()
+    out: dict[pd.Timestamp, str] = {}
+    for day in (first, last):
+        period = pd.Period(day, _PERIOD_FREQ[grain])
+        start, end = period.start_time.date(), period.end_time.date()
+        covered = (min(last, end) - max(first, start)).days + 1
+        total = (end - start).days + 1
+        if covered < total:
+            out[pd.Timestamp(start)] = f"partial {grain}: {covered} of {total} days"
+    return tuple(out.items())
 
 
 assert set(GRAIN_LABELS) == set(GRAINS)

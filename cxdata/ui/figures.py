@@ -82,31 +82,73 @@ def _hex_rgba(color: str, alpha: float) -> str:
     return f"rgba({int(c[0:2], 16)},{int(c[2:4], 16)},{int(c[4:6], 16)},{alpha})"
 
 
+MARKER_SIZE = 9
+SMALL_LEGEND = f"hollow: n < {kpis.SMALL_SAMPLE}"
+PARTIAL_LEGEND = "dashed, hollow diamond: partial period"
+
+
+def _point_notes(d: pd.DataFrame, partial: dict) -> list[str]:
+    return [("<br>" + partial[p] if p in partial else "")
+            + (f"<br>n < {kpis.SMALL_SAMPLE}: read with care" if s else "")
+            for p, s in zip(d["period"], d["small"], strict=True)]
+
+
 def _band_and_line(fig, d: pd.DataFrame, kpi: str, name: str, color: str, show_band: bool,
-                   showlegend: bool = True) -> None:
+                   showlegend: bool = True, partial: dict | None = None) -> None:
+    """A line with its 95% band (``show_band``). A point with fewer than ``SMALL_SAMPLE`` answers
+    is a hollow circle of the normal size; a partial period (``partial``: period -> words) is a
+    hollow diamond joined by a dashed line and says so in its hover."""
+    partial = partial or {}
     d = d.sort_values("period")
     if show_band:
         fig.add_trace(go.Scatter(
             x=list(d["period"]) + list(d["period"][::-1]), y=list(d["high"]) + list(d["low"][::-1]),
             fill="toself", fillcolor=_hex_rgba(color, 0.15), line={"width": 0}, hoverinfo="skip",
-            showlegend=False, name=f"{name} 95% interval"))
+            mode="lines",  # no markers on the band's corners: they looked like data points
+            showlegend=False, legendgroup=name, name=f"{name} 95% interval"))
+    cut = d["period"].isin(list(partial))
+    notes = _point_notes(d, partial)
+    hover = (f"<b>{name}</b><br>%{{x|%d %b %Y}}<br>{KPI_NAMES[kpi]} %{{y:.1f}}"
+             "<br>95%: %{customdata[1]:.1f} to %{customdata[2]:.1f}"
+             "<br>n = %{customdata[0]:,}%{customdata[3]}<extra></extra>")
+    custom = list(zip(d["n"], d["low"], d["high"], notes, strict=True))
     fig.add_trace(go.Scatter(
-        x=d["period"], y=d["est"], name=name, mode="lines+markers", showlegend=showlegend,
-        line={"color": color, "width": 2},
-        marker={"color": ["white" if s else color for s in d["small"]], "size": 8,
-                "line": {"color": color, "width": 2},
+        x=d["period"], y=d["est"].where(~cut), name=name, mode="lines+markers", showlegend=showlegend,
+        legendgroup=name, line={"color": color, "width": 2},
+        marker={"color": color, "size": MARKER_SIZE, "line": {"color": color, "width": 2},
                 "symbol": ["circle-open" if s else "circle" for s in d["small"]]},
-        customdata=list(zip(d["n"], d["low"], d["high"], strict=True)),
-        hovertemplate=(f"<b>{name}</b><br>%{{x|%d %b %Y}}<br>{KPI_NAMES[kpi]} %{{y:.1f}}"
-                       "<br>95%: %{customdata[1]:.1f} to %{customdata[2]:.1f}"
-                       "<br>n = %{customdata[0]:,}<extra></extra>")))
+        customdata=custom, hovertemplate=hover))
+    positions = [i for i, c in enumerate(cut) if c]
+    for i in positions:  # each partial end, joined to its neighbour by a dashed line
+        j = [k for k in (i - 1, i + 1) if 0 <= k < len(d) and not cut.iloc[k]]
+        idx = sorted([i, *j[:1]])
+        fig.add_trace(go.Scatter(
+            x=d["period"].iloc[idx], y=d["est"].iloc[idx], mode="lines+markers", showlegend=False,
+            legendgroup=name, name=f"{name} (partial period)", line={"color": color, "width": 2, "dash": "dash"},
+            marker={"color": color, "size": [MARKER_SIZE + 2 if k == i else 0 for k in idx],
+                    "line": {"color": color, "width": 2},
+                    "symbol": ["diamond-open" if k == i else "circle" for k in idx]},
+            customdata=[custom[k] for k in idx], hovertemplate=hover))
+
+
+def _marker_legend(fig, d: pd.DataFrame, partial: dict) -> None:
+    """Legend entries for the hollow markers, when the chart has any."""
+    if d["small"].any():
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=SMALL_LEGEND, hoverinfo="skip",
+                                 marker={"symbol": "circle-open", "size": MARKER_SIZE, "color": NEUTRAL,
+                                         "line": {"width": 2}}))
+    if d["period"].isin(list(partial)).any():
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines+markers", name=PARTIAL_LEGEND,
+                                 hoverinfo="skip", line={"color": NEUTRAL, "dash": "dash"},
+                                 marker={"symbol": "diamond-open", "size": MARKER_SIZE + 2, "color": NEUTRAL,
+                                         "line": {"width": 2}}))
 
 
 @memo
-def sparkline(frame: pd.DataFrame, kpi: str, title: str) -> go.Figure:
+def sparkline(frame: pd.DataFrame, kpi: str, title: str, partial: tuple = ()) -> go.Figure:
     d = with_interval(frame, kpi)
     fig = go.Figure()
-    _band_and_line(fig, d, kpi, KPI_NAMES[kpi], PALETTE[0], True, showlegend=False)
+    _band_and_line(fig, d, kpi, KPI_NAMES[kpi], PALETTE[0], True, showlegend=False, partial=dict(partial))
     _layout(fig, title, height=220)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
     fig.update_yaxes(title=None)
@@ -128,7 +170,8 @@ def group_colors(frame: pd.DataFrame, kpi: str, max_groups: int = MAX_LINES) -> 
     return tuple((str(g), PALETTE[i % len(PALETTE)]) for i, g in enumerate(n["split"][:max_groups]))
 
 
-def trend_note(frame: pd.DataFrame, kpi: str, colors: tuple[tuple[str, str], ...] = ()) -> str:
+def trend_note(frame: pd.DataFrame, kpi: str, colors: tuple[tuple[str, str], ...] = (),
+               partial: tuple = ()) -> str:
     """The caption of a trend, in words (no label from the data): for a split (``colors``), the
     groups not drawn with their answers and the bands not drawn; the hollow points."""
     total = frame["split"].nunique() if colors else 0
@@ -144,23 +187,29 @@ def trend_note(frame: pd.DataFrame, kpi: str, colors: tuple[tuple[str, str], ...
         bits.append(f"confidence bands not drawn with more than {BANDS_UP_TO} groups "
                     "(filter to fewer groups to see them)")
     bits.append(f"hollow points: fewer than {kpis.SMALL_SAMPLE} answers, read with care")
+    if partial:
+        bits.append("dashed to a hollow diamond: a period the dates cover only in part")
     return "; ".join(bits)
 
 
 @memo
 def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
-          colors: tuple[tuple[str, str], ...] = ()) -> go.Figure:
+          colors: tuple[tuple[str, str], ...] = (), partial: tuple = ()) -> go.Figure:
     """The KPI per period with its 95% band; split: one line per group of ``colors``
-    (``group_colors``), bands for up to ``BANDS_UP_TO`` groups."""
+    (``group_colors``), bands for up to ``BANDS_UP_TO`` groups. ``partial``: ``((period,
+    words), ...)`` for periods the dates cover in part (``controls.partial_periods``)."""
     d = with_interval(frame, kpi)
     fig = go.Figure()
+    cut = dict(partial)
     if split:
         colors = colors or group_colors(frame, kpi)
         for g, color in colors:
             _band_and_line(fig, d[d["split"].astype(str) == g], kpi, esc(g), color,
-                           show_band=len(colors) <= BANDS_UP_TO)
+                           show_band=len(colors) <= BANDS_UP_TO, partial=cut)
+        d = d[d["split"].astype(str).isin({g for g, _ in colors})]
     else:
-        _band_and_line(fig, d, kpi, KPI_NAMES[kpi], PALETTE[0], True)
+        _band_and_line(fig, d, kpi, KPI_NAMES[kpi], PALETTE[0], True, partial=cut)
+    _marker_legend(fig, d, cut)
     _layout(fig, title, height=460)
     fig.update_yaxes(title=KPI_AXIS[kpi])
     fig.update_xaxes(title=None)
@@ -169,9 +218,10 @@ def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
 
 @memo
 def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
-                 colors: tuple[tuple[str, str], ...] = ()) -> go.Figure:
+                 colors: tuple[tuple[str, str], ...] = (), partial: tuple = ()) -> go.Figure:
     """Answers per period; split: stacked per group in the colours of ``colors`` (the line
-    chart's), the groups left out of it in one grey bar, so the stack adds up to every answer."""
+    chart's), the groups left out of it in one grey bar, so the stack adds up to every answer.
+    A partial period's bar is dotted and says so in its hover."""
     d = with_interval(frame, kpi)
     fig = go.Figure()
     if split:
@@ -190,6 +240,12 @@ def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
     else:
         fig.add_trace(go.Bar(x=d["period"], y=d["n"], name="answers", hovertemplate=N_HOVER,
                              marker_color=[NEUTRAL if s else PALETTE[0] for s in d["small"]]))
+    cut = dict(partial)
+    for bar in fig.data:
+        periods = [pd.Timestamp(p) for p in bar.x]
+        bar.marker.pattern = {"shape": ["." if p in cut else "" for p in periods]}
+        bar.customdata = [["<br>" + cut[p] if p in cut else ""] for p in periods]
+        bar.hovertemplate = N_HOVER.replace("<extra>", "%{customdata[0]}<extra>")
     if d["n"].min() < 3 * kpis.SMALL_SAMPLE:
         fig.add_hline(y=kpis.SMALL_SAMPLE, line_dash="dot", line_color=BAD,
                       annotation_text=f"small sample below {kpis.SMALL_SAMPLE}",
