@@ -26,7 +26,7 @@ if not charts.empty(table, "survey responses"):
                 note="blue ▲ / orange ▼: better / worse than the rest beyond the noise; grey: within the "
                      "noise; hatched: small sample; click a bar to filter the dashboard to it")
     st.markdown(f"**Every KPI by {plain(controls.dim_label(dim).lower())}**")
-    charts.table(segments.kpi_table(table, direction))
+    charts.table(segments.kpi_table(table, direction), column_config=segments.KPI_TABLE_CONFIG)
 
 st.subheader("Two dimensions at once")
 a, b, c = st.columns(3)

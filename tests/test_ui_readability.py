@@ -263,3 +263,25 @@ def test_partial_periods_are_dashed_hollow_and_said_in_the_hover():
     assert [list(c) for c in bars.customdata] == [["<br>partial quarter: 45 of 90 days"], [""],
                                                   ["<br>partial quarter: 10 of 92 days"]]
     assert "a period the dates cover only in part" in figures.trend_note(frame, "nps", (), partial)
+
+
+def test_two_partial_periods_side_by_side_are_joined_by_a_dashed_line():
+    frame = _trend([300, 500])  # 90 days over two quarters: both partial, none whole
+    partial = ((pd.Timestamp("2026-01-01"), "partial quarter: 30 of 90 days"),
+               (pd.Timestamp("2026-04-01"), "partial quarter: 60 of 91 days"))
+    fig = figures.trend(frame, "nps", None, "t", (), partial)
+    dashed = [t for t in fig.data if t.line.dash == "dash" and not _legend_only(t)]
+    assert [len(t.x) for t in dashed] == [2, 2]
+
+
+def test_the_segments_table_shows_its_counts_with_separators():
+    from cxdata.ui import segments
+    frame = pd.DataFrame({
+        "value": ["SME"], "nps": [14.5], "nps_moe": [5.0], "nps_n": [1200], "nps_vs_rest": [-16.0],
+        "nps_differs": [True], "csat": [80.0], "csat_low": [78.0], "csat_high": [82.0], "csat_n": [1300],
+        "csat_vs_rest": [1.0], "csat_differs": [False], "ces": [3.0], "ces_moe": [0.1], "ces_n": [1100],
+        "ces_vs_rest": [0.1], "ces_differs": [False]})
+    table = segments.kpi_table(frame, "effort")
+    counts = [c for c in table.columns if c.endswith(" n")]
+    assert counts == ["NPS n", "CSAT n", "CES n"]
+    assert {c: segments.KPI_TABLE_CONFIG[c]["type_config"]["format"] for c in counts} == dict.fromkeys(counts, "localized")

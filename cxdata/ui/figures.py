@@ -120,7 +120,9 @@ def _band_and_line(fig, d: pd.DataFrame, kpi: str, name: str, color: str, show_b
         customdata=custom, hovertemplate=hover))
     positions = [i for i, c in enumerate(cut) if c]
     for i in positions:  # each partial end, joined to its neighbour by a dashed line
-        j = [k for k in (i - 1, i + 1) if 0 <= k < len(d) and not cut.iloc[k]]
+        near = [k for k in (i - 1, i + 1) if 0 <= k < len(d)]
+        # its whole neighbour, else (every period partial) the partial one beside it
+        j = [k for k in near if not cut.iloc[k]] or near
         idx = sorted([i, *j[:1]])
         fig.add_trace(go.Scatter(
             x=d["period"].iloc[idx], y=d["est"].iloc[idx], mode="lines+markers", showlegend=False,
@@ -265,7 +267,7 @@ def movers(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool) ->
     fig = go.Figure(go.Bar(
         x=d["delta"], y=labels, orientation="h",
         marker_color=[GOOD if g else BAD for g in good],
-        text=[BETTER_MARK if g else WORSE_MARK for g in good], textposition="inside",
+        text=[BETTER_MARK if g else WORSE_MARK for g in good], textposition="inside", insidetextanchor="start",
         error_x={"type": "data", "array": d["margin"], "color": "#555"},
         # signed numbers are formatted here, not by Plotly: d3's "+" format writes "-0.0"
         customdata=list(zip([fmt_kpi(kpi, v) for v in d["previous"]], [fmt_kpi(kpi, v) for v in d["current"]],

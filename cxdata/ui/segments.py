@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from cxdata import catalog
 from cxdata.queries import ATTR_PREFIX
@@ -37,6 +38,10 @@ def kpi_table(frame: pd.DataFrame, direction: str) -> pd.DataFrame:
     out["CES vs rest"] = [_flag(d, v, direction != "effort")
                           for d, v in zip(frame["ces_differs"], frame["ces_vs_rest"], strict=True)]
     return out
+
+
+# the counts of ``kpi_table`` with thousands separators (in the viewer's locale: 1,234 in English)
+KPI_TABLE_CONFIG = {c: st.column_config.NumberColumn(format="localized") for c in ("NPS n", "CSAT n", "CES n")}
 
 
 def axis_order(dim: str, stages: list[str]) -> tuple[str, ...]:
