@@ -285,3 +285,14 @@ def test_the_segments_table_shows_its_counts_with_separators():
     counts = [c for c in table.columns if c.endswith(" n")]
     assert counts == ["NPS n", "CSAT n", "CES n"]
     assert {c: segments.KPI_TABLE_CONFIG[c]["type_config"]["format"] for c in counts} == dict.fromkeys(counts, "localized")
+
+
+# ---- 5. first start ---------------------------------------------------------------------------
+def test_the_first_start_says_it_builds_the_demo_data(tmp_path):
+    from cxdata.ui import state
+    missing_db = tmp_path / "cx.duckdb"
+    assert state.opening_message(str(missing_db)) == (
+        "Building the demo data set: 200,000 responses and 1,000,000 journey events, about 10 to 30 "
+        "seconds, once. Later starts open it at once.")
+    missing_db.write_bytes(b"")
+    assert state.opening_message(str(missing_db)) == "Opening the database…"
