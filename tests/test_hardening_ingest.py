@@ -107,11 +107,11 @@ def test_a_source_remembers_the_order_of_its_dates(con):
 
 
 def test_a_survey_tools_preview_answers_are_not_customers(con):
-    data = ("ResponseId,RecordedDate,Status,DistributionChannel,Q1\n"
-            "R_1,2026-01-02 10:00:00,IP Address,anonymous,10\n"
-            "R_2,2026-01-02 11:00:00,Survey Preview,preview,0\n"
-            "R_3,2026-01-03 10:00:00,IP Address,email,9\n"
-            "R_4,2026-01-03 12:00:00,Spam,anonymous,0\n").encode()
+    data = (b"ResponseId,RecordedDate,Status,DistributionChannel,Q1\n"
+            b"R_1,2026-01-02 10:00:00,IP Address,anonymous,10\n"
+            b"R_2,2026-01-02 11:00:00,Survey Preview,preview,0\n"
+            b"R_3,2026-01-03 10:00:00,IP Address,email,9\n"
+            b"R_4,2026-01-03 12:00:00,Spam,anonymous,0\n")
     r = import_file(con, data, file_name="qualtrics.csv", mapping={"nps": "Q1"})
     assert (r.loaded, r.rejected) == (2, 2)
     assert {rej.line for rej in r.rejects} == {3, 5}
