@@ -13,52 +13,33 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from cxdata import kpis
-from cxdata.funnel import ALL_CHANNELS
-from cxdata.pyramid import MODELS
 
+from .journey_figures import (  # noqa: F401 - re-exported: the pages draw them as figures.*
+    funnel_by_channel,
+    funnel_overall,
+    pyramid,
+    pyramid_over_time,
+    pyramids_side_by_side,
+)
 from .memo import memo
+from .plot import (  # noqa: F401 - re-exported: tests and pages read the palette here
+    BAD,
+    BETTER_MARK,
+    DIVERGING,
+    GOOD,
+    KPI_AXIS,
+    KPI_RANGE,
+    N_HOVER,
+    NEUTRAL,
+    PALETTE,
+    WORSE_MARK,
+    hex_rgba,
+    layout,
+    wrap,
+)
 from .text import KPI_NAMES, esc, fmt_count, fmt_delta, fmt_kpi
-
-PALETTE = ["#2E6F9E", "#E07B39", "#3A9D5D", "#B0413E", "#7D5BA6", "#8C6D31", "#C2549D",
-           "#5F7A8A", "#D4A017", "#2AA198"]
-# Better and worse in blue and orange, told apart by viewers who do not see red from green (and
-# written in the bars' text too: colour is never the only sign).
-GOOD, BAD, NEUTRAL = "#2166AC", "#D95F02", "#8A94A6"
-BETTER_MARK, WORSE_MARK = "▲ better", "▼ worse"
-# The heatmap's colours: one fixed range per KPI, the same under every filter, so that a colour
-# means the same figure in every view: (low, high, middle). NPS over its whole scale centred at 0,
-# CSAT over 0-100% centred at 50%, CES over its 1-7 answer scale centred at 4.
-KPI_RANGE = {"nps": (-100, 100, 0), "csat": (0, 100, 50), "ces": (1, 7, 4)}
-# Diverging orange (worse) - near white (middle) - blue (better): safe for colour-blind viewers
-# (ColorBrewer PuOr's orange arm and RdBu's blue arm).
-DIVERGING = [[0.0, "#B35806"], [0.25, "#F1A340"], [0.5, "#F7F7F7"], [0.75, "#92C5DE"], [1.0, "#2166AC"]]
-# counts in a hover and on an axis with thousands separators (1,200,000, never 1200000 or 1.2M)
-N_HOVER = "%{fullData.name} · %{x|%d %b %Y}<br>n = %{y:,}<extra></extra>"
-KPI_AXIS = {"nps": "NPS (-100 to +100)", "csat": "% satisfied (4-5 of 5)", "ces": "Mean effort (1-7)"}
-
-
-def _wrap(text: str, width: int = 12) -> str:
-    """Break a long subplot title over lines so neighbours do not overlap."""
-    words, lines = text.split(" "), [""]
-    for w in words:
-        if lines[-1] and len(lines[-1]) + 1 + len(w) > width:
-            lines.append(w)
-        else:
-            lines[-1] = (lines[-1] + " " + w).strip()
-    return "<br>".join(lines)
-
-
-def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
-    fig.update_layout(
-        title={"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 17}},
-        height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
-        hoverlabel={"namelength": -1},
-    )
-    return fig
 
 
 def with_interval(frame: pd.DataFrame, kpi: str) -> pd.DataFrame:
@@ -75,11 +56,6 @@ def with_interval(frame: pd.DataFrame, kpi: str) -> pd.DataFrame:
     out["n"] = out[f"{kpi}_n"].astype("int64")
     out["small"] = out["n"] < kpis.SMALL_SAMPLE
     return out
-
-
-def _hex_rgba(color: str, alpha: float) -> str:
-    c = color.lstrip("#")
-    return f"rgba({int(c[0:2], 16)},{int(c[2:4], 16)},{int(c[4:6], 16)},{alpha})"
 
 
 MARKER_SIZE = 9
@@ -103,7 +79,7 @@ def _band_and_line(fig, d: pd.DataFrame, kpi: str, name: str, color: str, show_b
     if show_band:
         fig.add_trace(go.Scatter(
             x=list(d["period"]) + list(d["period"][::-1]), y=list(d["high"]) + list(d["low"][::-1]),
-            fill="toself", fillcolor=_hex_rgba(color, 0.15), line={"width": 0}, hoverinfo="skip",
+            fill="toself", fillcolor=hex_rgba(color, 0.15), line={"width": 0}, hoverinfo="skip",
             mode="lines",  # no markers on the band's corners: they looked like data points
             showlegend=False, legendgroup=name, name=f"{name} 95% interval"))
     cut = d["period"].isin(list(partial))
@@ -151,7 +127,7 @@ def sparkline(frame: pd.DataFrame, kpi: str, title: str, partial: tuple = ()) ->
     d = with_interval(frame, kpi)
     fig = go.Figure()
     _band_and_line(fig, d, kpi, KPI_NAMES[kpi], PALETTE[0], True, showlegend=False, partial=dict(partial))
-    _layout(fig, title, height=220)
+    layout(fig, title, height=220)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
     fig.update_yaxes(title=None)
     return fig
@@ -212,7 +188,7 @@ def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
     else:
         _band_and_line(fig, d, kpi, KPI_NAMES[kpi], PALETTE[0], True, partial=cut)
     _marker_legend(fig, d, cut)
-    _layout(fig, title, height=460)
+    layout(fig, title, height=460)
     fig.update_yaxes(title=KPI_AXIS[kpi])
     fig.update_xaxes(title=None)
     return fig
@@ -252,7 +228,7 @@ def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
         fig.add_hline(y=kpis.SMALL_SAMPLE, line_dash="dot", line_color=BAD,
                       annotation_text=f"small sample below {kpis.SMALL_SAMPLE}",
                       annotation_position="top right")
-    _layout(fig, title, height=260)
+    layout(fig, title, height=260)
     fig.update_yaxes(title="answers", tickformat=",")
     return fig
 
@@ -276,7 +252,7 @@ def movers(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool) ->
         hovertemplate=("%{y}<br>change %{customdata[3]} (%{customdata[4]})<br>"
                        "from %{customdata[0]} to %{customdata[1]}<br>n = %{customdata[2]}"
                        "<extra></extra>")))
-    _layout(fig, title, height=100 + 60 * len(d))
+    layout(fig, title, height=100 + 60 * len(d))
     fig.update_xaxes(title=f"change in {KPI_NAMES[kpi]} vs the previous period", zeroline=True)
     fig.update_yaxes(automargin=True)
     return fig
@@ -314,7 +290,7 @@ def breakdown(frame: pd.DataFrame, kpi: str, title: str, higher_is_better: bool)
         textposition="inside", insidetextanchor="start",
         hovertemplate="%{y}<br>" + KPI_NAMES[kpi] + " %{x:.1f}<br>n = %{customdata[1]:,}"
                       "<br>%{customdata[2]}<extra></extra>"))
-    _layout(fig, title, height=max(260, 80 + 34 * len(d)))
+    layout(fig, title, height=max(260, 80 + 34 * len(d)))
     fig.update_xaxes(title=KPI_AXIS[kpi])
     fig.update_yaxes(automargin=True, type="category")
     return fig
@@ -353,107 +329,7 @@ def heatmap(frame: pd.DataFrame, kpi: str, rows_label: str, cols_label: str, tit
                   "ticktext": [f"{fmt_kpi(kpi, worse)} worse", fmt_kpi(kpi, mid), f"{fmt_kpi(kpi, better)} better"]},
         hovertemplate=(f"{rows_label} %{{y}}<br>{cols_label} %{{x}}<br>{KPI_NAMES[kpi]} %{{customdata[0]}}"
                        "<br>n = %{customdata[1]}<extra></extra>")))
-    _layout(fig, title, height=max(300, 120 + 45 * len(z.index)))
+    layout(fig, title, height=max(300, 120 + 45 * len(z.index)))
     fig.update_xaxes(title=cols_label, type="category", side="bottom")
     fig.update_yaxes(title=rows_label, type="category", autorange="reversed")
-    return fig
-
-
-@memo
-def funnel_overall(frame: pd.DataFrame, title: str) -> go.Figure:
-    d = frame[frame["channel"] == ALL_CHANNELS].sort_values("step")
-    fig = go.Figure(go.Funnel(
-        y=[esc(s) for s in d["stage"]], x=d["customers"], texttemplate="%{value:,}<br>%{percentInitial:.0%} of starters",
-        # narrow bars cannot hold the text: it goes beside them
-        textposition=["inside" if (v or 0) >= 35 else "outside" for v in d["from_start"]],
-        marker={"color": PALETTE[0]}, connector={"fillcolor": "#DCE6F0"},
-        hovertemplate="%{y}<br>%{x:,} customers<br>%{percentInitial:.1%} of those who started"
-                      "<br>%{percentPrevious:.1%} of the previous stage<extra></extra>"))
-    _layout(fig, title, height=380)
-    fig.update_yaxes(type="category")
-    fig.update_xaxes(tickformat=",")
-    return fig
-
-
-@memo
-def funnel_by_channel(frame: pd.DataFrame, title: str) -> go.Figure:
-    """% of each channel's starters still there at each stage: lines a manager compares at once."""
-    d = frame[frame["channel"] != ALL_CHANNELS]
-    fig = go.Figure()
-    for i, (ch, part) in enumerate(d.groupby("channel", sort=True)):
-        part = part.sort_values("step")
-        fig.add_trace(go.Bar(
-            x=[esc(s) for s in part["stage"]], y=part["from_start"], name=esc(ch),
-            marker_color=PALETTE[i % len(PALETTE)],
-            customdata=[[str(ch), c, dp] for c, dp in zip(part["customers"], part["drop_off"], strict=True)],
-            hovertemplate=("%{fullData.name} · %{x}<br>%{y:.1f}% of starters"
-                           "<br>%{customdata[1]:,} customers<extra></extra>")))
-    _layout(fig, title, height=420)
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15, "x": 0, "xanchor": "left",
-                                               "yanchor": "top"})
-    fig.update_yaxes(title="% of customers who started", ticksuffix="%")
-    fig.update_xaxes(type="category", categoryorder="array",
-                     categoryarray=list(dict.fromkeys(esc(s) for s in d.sort_values("step")["stage"])))
-    return fig
-
-
-@memo
-def pyramid(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
-    """The pyramid: one centred bar per level, its width the share that reached the level (or
-    higher), top level at the top."""
-    d = frame[frame["level"] > 0].sort_values("level", ascending=False)
-    fig = go.Figure(go.Funnel(
-        y=[esc(x) for x in d["level_name"]], x=d["reached"].round(1),
-        text=[f"{r:.0f}%" for r in d["reached"]], textinfo="text",
-        textposition=["inside" if r >= 15 else "outside" for r in d["reached"]], marker={"color": PALETTE[:1] * len(d)},
-        connector={"visible": False},
-        customdata=list(zip(d["n"], d["share"], strict=True)),
-        hovertemplate="%{y}<br>%{x:.1f}% reach this level or higher<br>%{customdata[1]:.1f}% stop here"
-                      " (n = %{customdata[0]:,})<extra></extra>"))
-    colors = [_hex_rgba(PALETTE[0], 0.45 + 0.55 * (lv / (len(MODELS[model]) - 1))) for lv in d["level"]]
-    fig.update_traces(marker={"color": colors})
-    _layout(fig, title, height=120 + 60 * len(d))
-    fig.update_yaxes(type="category")
-    return fig
-
-
-@memo
-def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_groups: int = 6) -> go.Figure:
-    groups = frame.groupby("group")["n"].sum().sort_values(ascending=False).index[:max_groups]
-    fig = make_subplots(rows=1, cols=len(groups), shared_yaxes=True, horizontal_spacing=0.02,
-                        subplot_titles=[_wrap(esc(g)) for g in groups])
-    for i, g in enumerate(groups, start=1):
-        d = frame[(frame["group"] == g) & (frame["level"] > 0)].sort_values("level", ascending=False)
-        total = int(d["total"].iloc[0]) if len(d) else 0
-        fig.add_trace(go.Funnel(
-            y=[esc(x) for x in d["level_name"]], x=d["reached"].round(1), name=esc(g),
-            textinfo="text", text=[f"{r:.0f}%" for r in d["reached"]], textposition="inside",
-            marker={"color": PALETTE[(i - 1) % len(PALETTE)]}, connector={"visible": False},
-            hovertemplate=f"{esc(g)}<br>%{{y}}: %{{x:.1f}}% reach it (n total = {total:,})<extra></extra>"),
-            row=1, col=i)
-    fig.update_layout(showlegend=False, uniformtext={"minsize": 10, "mode": "hide"})
-    _layout(fig, title, height=160 + 55 * (len(MODELS[model]) - 1))
-    fig.update_annotations(font_size=12)
-    fig.update_layout(margin={"t": 95})
-    fig.update_yaxes(type="category")
-    return fig
-
-
-@memo
-def pyramid_over_time(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
-    """100% stacked bars per period, the top level on top."""
-    fig = go.Figure()
-    levels = list(range(len(MODELS[model])))
-    for lv in levels:
-        part = frame[frame["level"] == lv].sort_values("period")
-        color = "#C9CED6" if lv == 0 else _hex_rgba(PALETTE[0], 0.3 + 0.7 * lv / (len(levels) - 1))
-        fig.add_trace(go.Bar(
-            x=part["period"], y=part["share"], name=MODELS[model][lv], marker_color=color,
-            customdata=list(zip(part["n"], part["total"], strict=True)),
-            hovertemplate="%{x|%d %b %Y}<br>" + MODELS[model][lv] +
-                          ": %{y:.1f}% (n = %{customdata[0]:,} of %{customdata[1]:,})<extra></extra>"))
-    _layout(fig, title, height=460)
-    fig.update_layout(barmode="stack", legend={"traceorder": "reversed", "orientation": "h", "y": -0.12,
-                                               "x": 0, "xanchor": "left", "yanchor": "top"})
-    fig.update_yaxes(title="% of answered responses", range=[0, 100], ticksuffix="%")
     return fig

@@ -1,0 +1,114 @@
+"""The funnel and pyramid figures (re-exported by ``figures``, where the pages find them)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from cxdata.funnel import ALL_CHANNELS
+from cxdata.pyramid import MODELS
+
+from .memo import memo
+from .plot import PALETTE, hex_rgba, layout, wrap
+from .text import esc
+
+
+@memo
+def funnel_overall(frame: pd.DataFrame, title: str) -> go.Figure:
+    d = frame[frame["channel"] == ALL_CHANNELS].sort_values("step")
+    fig = go.Figure(go.Funnel(
+        y=[esc(s) for s in d["stage"]], x=d["customers"], texttemplate="%{value:,}<br>%{percentInitial:.0%} of starters",
+        # narrow bars cannot hold the text: it goes beside them
+        textposition=["inside" if (v or 0) >= 35 else "outside" for v in d["from_start"]],
+        marker={"color": PALETTE[0]}, connector={"fillcolor": "#DCE6F0"},
+        hovertemplate="%{y}<br>%{x:,} customers<br>%{percentInitial:.1%} of those who started"
+                      "<br>%{percentPrevious:.1%} of the previous stage<extra></extra>"))
+    layout(fig, title, height=380)
+    fig.update_yaxes(type="category")
+    fig.update_xaxes(tickformat=",")
+    return fig
+
+
+@memo
+def funnel_by_channel(frame: pd.DataFrame, title: str) -> go.Figure:
+    """% of each channel's starters still there at each stage: lines a manager compares at once."""
+    d = frame[frame["channel"] != ALL_CHANNELS]
+    fig = go.Figure()
+    for i, (ch, part) in enumerate(d.groupby("channel", sort=True)):
+        part = part.sort_values("step")
+        fig.add_trace(go.Bar(
+            x=[esc(s) for s in part["stage"]], y=part["from_start"], name=esc(ch),
+            marker_color=PALETTE[i % len(PALETTE)],
+            customdata=[[str(ch), c, dp] for c, dp in zip(part["customers"], part["drop_off"], strict=True)],
+            hovertemplate=("%{fullData.name} · %{x}<br>%{y:.1f}% of starters"
+                           "<br>%{customdata[1]:,} customers<extra></extra>")))
+    layout(fig, title, height=420)
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15, "x": 0, "xanchor": "left",
+                                               "yanchor": "top"})
+    fig.update_yaxes(title="% of customers who started", ticksuffix="%")
+    fig.update_xaxes(type="category", categoryorder="array",
+                     categoryarray=list(dict.fromkeys(esc(s) for s in d.sort_values("step")["stage"])))
+    return fig
+
+
+@memo
+def pyramid(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
+    """The pyramid: one centred bar per level, its width the share that reached the level (or
+    higher), top level at the top."""
+    d = frame[frame["level"] > 0].sort_values("level", ascending=False)
+    fig = go.Figure(go.Funnel(
+        y=[esc(x) for x in d["level_name"]], x=d["reached"].round(1),
+        text=[f"{r:.0f}%" for r in d["reached"]], textinfo="text",
+        textposition=["inside" if r >= 15 else "outside" for r in d["reached"]], marker={"color": PALETTE[:1] * len(d)},
+        connector={"visible": False},
+        customdata=list(zip(d["n"], d["share"], strict=True)),
+        hovertemplate="%{y}<br>%{x:.1f}% reach this level or higher<br>%{customdata[1]:.1f}% stop here"
+                      " (n = %{customdata[0]:,})<extra></extra>"))
+    colors = [hex_rgba(PALETTE[0], 0.45 + 0.55 * (lv / (len(MODELS[model]) - 1))) for lv in d["level"]]
+    fig.update_traces(marker={"color": colors})
+    layout(fig, title, height=120 + 60 * len(d))
+    fig.update_yaxes(type="category")
+    return fig
+
+
+@memo
+def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_groups: int = 6) -> go.Figure:
+    groups = frame.groupby("group")["n"].sum().sort_values(ascending=False).index[:max_groups]
+    fig = make_subplots(rows=1, cols=len(groups), shared_yaxes=True, horizontal_spacing=0.02,
+                        subplot_titles=[wrap(esc(g)) for g in groups])
+    for i, g in enumerate(groups, start=1):
+        d = frame[(frame["group"] == g) & (frame["level"] > 0)].sort_values("level", ascending=False)
+        total = int(d["total"].iloc[0]) if len(d) else 0
+        fig.add_trace(go.Funnel(
+            y=[esc(x) for x in d["level_name"]], x=d["reached"].round(1), name=esc(g),
+            textinfo="text", text=[f"{r:.0f}%" for r in d["reached"]], textposition="inside",
+            marker={"color": PALETTE[(i - 1) % len(PALETTE)]}, connector={"visible": False},
+            hovertemplate=f"{esc(g)}<br>%{{y}}: %{{x:.1f}}% reach it (n total = {total:,})<extra></extra>"),
+            row=1, col=i)
+    fig.update_layout(showlegend=False, uniformtext={"minsize": 10, "mode": "hide"})
+    layout(fig, title, height=160 + 55 * (len(MODELS[model]) - 1))
+    fig.update_annotations(font_size=12)
+    fig.update_layout(margin={"t": 95})
+    fig.update_yaxes(type="category")
+    return fig
+
+
+@memo
+def pyramid_over_time(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
+    """100% stacked bars per period, the top level on top."""
+    fig = go.Figure()
+    levels = list(range(len(MODELS[model])))
+    for lv in levels:
+        part = frame[frame["level"] == lv].sort_values("period")
+        color = "#C9CED6" if lv == 0 else hex_rgba(PALETTE[0], 0.3 + 0.7 * lv / (len(levels) - 1))
+        fig.add_trace(go.Bar(
+            x=part["period"], y=part["share"], name=MODELS[model][lv], marker_color=color,
+            customdata=list(zip(part["n"], part["total"], strict=True)),
+            hovertemplate="%{x|%d %b %Y}<br>" + MODELS[model][lv] +
+                          ": %{y:.1f}% (n = %{customdata[0]:,} of %{customdata[1]:,})<extra></extra>"))
+    layout(fig, title, height=460)
+    fig.update_layout(barmode="stack", legend={"traceorder": "reversed", "orientation": "h", "y": -0.12,
+                                               "x": 0, "xanchor": "left", "yanchor": "top"})
+    fig.update_yaxes(title="% of answered responses", range=[0, 100], ticksuffix="%")
+    return fig
