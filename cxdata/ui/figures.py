@@ -94,19 +94,24 @@ def _band_and_line(fig, d: pd.DataFrame, kpi: str, name: str, color: str, show_b
         marker={"color": color, "size": MARKER_SIZE, "line": {"color": color, "width": 2},
                 "symbol": ["circle-open" if s else "circle" for s in d["small"]]},
         customdata=custom, hovertemplate=hover))
-    positions = [i for i, c in enumerate(cut) if c]
-    for i in positions:  # each partial end, joined to its neighbour by a dashed line
-        near = [k for k in (i - 1, i + 1) if 0 <= k < len(d)]
-        # its whole neighbour, else (every period partial) the partial one beside it
-        j = [k for k in near if not cut.iloc[k]] or near
-        idx = sorted([i, *j[:1]])
-        fig.add_trace(go.Scatter(
-            x=d["period"].iloc[idx], y=d["est"].iloc[idx], mode="lines+markers", showlegend=False,
-            legendgroup=name, name=f"{name} (partial period)", line={"color": color, "width": 2, "dash": "dash"},
-            marker={"color": color, "size": [MARKER_SIZE + 2 if k == i else 0 for k in idx],
-                    "line": {"color": color, "width": 2},
-                    "symbol": ["diamond-open" if k == i else "circle" for k in idx]},
-            customdata=[custom[k] for k in idx], hovertemplate=hover))
+    for i in (i for i, c in enumerate(cut) if c):  # each partial end, dashed to its neighbour
+        _partial_point(fig, d, cut, i, name, color, custom, hover)
+
+
+def _partial_point(fig, d: pd.DataFrame, cut: pd.Series, i: int, name: str, color: str,
+                   custom: list, hover: str) -> None:
+    """A partial period's point: a hollow diamond joined by a dashed line to its whole neighbour,
+    else (every period partial) to the partial one beside it."""
+    near = [k for k in (i - 1, i + 1) if 0 <= k < len(d)]
+    j = [k for k in near if not cut.iloc[k]] or near
+    idx = sorted([i, *j[:1]])
+    fig.add_trace(go.Scatter(
+        x=d["period"].iloc[idx], y=d["est"].iloc[idx], mode="lines+markers", showlegend=False,
+        legendgroup=name, name=f"{name} (partial period)", line={"color": color, "width": 2, "dash": "dash"},
+        marker={"color": color, "size": [MARKER_SIZE + 2 if k == i else 0 for k in idx],
+                "line": {"color": color, "width": 2},
+                "symbol": ["diamond-open" if k == i else "circle" for k in idx]},
+        customdata=[custom[k] for k in idx], hovertemplate=hover))
 
 
 def _marker_legend(fig, d: pd.DataFrame, partial: dict) -> None:
@@ -203,27 +208,11 @@ def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
     d = with_interval(frame, kpi)
     fig = go.Figure()
     if split:
-        colors = colors or group_colors(frame, kpi)
-        for g, color in colors:
-            part = d[d["split"].astype(str) == g]
-            fig.add_trace(go.Bar(x=part["period"], y=part["n"], name=esc(g), marker_color=color,
-                                 hovertemplate=N_HOVER))
-        rest = d[~d["split"].astype(str).isin({g for g, _ in colors})]
-        if len(rest):
-            others = rest["split"].nunique()
-            rest = rest.groupby("period", as_index=False)["n"].sum()
-            fig.add_trace(go.Bar(x=rest["period"], y=rest["n"], marker_color=OTHERS, hovertemplate=N_HOVER,
-                                 name=f"{others} other group{'s' if others > 1 else ''}"))
-        fig.update_layout(barmode="stack")
+        _stacked_groups(fig, d, colors or group_colors(frame, kpi))
     else:
         fig.add_trace(go.Bar(x=d["period"], y=d["n"], name="answers", hovertemplate=N_HOVER,
                              marker_color=[NEUTRAL if s else PALETTE[0] for s in d["small"]]))
-    cut = dict(partial)
-    for bar in fig.data:
-        periods = [pd.Timestamp(p) for p in bar.x]
-        bar.marker.pattern = {"shape": ["." if p in cut else "" for p in periods]}
-        bar.customdata = [["<br>" + cut[p] if p in cut else ""] for p in periods]
-        bar.hovertemplate = N_HOVER.replace("<extra>", "%{customdata[0]}<extra>")
+    _mark_partial_bars(fig, dict(partial))
     if d["n"].min() < 3 * kpis.SMALL_SAMPLE:
         fig.add_hline(y=kpis.SMALL_SAMPLE, line_dash="dot", line_color=BAD,
                       annotation_text=f"small sample below {kpis.SMALL_SAMPLE}",
@@ -231,6 +220,30 @@ def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
     layout(fig, title, height=260)
     fig.update_yaxes(title="answers", tickformat=",")
     return fig
+
+
+def _stacked_groups(fig, d: pd.DataFrame, colors: tuple[tuple[str, str], ...]) -> None:
+    """One bar per group in its line's colour, the groups left out in one grey bar."""
+    for g, color in colors:
+        part = d[d["split"].astype(str) == g]
+        fig.add_trace(go.Bar(x=part["period"], y=part["n"], name=esc(g), marker_color=color,
+                             hovertemplate=N_HOVER))
+    rest = d[~d["split"].astype(str).isin({g for g, _ in colors})]
+    if len(rest):
+        others = rest["split"].nunique()
+        rest = rest.groupby("period", as_index=False)["n"].sum()
+        fig.add_trace(go.Bar(x=rest["period"], y=rest["n"], marker_color=OTHERS, hovertemplate=N_HOVER,
+                             name=f"{others} other group{'s' if others > 1 else ''}"))
+    fig.update_layout(barmode="stack")
+
+
+def _mark_partial_bars(fig, cut: dict) -> None:
+    """A partial period's bars dotted, its hover saying so."""
+    for bar in fig.data:
+        periods = [pd.Timestamp(p) for p in bar.x]
+        bar.marker.pattern = {"shape": ["." if p in cut else "" for p in periods]}
+        bar.customdata = [["<br>" + cut[p] if p in cut else ""] for p in periods]
+        bar.hovertemplate = N_HOVER.replace("<extra>", "%{customdata[0]}<extra>")
 
 
 @memo
