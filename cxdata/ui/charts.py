@@ -94,6 +94,18 @@ def footer(view: View, data: pd.DataFrame, key: str, n: int | None, note: str | 
                        mime="text/csv", key=f"dl_{key}", on_click="ignore", icon=":material/download:")
 
 
+def _margin(kpi: str, cur) -> str:
+    """The uncertainty a KPI card states under its value."""
+    if kpi == "nps":
+        return f"±{cur.moe:.1f} pts" if cur.moe is not None else "no margin"
+    if kpi == "csat":
+        return f"95%: {cur.low:.0f}–{cur.high:.0f}%" if cur.low is not None else "no interval"
+    margin = f"±{cur.mean_moe:.2f}" if cur.mean_moe is not None else "no margin"
+    if cur.low_effort_pct is not None:
+        margin += f" · {cur.low_effort_pct:.0f}% low effort"
+    return margin
+
+
 def kpi_card(summary, kpi: str, direction: str, period_days: int | None) -> None:
     """One KPI: value, change vs the previous period (greyed when within the noise), n, margin."""
     cur = getattr(summary.current, kpi)
@@ -113,14 +125,7 @@ def kpi_card(summary, kpi: str, direction: str, period_days: int | None) -> None
         help=KPI_LONG[kpi] + (f" ({ces_better(direction)})" if kpi == "ces" else ""),
         border=True,
     )
-    if kpi == "nps":
-        margin = f"±{cur.moe:.1f} pts" if cur.moe is not None else "no margin"
-    elif kpi == "csat":
-        margin = f"95%: {cur.low:.0f}–{cur.high:.0f}%" if cur.low is not None else "no interval"
-    else:
-        margin = f"±{cur.mean_moe:.2f}" if cur.mean_moe is not None else "no margin"
-        if cur.low_effort_pct is not None:
-            margin += f" · {cur.low_effort_pct:.0f}% low effort"
+    margin = _margin(kpi, cur)
     line = f"{fmt_n(cur.n)} · {margin} · change vs the {prev}"
     if cur.n and cur.small:
         line += " · **small sample**: read with care"
