@@ -49,23 +49,8 @@ __all__ = ["EXIT_BUSY", "EXIT_FAIL", "EXIT_INPUT", "EXIT_OK", "build_parser", "k
            "_connect"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m cxdata", description="CX analytics on DuckDB")
-    sub = p.add_subparsers(dest="command", required=True)
-
-    def with_db(sp):
-        sp.add_argument("--db", help="DuckDB file (default: $CX_DB or data/cx.duckdb)")
-        sp.add_argument("--memory-limit", type=_memory_limit, metavar="SIZE",
-                        help="cap DuckDB's memory, e.g. 1GB; bigger work spills to disk "
-                             "(default: $CX_MEMORY_LIMIT, else a quarter of the machine's memory)")
-        return sp
-
-    d = with_db(sub.add_parser("demo", help="(re)create the demo data set"))
-    d.add_argument("--responses", type=int, default=200_000)
-    d.add_argument("--interactions", type=int, default=1_000_000)
-    d.add_argument("--seed", type=int, default=42)
-
-    i = with_db(sub.add_parser("import", help="import a CSV export"))
+def _add_import(i: argparse.ArgumentParser) -> None:
+    """The import command's arguments: the file, the mapping choices, identity and dates."""
     i.add_argument("file")
     i.add_argument("--kind", choices=("responses", "interactions"))
     i.add_argument("--map", type=_mapping, action="append", default=[], metavar="FIELD=COLUMN",
@@ -92,6 +77,25 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--min-date", type=_date, help="accept rows dated from this day (default 1900-01-01)")
     i.add_argument("--max-date", type=_date, help="accept rows dated up to this day (default: tomorrow)")
     i.add_argument("--json", action="store_true")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m cxdata", description="CX analytics on DuckDB")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_db(sp):
+        sp.add_argument("--db", help="DuckDB file (default: $CX_DB or data/cx.duckdb)")
+        sp.add_argument("--memory-limit", type=_memory_limit, metavar="SIZE",
+                        help="cap DuckDB's memory, e.g. 1GB; bigger work spills to disk "
+                             "(default: $CX_MEMORY_LIMIT, else a quarter of the machine's memory)")
+        return sp
+
+    d = with_db(sub.add_parser("demo", help="(re)create the demo data set"))
+    d.add_argument("--responses", type=int, default=200_000)
+    d.add_argument("--interactions", type=int, default=1_000_000)
+    d.add_argument("--seed", type=int, default=42)
+
+    _add_import(with_db(sub.add_parser("import", help="import a CSV export")))
 
     ls = with_db(sub.add_parser("imports", help="list imports, or one import's rejected rows"))
     ls.add_argument("import_id", type=int, nargs="?")
