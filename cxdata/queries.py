@@ -366,5 +366,6 @@ def dimension_values(con, dimension: str, table: str = "responses") -> list[str]
     else:
         expr = FILTER_COLUMNS[dimension]["interactions"]
         params = {}
-    sql = f"select distinct cast({expr} as varchar) v from {table} where v is not null order by v"  # noqa: S608
+    # ``where`` on the expression, not its alias: Spark resolves no select alias in a ``where``
+    sql = f"select distinct cast({expr} as varchar) v from {table} where {expr} is not null order by v"  # noqa: S608
     return [r[0] for r in con.execute(sql, params).fetchall()]

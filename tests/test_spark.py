@@ -155,6 +155,10 @@ PAGE_CALLS = {
     "funnel": lambda c, f: funnel.funnel_steps(c, f),
     "filter_values": lambda c, f: queries.filter_values(c),
     "attribute_values": lambda c, f: queries.attribute_values(c),
+    "attribute_keys": lambda c, f: queries.attribute_keys(c),
+    "dimension_values": lambda c, f: queries.dimension_values(c, "attr:loyalty_tier"),
+    "date_bounds": lambda c, f: queries.date_bounds(c),
+    "import_date_range": lambda c, f: queries.import_date_range(c, "interactions", 1),
 }
 PAGE_CASES = [
     ("kpi_set", NO_FILTER, False), ("kpi_set", YEAR_WEB, False), ("kpi_set", HALF_SME, True),
@@ -170,6 +174,8 @@ PAGE_CASES = [
     ("funnel", Filters(date_from=date(2025, 1, 1), date_to=date(2025, 3, 31), channel=("web", "app")), False),
     ("funnel", Filters(date_from=date(2025, 1, 3), date_to=date(2025, 6, 17), touchpoint=WEB_JOURNEY), False),
     ("filter_values", NO_FILTER, False), ("attribute_values", NO_FILTER, False),
+    ("attribute_keys", NO_FILTER, False), ("dimension_values", NO_FILTER, False),
+    ("date_bounds", NO_FILTER, False), ("import_date_range", NO_FILTER, False),
 ]
 
 
