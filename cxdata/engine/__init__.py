@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..db import connect
 from .export import RAW_TABLES, duckdb_on_parquet, export_tables
 from .rules import RULES, to_spark
 
@@ -27,8 +28,6 @@ __all__ = ["ENGINES", "RAW_TABLES", "RULES", "duckdb_on_parquet", "export_tables
 
 
 def open_duckdb(path: str | Path | None = None, read_only: bool = True):
-    from ..db import connect
-
     return connect(path, read_only=read_only)
 
 

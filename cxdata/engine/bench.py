@@ -15,10 +15,16 @@ import time
 import warnings
 from datetime import date
 
+import duckdb
 import pandas as pd
 
 from .. import cube, funnel, pyramid, queries
+from ..db import stages
 from ..filters import Filters
+from ..funnel.per_customer import count_from_events_asof
+from ..funnel.query import FunnelQuery
+from ..funnel.walk import count_from_events
+from .export import duckdb_on_parquet
 
 WEB_JOURNEY = ("homepage", "product page", "checkout", "online bill", "review page")
 YEAR = {"date_from": date(2025, 1, 1), "date_to": date(2025, 12, 31)}
@@ -38,12 +44,6 @@ def _median(fn, runs: int) -> float:
 
 
 def bench_walk(db_path: str, runs: int) -> None:
-    import duckdb
-
-    from ..db import stages
-    from ..funnel.per_customer import count_from_events_asof
-    from ..funnel.query import FunnelQuery
-    from ..funnel.walk import count_from_events
 
     con = duckdb.connect(db_path, read_only=True)
     con.execute("set enable_progress_bar = false")
@@ -73,8 +73,7 @@ CALLS = (
 
 
 def bench_engines(parquet: str, runs: int, remote: str | None) -> None:
-    from . import duckdb_on_parquet
-    from .spark import SparkConnection, spark_session
+    from .spark import SparkConnection, spark_session  # pyspark: optional, heavy
 
     warnings.filterwarnings("ignore", category=FutureWarning)
     t = time.perf_counter()

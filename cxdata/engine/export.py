@@ -12,6 +12,11 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
 PARTITION_COLUMN = "month"
 # The raw tables: everything else is derived from them (cube.py, journeys.py).
 RAW_TABLES = ("responses", "interactions", "imports", "stages", "settings")
@@ -26,7 +31,6 @@ _BATCH_ROWS = 1_000_000
 def export_tables(con, out: str | Path, tables: Iterable[str] = RAW_TABLES) -> dict[str, int]:
     """Write ``tables`` of the DuckDB connection ``con`` under ``out`` (each folder replaced);
     returns rows written per table."""
-    import pyarrow.dataset as ds
 
     known = set(RAW_TABLES) | set(DERIVED_TABLES)
     root = Path(out)
@@ -58,7 +62,6 @@ def _write(ds, reader, target: Path, partitioned: bool) -> int:
             rows += batch.num_rows
             yield batch
 
-    import pyarrow as pa
 
     source = pa.RecordBatchReader.from_batches(reader.schema, counted())
     ds.write_dataset(source, target, format="parquet", existing_data_behavior="overwrite_or_ignore",
@@ -69,7 +72,6 @@ def _write(ds, reader, target: Path, partitioned: bool) -> int:
     if rows == 0 and not any(target.rglob("*.parquet")):
         # an empty table still needs its schema on disk, or no engine can read the folder
         target.mkdir(parents=True, exist_ok=True)
-        import pyarrow.parquet as pq
 
         schema = reader.schema.remove(reader.schema.get_field_index(PARTITION_COLUMN)) \
             if partitioned else reader.schema
@@ -80,7 +82,6 @@ def _write(ds, reader, target: Path, partitioned: bool) -> int:
 def duckdb_on_parquet(directory: str | Path, tables: Iterable[str] | None = None):
     """An in-memory DuckDB connection with a view per table folder of ``directory`` (the month
     partition column dropped): the queries then run on the very files Spark reads."""
-    import duckdb
 
     root = Path(directory)
     con = duckdb.connect(":memory:")
