@@ -8,6 +8,21 @@ from pathlib import Path
 import pytest
 
 
+# ==== a database for a test (issue 23: one helper, not one per file) ==========================
+@pytest.fixture
+def con():
+    """An empty in-memory database, with the importer's one-file cache forgotten before and after
+    (a test file that needs rows defines its own ``con`` or uses ``helpers.tiny.tiny_db``)."""
+    from cxdata import db
+    from cxdata.ingest import pipeline
+
+    pipeline.forget_last()
+    c = db.connect(":memory:")
+    yield c
+    c.close()
+    pipeline.forget_last()
+
+
 # ==== response sources (issue 5) ===============================================================
 @pytest.fixture(params=["daily", "plain"])
 def response_source(request):

@@ -5,26 +5,14 @@ survey)."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
+from helpers.mapping import DATA  # noqa: E402 - the shared literal files
 
-from cxdata.db import connect
 from cxdata.filters import Filters
 from cxdata.ingest import IngestError, import_file, pipeline
 from cxdata.ingest.read import read_raw
 from cxdata.queries import kpi_set
-
-DATA = Path(__file__).parent / "data" / "mapping"
-
-
-@pytest.fixture
-def con():
-    pipeline.forget_last()
-    c = connect(":memory:")
-    yield c
-    c.close()
-    pipeline.forget_last()
 
 
 def nothing_written(con):

@@ -4,25 +4,12 @@ more than 1% of the rows rejected for one reason stops the import unless ``accep
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from helpers.mapping import DATA  # noqa: E402 - the shared literal files
 
-from cxdata.db import connect
 from cxdata.filters import Filters
-from cxdata.ingest import IngestError, import_file, load_mapping, pipeline, undo_import
+from cxdata.ingest import IngestError, import_file, load_mapping, undo_import
 from cxdata.queries import kpi_set
-
-DATA = Path(__file__).parent / "data" / "mapping"
-
-
-@pytest.fixture
-def con():
-    pipeline.forget_last()
-    c = connect(":memory:")
-    yield c
-    c.close()
-    pipeline.forget_last()
 
 
 def approx(x):

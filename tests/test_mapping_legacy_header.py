@@ -4,26 +4,14 @@ no ImportId row) is recognised: the question row is a header, not a data row."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
+from helpers.mapping import DATA  # noqa: E402 - the shared literal files
 
-from cxdata.db import connect
 from cxdata.filters import Filters
-from cxdata.ingest import import_file, pipeline, preview_file
+from cxdata.ingest import import_file, preview_file
 from cxdata.ingest.read import detect_header
 from cxdata.queries import kpi_set
-
-DATA = Path(__file__).parent / "data" / "mapping"
-
-
-@pytest.fixture
-def con():
-    pipeline.forget_last()
-    c = connect(":memory:")
-    yield c
-    c.close()
-    pipeline.forget_last()
 
 
 def test_detect_header_legacy_qualtrics():

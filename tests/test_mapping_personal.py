@@ -3,15 +3,12 @@ numbers, recipient fields) are left out of the attributes, with the reason, unle
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from helpers.mapping import DATA  # noqa: E402 - the shared literal files
 
-from cxdata.db import connect
 from cxdata.ingest import IngestError, import_file, pipeline
 from cxdata.ingest.read import read_raw
 
-DATA = Path(__file__).parent / "data" / "mapping"
 LEFT_OUT = {
     "IPAddress": "an IP address",
     "LocationLatitude": "a location (latitude, longitude)",
@@ -21,15 +18,6 @@ LEFT_OUT = {
     "RecipientLastName": "a person's name",
     "Phone Number": "a phone number",
 }
-
-
-@pytest.fixture
-def con():
-    pipeline.forget_last()
-    c = connect(":memory:")
-    yield c
-    c.close()
-    pipeline.forget_last()
 
 
 def attribute_keys(con):

@@ -4,33 +4,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from helpers.mapping import DATA, prepared  # noqa: E402 - the shared literal files and reader
 
-from cxdata.db import connect
 from cxdata.filters import Filters
-from cxdata.ingest import IngestError, import_file, pipeline, preview_file
-from cxdata.ingest.read import read_raw
+from cxdata.ingest import IngestError, import_file, preview_file
 from cxdata.ingest.scales import convert_rule, scale_misfit
 from cxdata.queries import kpi_set
-
-DATA = Path(__file__).parent / "data" / "mapping"
-
-
-@pytest.fixture
-def con():
-    pipeline.forget_last()
-    c = connect(":memory:")
-    yield c
-    c.close()
-    pipeline.forget_last()
-
-
-def prepared(name: str, **mapping):
-    return pipeline._prepare(read_raw(DATA / name), kind=None, mapping=mapping, date_format=None,
-                             ces_direction="effort")
 
 
 def approx(x):

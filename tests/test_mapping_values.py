@@ -4,25 +4,12 @@ overrides a synonym."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from helpers.mapping import DATA  # noqa: E402 - the shared literal files
 
-from cxdata.db import connect
 from cxdata.filters import Filters
-from cxdata.ingest import import_file, pipeline
+from cxdata.ingest import import_file
 from cxdata.queries import kpi_set
-
-DATA = Path(__file__).parent / "data" / "mapping"
-
-
-@pytest.fixture
-def con():
-    pipeline.forget_last()
-    c = connect(":memory:")
-    yield c
-    c.close()
-    pipeline.forget_last()
 
 
 def counts(con, field):
