@@ -23,6 +23,18 @@ def con():
     pipeline.forget_last()
 
 
+# ==== one headless Chromium per test module (the browser tests) ================================
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright (``helpers.e2e``); the test files skip themselves
+    where either is missing."""
+    from helpers import e2e
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with e2e.chromium(sync_api) as b:
+        yield b
+
+
 # ==== response sources (issue 5) ===============================================================
 @pytest.fixture(params=["daily", "plain"])
 def response_source(request):

@@ -64,12 +64,6 @@ def server(dbs):
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with e2e.chromium(sync_api) as b:
-        yield b
-
-
 @pytest.fixture
 def page(browser):
     with e2e.new_page(browser) as pg:

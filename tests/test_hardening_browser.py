@@ -36,12 +36,6 @@ def server(tmp_path_factory):
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with e2e.chromium(sync_api) as b:
-        yield b
-
-
 @pytest.fixture
 def page(browser, server):
     with e2e.new_page(browser) as pg:
