@@ -195,3 +195,14 @@ def test_a_stopped_import_shows_the_mapping_it_had(tmp_path, capsys, dbfile):
               "2,2026-01-03,so-so", "3,2026-01-04,so-so")
     code, _, err = main(capsys, "import", f, "--db", dbfile, "--map", "csat=satisfaction")
     assert code == 2 and "The mapping as it stood:" in err and "map csat" in err and "'satisfaction'" in err
+
+
+def test_kpis_says_when_a_filter_value_is_not_in_the_data(tmp_path, capsys, dbfile):
+    """Trials: `kpis --channel Phone` gave n 0 without a word when the import had stored 'phone'."""
+    f = write(tmp_path, "calls.csv", "id,date,channel,nps", "1,2026-01-02,Phone,9", "2,2026-01-03,web,3")
+    assert main(capsys, "import", f, "--db", dbfile)[0] == 0
+    code, out, err = main(capsys, "kpis", "--db", dbfile, "--channel", "Phone", "--json")
+    assert code == 0 and json.loads(out)["nps"]["n"] == 0
+    assert "no channel 'Phone' in the data (stored as 'phone')" in err
+    code, out, err = main(capsys, "kpis", "--db", dbfile, "--channel", "phone", "--json")
+    assert json.loads(out)["nps"]["n"] == 1 and "Note" not in err

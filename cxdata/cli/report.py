@@ -51,10 +51,32 @@ def cmd_kpis(args) -> int:
 
     filters = Filters().replace(date_from=args.date_from, date_to=args.date_to,
                                 channel=args.channel, segment=args.segment)
-    return run_reading(args, lambda con: _print_kpis(kpis_json(con, filters), args.json))
+    on_file = getattr(args, "parquet", None) is None  # an export holds no filter_values table
+    return run_reading(args, lambda con: _print_kpis(kpis_json(con, filters), args.json,
+                                                     _unknown_values(con, filters) if on_file else []))
 
 
-def _print_kpis(out: dict, as_json: bool) -> int:
+def _unknown_values(con, filters: Filters) -> list[str]:
+    """A notice per --channel / --segment value the data does not hold (an import stores one
+    spelling: 'Phone' in a file is 'phone' in the data), with the stored spelling of the same
+    words when there is one: n 0 must not pass for an answer."""
+    from ..ingest.scales import norm_text  # the import library: heavy, only when asked
+    from ..lookups import filter_values
+
+    stored = filter_values(con)
+    notes = []
+    for field in ("channel", "segment"):
+        for value in getattr(filters, field):
+            if value not in stored[field]:
+                same = [v for v in stored[field] if norm_text(v) == norm_text(value)]
+                hint = f" (stored as {same[0]!r})" if same else f"; stored: {', '.join(stored[field][:12])}"
+                notes.append(f"Note: no {field} {value!r} in the data{hint}.")
+    return notes
+
+
+def _print_kpis(out: dict, as_json: bool, notes: list[str] = ()) -> int:
+    for note in notes:
+        print(note, file=sys.stderr)
     if as_json:
         _print_json(out)
         return EXIT_OK
