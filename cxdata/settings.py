@@ -5,6 +5,9 @@ the derived tables can read the stage order without importing ``db``.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from .catalog import CES_DIRECTIONS
 from .schema import DEFAULT_SETTINGS
 
@@ -36,3 +39,15 @@ def bump_data_version(con) -> None:
         "update schema_meta set value = cast(cast(value as bigint) + 1 as varchar) "
         "where key = 'data_version'"
     )
+
+
+@contextlib.contextmanager
+def transaction(con) -> Iterator[None]:
+    """One transaction around the block: committed at its end, rolled back on any error."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")

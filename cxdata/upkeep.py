@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from . import cube, journeys
 from .schema import MAX_STAGES
-from .settings import bump_data_version
+from .settings import bump_data_version, transaction
 
 MARKED = "journey_customers"
 
@@ -78,6 +78,18 @@ def set_stages(con, ordered: list[str] | tuple[str, ...]) -> None:
     con.execute("delete from stages")
     con.executemany("insert into stages values (?, ?)", [(s, i + 1) for i, s in enumerate(ordered)])
     journeys.rebuild(con)
+
+
+def change_stages(con, names: list[str]) -> list[str]:
+    """Set a new funnel order in its own transaction (the journeys recomputed for it, the data
+    version bumped); ``ValueError`` for a stage given twice or empty, or too many stages."""
+    names = [n.strip() for n in names]
+    if not names or not all(names) or len(set(names)) != len(names):
+        raise ValueError("give each stage once, in funnel order, e.g. awareness consideration purchase.")
+    with transaction(con):
+        set_stages(con, names)
+        bump_data_version(con)
+    return names
 
 
 def after_upgrade(con, old_version: int) -> None:

@@ -158,22 +158,11 @@ def cmd_stages(args) -> int:
     if not args.names:
         print(" -> ".join(db.stages(con)))
         return EXIT_OK
-    names = [n.strip() for n in args.names]
-    if len(set(names)) != len(names) or not all(names):
-        print("Give each stage once, in funnel order, e.g. awareness consideration purchase.", file=sys.stderr)
-        return EXIT_INPUT
-    con.execute("begin transaction")
     try:
-        upkeep.set_stages(con, names)
-        db.bump_data_version(con)
-        con.execute("commit")
+        names = upkeep.change_stages(con, args.names)
     except ValueError as exc:
-        con.execute("rollback")
         print(str(exc), file=sys.stderr)
         return EXIT_INPUT
-    except BaseException:
-        con.execute("rollback")
-        raise
     print("Funnel order: " + " -> ".join(names) + " (journeys recomputed).")
     return EXIT_OK
 

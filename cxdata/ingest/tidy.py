@@ -11,6 +11,7 @@ first.
 from __future__ import annotations
 
 from .. import upkeep
+from ..settings import transaction
 from .scales import norm_text
 from .synonyms import VALUES
 
@@ -56,8 +57,7 @@ def apply(con, merges: list[dict]) -> int:
     if not merges:
         return 0
     changed = 0
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         for field, pairs in COLUMNS.items():
             mine = {m["value"]: m["stored"] for m in merges if m["field"] == field}
             if not mine:
@@ -69,8 +69,4 @@ def apply(con, merges: list[dict]) -> int:
                                     f"where list_contains($old, {column})", params).fetchone()[0]
                     changed += n if target == table else 0
         upkeep.rebuild_all(con)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return changed

@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cxdata import catalog, db, ingest, settings, upkeep
+from cxdata import catalog, db, ingest, upkeep
 from cxdata.ingest import mapping as ingest_mapping
 from cxdata.schema import SCORE_RANGES
 
@@ -310,18 +310,11 @@ def run_set_stages(con, text: str) -> list[str]:
     """The page's funnel order (stages separated by commas or arrows): refused unless this session
     may write; the journeys are recomputed in the same transaction."""
     auth.require_write()
-    names = [n.strip() for n in text.replace("->", ",").replace("→", ",").split(",") if n.strip()]
-    if not names or len(set(names)) != len(names):
-        raise ingest.IngestError("give each stage once, in funnel order, separated by commas.")
-    con.execute("begin transaction")
     try:
-        upkeep.set_stages(con, names)
-        settings.bump_data_version(con)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    return names
+        pieces = text.replace("->", ",").replace("→", ",").split(",")
+        return upkeep.change_stages(con, [p for p in pieces if p.strip()])
+    except ValueError as exc:
+        raise ingest.IngestError(str(exc)) from None
 
 
 def run_undo(con, import_id: int) -> int:
