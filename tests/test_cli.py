@@ -63,6 +63,38 @@ def test_kpis_filters_inclusive_dates_and_repeatable_channel(small_db):
     assert json.loads(out.stdout)["nps"]["value"] == pytest.approx(100.0)
 
 
+def test_kpis_takes_every_filter_a_link_takes(tmp_path):
+    path = tmp_path / "cx.duckdb"
+    con = cxdata.connect(path)
+    rows = [  # id, channel, region, product, touchpoint, stage, tier, nps
+        ("a", "phone", "Lazio", "Fibra", "ivr", "purchase", "Gold", 10),
+        ("b", "phone", "Lazio", "Fibra", "ivr", "purchase", "Bronze", 0),
+        ("c", "phone", "Lazio", "Mobile", "ivr", "purchase", "Gold", 9),
+        ("d", "phone", "Sicilia", "Fibra", "ivr", "purchase", "Gold", 2),
+        ("e", "phone", "Lazio", "Fibra", "agent", "purchase", "Gold", 3),
+        ("f", "phone", "Lazio", "Fibra", "ivr", "awareness", "Gold", 4),
+        ("g", "phone", "Lazio", "Fibra", "ivr", "purchase", "Gold", 7),
+    ]
+    con.executemany("insert into responses (response_id, responded_at, channel, region, product, touchpoint, "
+                    "journey_stage, attributes, nps) values (?, '2024-01-05', ?, ?, ?, ?, ?, map(['tier'], [?]), ?)",
+                    rows)
+    cube.rebuild(con)
+    con.close()
+    out = run("kpis", "--db", str(path), "--region", "Lazio", "--product", "Fibra", "--touchpoint", "ivr",
+              "--stage", "purchase", "--attr", "tier:Gold", "--json")
+    assert out.returncode == 0, out.stderr
+    nps = json.loads(out.stdout)["nps"]
+    # a (10, promoter) and g (7, passive) pass every filter: (1 - 0) / 2 = +50
+    assert (nps["n"], nps["promoters"], nps["passives"], nps["detractors"]) == (2, 1, 1, 0)
+    assert nps["value"] == pytest.approx(50.0)
+    out = run("kpis", "--db", str(path), "--attr", "tier:Gold", "--attr", "tier:Bronze", "--json")
+    assert json.loads(out.stdout)["nps"]["n"] == 7  # repeated values of one key: any of them
+    out = run("kpis", "--db", str(path), "--region", "lazio")
+    assert out.returncode == 0 and "no region 'lazio' in the data (stored as 'Lazio')" in out.stderr
+    out = run("kpis", "--db", str(path), "--attr", "tier")
+    assert out.returncode == 2 and "KEY:VALUE" in out.stderr
+
+
 def test_kpis_text_output_shows_n_and_small_sample(small_db):
     out = run("kpis", "--db", str(small_db))
     assert out.returncode == 0

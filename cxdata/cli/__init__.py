@@ -10,10 +10,13 @@
     python -m cxdata stages  [NAME ...] [--db PATH]
     python -m cxdata tidy    [--apply] [--db PATH] [--json]
     python -m cxdata undo    IMPORT_ID [--db PATH] [--json]
-    python -m cxdata kpis    [--db PATH] [--from DATE] [--to DATE] [--channel X ...] [--segment X ...] [--json]
+    python -m cxdata kpis    [--db PATH] [FILTERS] [--json]
                              [--engine duckdb|spark] [--parquet DIR] [--spark-remote sc://HOST:15002]
     python -m cxdata export  --out DIR [--db PATH] [--derived]
     python -m cxdata setting [--db PATH] KEY [VALUE]
+
+FILTERS, the same as a link's: [--from DATE] [--to DATE] [--channel X ...] [--segment X ...]
+[--region X ...] [--product X ...] [--touchpoint X ...] [--stage X ...] [--attr KEY:VALUE ...]
 
 Exit codes: 0 ok, 1 failed, 2 bad input (unreadable file, bad arguments), 3 database in use.
 """
@@ -40,6 +43,7 @@ from .common import (
     _memory_limit,
     _memory_limit_of,
     _set,
+    add_filter_options,
 )
 from .engine import add_engine_options, add_export, cmd_export
 from .ingest import cmd_import, cmd_imports, cmd_stages, cmd_tidy, cmd_undo
@@ -114,11 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("import_id", type=int)
     u.add_argument("--json", action="store_true")
 
-    k = with_db(sub.add_parser("kpis", help="print NPS, CSAT and CES"))
-    k.add_argument("--from", dest="date_from", type=_date)
-    k.add_argument("--to", dest="date_to", type=_date)
-    k.add_argument("--channel", action="append", default=[])
-    k.add_argument("--segment", action="append", default=[])
+    k = add_filter_options(with_db(sub.add_parser("kpis", help="print NPS, CSAT and CES")))
     k.add_argument("--json", action="store_true")
     add_engine_options(k)
 

@@ -116,3 +116,39 @@ def _say_upgrade(path, old: int, new: int) -> None:
     """One line on stderr before a long silence: an older file is upgraded on first open."""
     print(f"Upgrading {path or db.default_db_path()} from schema v{old} to v{new}, once (a file of "
           "tens of millions of rows takes a minute or more)…", file=sys.stderr, flush=True)
+
+
+def _attr(value: str) -> tuple[str, str]:
+    key, sep, val = value.partition(":")
+    if not sep or not key or not val:
+        raise argparse.ArgumentTypeError(f"expected KEY:VALUE (an imported attribute), got {value!r}")
+    return key, val
+
+
+def add_filter_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Every filter a link takes, as options: --from/--to, the repeatable --channel, --segment,
+    --region, --product, --touchpoint, --stage, and --attr KEY:VALUE (``filters_from_args``)."""
+    from ..filters import LIST_FIELDS
+
+    p.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="last day, inclusive")
+    for field in LIST_FIELDS:
+        p.add_argument(f"--{field}", action="append", default=[], metavar="VALUE",
+                       help=f"keep this {field} (repeatable: any of them)")
+    p.add_argument("--attr", action="append", default=[], type=_attr, metavar="KEY:VALUE",
+                   help="keep rows whose imported attribute KEY is VALUE (repeatable)")
+    return p
+
+
+def filters_from_args(args):
+    """The ``Filters`` of the options ``add_filter_options`` added (values as typed: see
+    ``unknown_filter_values`` for a notice on values the data does not hold)."""
+    from ..filters import LIST_FIELDS, Filters
+
+    attrs: dict[str, list[str]] = {}
+    for key, val in getattr(args, "attr", []) or []:
+        attrs.setdefault(key, []).append(val)
+    return Filters().replace(
+        date_from=getattr(args, "date_from", None), date_to=getattr(args, "date_to", None),
+        attrs=tuple((k, tuple(sorted(set(v)))) for k, v in sorted(attrs.items())),
+        **{f: getattr(args, f, []) or [] for f in LIST_FIELDS})

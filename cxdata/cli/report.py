@@ -7,7 +7,7 @@ import time
 
 from .. import db
 from ..filters import Filters
-from .common import EXIT_INPUT, EXIT_OK, _connect, _print_json
+from .common import EXIT_INPUT, EXIT_OK, _connect, _print_json, filters_from_args
 
 
 def cmd_demo(args) -> int:
@@ -49,23 +49,22 @@ def _fmt(v, spec: str) -> str:
 def cmd_kpis(args) -> int:
     from .engine import run_reading
 
-    filters = Filters().replace(date_from=args.date_from, date_to=args.date_to,
-                                channel=args.channel, segment=args.segment)
+    filters = filters_from_args(args)
     on_file = getattr(args, "parquet", None) is None  # an export holds no filter_values table
     return run_reading(args, lambda con: _print_kpis(kpis_json(con, filters), args.json,
                                                      _unknown_values(con, filters) if on_file else []))
 
 
 def _unknown_values(con, filters: Filters) -> list[str]:
-    """A notice per --channel / --segment value the data does not hold (an import stores one
-    spelling: 'Phone' in a file is 'phone' in the data), with the stored spelling of the same
-    words when there is one: n 0 must not pass for an answer."""
+    """A notice per --channel, --segment, --region... value the data does not hold (an import
+    stores one spelling: 'Phone' in a file is 'phone' in the data), with the stored spelling of the
+    same words when there is one: n 0 must not pass for an answer."""
     from ..ingest.scales import norm_text  # the import library: heavy, only when asked
     from ..lookups import filter_values
 
     stored = filter_values(con)
     notes = []
-    for field in ("channel", "segment"):
+    for field in stored:
         for value in getattr(filters, field):
             if value not in stored[field]:
                 same = [v for v in stored[field] if norm_text(v) == norm_text(value)]

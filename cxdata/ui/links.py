@@ -29,8 +29,10 @@ PAGES = (
     PageInfo("Trends", "pages/1_Trends.py", "Trends"),
     PageInfo("Segments", "pages/2_Segments.py", "Segments"),
     PageInfo("Funnel", "pages/3_Funnel.py", "Funnel"),
+    PageInfo("Journeys", "pages/5_Journeys.py", "Journeys"),
     PageInfo("Pyramid", "pages/4_Pyramid.py", "Pyramid"),
-    # Written by the ingest work; linked only once the files exist.
+    PageInfo("Why", "pages/5_Why.py", "Why"),
+    # A page is linked only once its file exists.
     PageInfo("Upload", "pages/6_Upload.py", "Upload", carries_filters=False),
     PageInfo("Imports", "pages/7_Imports.py", "Imports", carries_filters=False),
 )
