@@ -116,7 +116,7 @@ class PandasPages:
         keys = {"period": self.week(df["responded_at"])}
         if split:
             keys["split"] = df[split]
-        frame = queries._kpi_frame(self.counts(df, keys), self.direction)
+        frame = queries.kpi_frame(self.counts(df, keys), self.direction)
         if not frame.empty:
             frame["period"] = pd.to_datetime(frame["period"])
         return frame
@@ -158,7 +158,7 @@ class PandasPages:
     def segments(self, f: Filters) -> dict:
         df = self.responses(f)
         counts = self.counts(df, {"value": df["segment"]})
-        frame = queries._kpi_frame(counts, self.direction)
+        frame = queries.kpi_frame(counts, self.direction)
         totals = counts[list(queries.COUNT_COLUMNS)].sum()
         for kpi in ("nps", "csat", "ces"):
             deltas, differs = [], []
@@ -172,7 +172,7 @@ class PandasPages:
             frame[f"{kpi}_vs_rest"] = deltas
             frame[f"{kpi}_differs"] = differs
         frame = frame.sort_values("nps", ascending=False, na_position="last").reset_index(drop=True)
-        heat = queries._kpi_frame(self.counts(df, {"row": df["segment"], "col": df["channel"]}),
+        heat = queries.kpi_frame(self.counts(df, {"row": df["segment"], "col": df["channel"]}),
                                   self.direction)
         return {"breakdown": frame, "heatmap": heat}
 

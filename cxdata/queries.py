@@ -197,7 +197,7 @@ KPI_FRAME_COLUMNS = ("nps", "nps_moe", "nps_n", "nps_se", "promoters", "passives
                      "ces_low_effort_pct")
 
 
-def _kpi_frame(counts: pd.DataFrame, direction: str) -> pd.DataFrame:
+def kpi_frame(counts: pd.DataFrame, direction: str) -> pd.DataFrame:
     """Counts per group -> one row per group with every KPI, its interval, n and small flag
     (``kpis.kpi_arrays``, column by column). Figures a group cannot have (a margin from one
     answer) are NaN, so the columns stay numeric."""
@@ -216,6 +216,18 @@ def kpi_trend(con, filters: Filters, grain: str = "month", split: str | None = N
 
     Columns: ``period`` [, ``split``], then nps, nps_moe, nps_n, csat, csat_low, csat_high, csat_n,
     ces, ces_moe, ces_n, ces_low_effort_pct (and *_se)."""
+    counts, direction = trend_counts(con, filters, grain, split)
+    frame = kpi_frame(counts, direction)
+    if frame.empty:
+        return frame
+    frame["period"] = pd.to_datetime(frame["period"])
+    return frame
+
+
+def trend_counts(con, filters: Filters, grain: str = "month", split: str | None = None
+                 ) -> tuple[pd.DataFrame, str]:
+    """(the KPI counts per period [and ``split``] of ``kpi_trend``, the data set's CES direction):
+    counts, so a caller can pool periods (``cxdata.trends``)."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {GRAINS}")
     src = source(con, filters, [dimension_column(split)] if split else [], grain=grain)
@@ -226,12 +238,7 @@ def kpi_trend(con, filters: Filters, grain: str = "month", split: str | None = N
         split_sql = f", coalesce(cast({dimension_expr(split, params)} as varchar), '(none)') as split"
     sql = (f"select date_trunc($grain, {src.ts}) as period{split_sql}, {src.counts} "  # noqa: S608
            f"from {src.table} where {where} group by all order by all")
-    counts = con.execute(sql, params).df()
-    frame = _kpi_frame(counts, src.direction)
-    if frame.empty:
-        return frame
-    frame["period"] = pd.to_datetime(frame["period"])
-    return frame
+    return con.execute(sql, params).df(), src.direction
 
 
 def segment_breakdown(con, filters: Filters, dimension: str) -> pd.DataFrame:
@@ -244,7 +251,7 @@ def segment_breakdown(con, filters: Filters, dimension: str) -> pd.DataFrame:
     counts = _counts(con, filters, src, group=f"coalesce(cast({expr} as varchar), '(none)')",
                      extra_params=params)
     direction = src.direction
-    frame = _kpi_frame(counts.rename(columns={"grp": "value"}), direction)
+    frame = kpi_frame(counts.rename(columns={"grp": "value"}), direction)
     if frame.empty:
         return frame
     totals = counts[list(COUNT_COLUMNS)].fillna(0).sum()
@@ -276,7 +283,7 @@ def kpi_heatmap(con, filters: Filters, rows: str, cols: str) -> pd.DataFrame:
     sql = (f"select coalesce(cast({r} as varchar), '(none)') as row, "  # noqa: S608 - allowlisted
            f"coalesce(cast({c} as varchar), '(none)') as col, {src.counts} "
            f"from {src.table} where {where} group by all order by all")
-    return _kpi_frame(con.execute(sql, params).df(), src.direction)
+    return kpi_frame(con.execute(sql, params).df(), src.direction)
 
 
 def biggest_movers(con, filters: Filters, kpi: str = "nps",
