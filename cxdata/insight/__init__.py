@@ -1,0 +1,1 @@
+"""Why scores move: key drivers, comment themes, pain points and alerts (issue 20)."""
