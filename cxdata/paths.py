@@ -1,0 +1,150 @@
+"""Paths between channels: which channel each journey used at each stage, by the funnel's rules.
+
+What counts. The journeys are those of the funnel across channels (``funnel_steps``' ``(all
+channels)`` rows): per customer, the journey from the first entry (first-stage event) in the
+period passing the journey filters (segment, region, product of that day's first event); step k
+is the earliest stage-k event no earlier than step k-1, within the conversion window from the
+entry and inside the period; channel, touchpoint and attribute filters select the events. The
+channel of a step is the channel of that event (two events of the step's stage at the same instant:
+the first channel in alphabetical order). A journey's **path** is the channels of the steps it
+reached, e.g. social → web → store → app.
+
+What it returns (``paths``):
+
+- ``journeys``: the journeys (the funnel's step 1); ``stages``: customers per stage (the funnel's
+  counts); ``nodes``: customers per stage and channel; ``links``: customers per pair of
+  consecutive stages and their channels (the Sankey). The links into stage k add up to the funnel's
+  count at stage k (tested).
+- ``paths``: the top paths *before the purchase* (the channels of the stages before the stage
+  named ``purchase``, or before the last stage when no stage is so named), each with customers,
+  share of journeys and ``purchase_share``: the share of those journeys that reached the purchase
+  (on any channel). A path shorter than that is a journey that stopped early (``["social"]``: aware
+  on social, never considered).
+- ``switching_share``: of the journeys that reached the purchase (``buyers``, the denominator),
+  the share whose steps up to and including the purchase used more than one channel.
+
+How the query works. The events of the funnel's stages that pass the event filters (and the
+period: no step counts outside it) are taken once; a journey starts each day with a first-stage
+event (``starts``); the entry is each customer's first start passing the journey filter
+(``entry``). Then the entry's events from its time up to ``lim`` (window and period) are sorted as
+(time, stage position, channel) and folded: an event extends the path when its stage is the next
+one, so the fold returns the channel of every step reached, the walk of ``funnel.walk`` with the
+channels kept. Placeholders: ``events_where``, ``journey_where``, ``stage_position``, ``limit``.
+Binds ``$stages``, ``$s1..$sN``, ``$window_us``, ``$to_bound`` and the filters' values.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .db import stages as stored_stages
+from .filters import Filters
+from .funnel.query import DEFAULT_WINDOW_DAYS, FunnelQuery
+from .funnel.sql import fill, limit
+from .journeys import chain_params
+
+TOP_PATHS = 20
+PURCHASE_STAGE = "purchase"
+MAX_WINDOW_DAYS = 3650
+
+PATHS_SQL = """\
+with ev as (select customer_id, channel, stage, occurred_at, segment, region, product
+  from interactions where ({events_where}) and list_contains($stages, stage)),
+starts as (select customer_id, min(occurred_at) as anchor, arg_min(segment, occurred_at) as segment,
+    arg_min(region, occurred_at) as region, arg_min(product, occurred_at) as product
+  from ev where stage = $s1 group by customer_id, cast(occurred_at as date)),
+entry as (select customer_id, t_1, {limit} as lim from (
+  select customer_id, min(anchor) as t_1 from starts where {journey_where} group by customer_id)),
+walked as (
+  select list_reduce(list_sort(list(struct_pack(t := e.occurred_at, k := {stage_position}, c := e.channel))),
+                     lambda acc, x: case when x.k = len(acc) + 1 then list_append(acc, x.c) else acc end,
+                     []::varchar[]) as path
+  from entry p join ev e on e.customer_id = p.customer_id and e.occurred_at >= p.t_1
+    and epoch_us(e.occurred_at) <= p.lim
+  group by p.customer_id)
+select path, count(*) as customers from walked group by path"""
+
+# journey filters apply to a journey's first event; the period bounds the events too (see above)
+EVENT_FILTER_SKIP = ("stage", "segment", "region", "product")
+
+
+def paths_sql(n_steps: int, events_where: str, journey_where: str, bounded: bool) -> str:
+    position = "case " + " ".join(f"when e.stage = $s{k} then {k}" for k in range(1, n_steps + 1)) + " end"
+    return fill(PATHS_SQL, events_where=events_where, journey_where=journey_where, stage_position=position,
+                limit=limit("t_1", bounded))
+
+
+def path_counts(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
+                stages: list[str] | None = None) -> list[tuple[tuple[str, ...], int]]:
+    """``[(path, customers)]``: every distinct path (the channels of the steps reached) and its
+    journeys. The ``stage`` filter is not applied (paths are made of the stages)."""
+    order = list(stages) if stages is not None else stored_stages(con)
+    if not order:
+        raise ValueError("no journey stages defined")
+    if not 0 <= window_days <= MAX_WINDOW_DAYS:
+        raise ValueError(f"window_days must be 0 to {MAX_WINDOW_DAYS}")
+    q = FunnelQuery.build(filters, order, window_days, from_table=False)
+    events_where, params = filters.where_sql("interactions", skip=EVENT_FILTER_SKIP)
+    sql = paths_sql(len(order), events_where, q.journey_where, q.bounded)
+    binds = {k: v for k, v in chain_params(order).items() if k != "all_label"}
+    rows = con.execute(sql, q.params | params | binds).fetchall()
+    return [(tuple(path), int(n)) for path, n in rows]
+
+
+def purchase_position(order: list[str]) -> int:
+    """1-based position of the purchase stage (the last stage when none is named ``purchase``)."""
+    return order.index(PURCHASE_STAGE) + 1 if PURCHASE_STAGE in order else len(order)
+
+
+def paths(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS, top: int = TOP_PATHS) -> dict:
+    """The journeys' paths between channels (module docstring), as a JSON-ready dict."""
+    order = stored_stages(con)
+    return summarise(path_counts(con, filters, window_days, order), order, top) | {"window_days": window_days}
+
+
+def summarise(counts: list[tuple[tuple[str, ...], int]], order: list[str], top: int = TOP_PATHS) -> dict:
+    """``paths``' dict from the path counts (pure: the tests feed it literal counts too)."""
+    journeys = sum(n for _, n in counts)
+    buy = purchase_position(order)
+    buyers = sum(n for p, n in counts if len(p) >= buy)
+    switched = sum(n for p, n in counts if len(p) >= buy and len(set(p[:buy])) > 1)
+    return {
+        "journeys": journeys,
+        "stages": [{"stage": s, "customers": sum(n for p, n in counts if len(p) > i)} for i, s in enumerate(order)],
+        "buyers": buyers,
+        "switching_share": switched / buyers if buyers else None,
+        "purchase_stage": order[buy - 1],
+        "paths": _top_paths(counts, journeys, buy, top),
+        "nodes": _nodes(counts, order),
+        "links": _links(counts, order),
+    }
+
+
+def _top_paths(counts, journeys: int, buy: int, top: int) -> list[dict]:
+    """The paths before the purchase (``buy``: its 1-based position), most travelled first."""
+    keep = max(buy - 1, 1)
+    customers: Counter = Counter()
+    bought: Counter = Counter()
+    for p, n in counts:
+        customers[p[:keep]] += n
+        bought[p[:keep]] += n if len(p) >= buy else 0
+    ranked = sorted(customers.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return [{"path": list(p), "customers": n, "share": n / journeys, "purchase_share": bought[p] / n}
+            for p, n in ranked]
+
+
+def _nodes(counts, order: list[str]) -> list[dict]:
+    per: Counter = Counter()
+    for p, n in counts:
+        for i, channel in enumerate(p):
+            per[(i, channel)] += n
+    return [{"stage": order[i], "channel": ch, "customers": n} for (i, ch), n in sorted(per.items())]
+
+
+def _links(counts, order: list[str]) -> list[dict]:
+    per: Counter = Counter()
+    for p, n in counts:
+        for i in range(len(p) - 1):
+            per[(i, p[i], p[i + 1])] += n
+    return [{"stage_from": order[i], "channel_from": a, "stage_to": order[i + 1], "channel_to": b,
+             "customers": n} for (i, a, b), n in sorted(per.items())]
