@@ -19,7 +19,7 @@ What it returns (``paths``):
   named ``purchase``, or before the last stage when no stage is so named), each with customers,
   share of journeys and ``purchase_share``: the share of those journeys that reached the purchase
   (on any channel). A path shorter than that is a journey that stopped early (``["social"]``: aware
-  on social, never considered).
+  on social, never considered; ``stopped`` true).
 - ``switching_share``: of the journeys that reached the purchase (``buyers``, the denominator),
   the share whose steps up to and including the purchase used more than one channel.
 
@@ -129,8 +129,8 @@ def _top_paths(counts, journeys: int, buy: int, top: int) -> list[dict]:
         customers[p[:keep]] += n
         bought[p[:keep]] += n if len(p) >= buy else 0
     ranked = sorted(customers.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-    return [{"path": list(p), "customers": n, "share": n / journeys, "purchase_share": bought[p] / n}
-            for p, n in ranked]
+    return [{"path": list(p), "customers": n, "share": n / journeys, "purchase_share": bought[p] / n,
+             "stopped": len(p) < keep} for p, n in ranked]
 
 
 def _nodes(counts, order: list[str]) -> list[dict]:

@@ -13,6 +13,8 @@
     python -m cxdata kpis    [--db PATH] [FILTERS] [--json]
                              [--engine duckdb|spark] [--parquet DIR] [--spark-remote sc://HOST:15002]
     python -m cxdata export  --out DIR [--db PATH] [--derived]
+    python -m cxdata paths   [--db PATH] [FILTERS] [--window DAYS] [--top N] [--json]
+    python -m cxdata value   [--db PATH] [FILTERS] [--days N] [--json]
     python -m cxdata setting [--db PATH] KEY [VALUE]
 
 FILTERS, the same as a link's: [--from DATE] [--to DATE] [--channel X ...] [--segment X ...]
@@ -47,6 +49,7 @@ from .common import (
 )
 from .engine import add_engine_options, add_export, cmd_export
 from .ingest import cmd_import, cmd_imports, cmd_stages, cmd_tidy, cmd_undo
+from .journeys import add_journey_commands, cmd_paths, cmd_value
 from .report import cmd_demo, cmd_kpis, cmd_setting, kpis_json
 
 __all__ = ["EXIT_BUSY", "EXIT_FAIL", "EXIT_INPUT", "EXIT_OK", "build_parser", "kpis_json", "main",
@@ -123,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_engine_options(k)
 
     add_export(sub, with_db)
+    add_journey_commands(sub, with_db)
 
     s = with_db(sub.add_parser("setting", help="show or set a data-set setting (e.g. ces_direction)"))
     s.add_argument("key")
@@ -132,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "imports": cmd_imports, "undo": cmd_undo,
             "stages": cmd_stages, "tidy": cmd_tidy,
-            "kpis": cmd_kpis, "setting": cmd_setting, "export": cmd_export}
+            "kpis": cmd_kpis, "paths": cmd_paths, "value": cmd_value, "setting": cmd_setting, "export": cmd_export}
 
 
 def main(argv: list[str] | None = None) -> int:
