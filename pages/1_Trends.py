@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cxdata import ui
-from cxdata.ui import charts, controls, figures, state
+from cxdata.ui import charts, controls, figures, state, trend_extras
 
 view = ui.start("Trends", "How the KPIs move over time")
 db, filters = view.db, view.filters
@@ -16,6 +16,11 @@ grain = view.choice("Grain", list(controls.GRAIN_LABELS), key="grain", default=c
 split = controls.split_arg(view.choice("Split by", controls.dimensions(view, with_none=True), key="split",
                                       default=controls.NO_SPLIT, format_func=controls.dim_label,
                                       container=right))
+left, mid, _ = st.columns([2, 3, 2])
+window = int(view.choice("Moving average", trend_extras.WINDOW_OPTIONS, key="ma", default="0",
+                         format_func=trend_extras.window_label(grain), container=left))
+compare = view.choice("Compare with", trend_extras.COMPARE_OPTIONS, key="compare", default="none",
+                      format_func=trend_extras.compare_label, container=mid) == "year"
 
 trend = state.kpi_trend(db.cur, db.key, db.version, filters, grain, split)
 if not charts.empty(trend, "survey responses"):
@@ -25,7 +30,17 @@ if not charts.empty(trend, "survey responses"):
     colors = figures.group_colors(trend, kpi) if split else ()  # one colour per group in both charts
     partial = controls.partial_periods(grain, filters, state.date_bounds(db.cur, db.key, db.version))
     n = int(trend[f"{kpi}_n"].sum())
-    charts.show(view, figures.trend(trend, kpi, split, title, colors, partial), trend, key="trend_main", n=n,
-                note=figures.trend_note(trend, kpi, colors, partial))
+    target = trend_extras.targets(db.cur, db.key, db.version).get(kpi)
+    average = (trend_extras.moving_average(db.cur, db.key, db.version, filters, grain, window, split)
+               if window else None)
+    earlier = (trend_extras.year_earlier(db.cur, db.key, db.version, filters, grain)
+               if compare and not split else None)
+    fig = figures.trend(trend, kpi, split, title, colors, partial)
+    if window or earlier is not None or target is not None:
+        fig = trend_extras.overlaid(fig, kpi, grain, average=average, window=window, earlier=earlier,
+                                    target=target, colors=colors)
+    extra = trend_extras.note(kpi, grain, window, compare, target, bool(split))
+    charts.show(view, fig, trend, key="trend_main", n=n,
+                note="; ".join(b for b in (figures.trend_note(trend, kpi, colors, partial), extra) if b))
     charts.show(view, figures.sample_sizes(trend, kpi, split, f"How many answered ({name}) per {grain}",
                                            colors, partial), trend, key="trend_n", n=n)

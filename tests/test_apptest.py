@@ -163,15 +163,8 @@ def test_funnel_names_the_worst_step_and_pyramid_takes_the_six_level_model(ui_en
 
 
 def test_funnel_across_two_channels_is_drawn_from_its_two_parts(ui_env):
-    import base64
-
-    import numpy as np
     import plotly.io as pio
-
-    def values(arr):  # Plotly sends numeric arrays base64-encoded
-        if isinstance(arr, dict):
-            return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=arr["dtype"]).tolist()
-        return list(arr)
+    from helpers.plotly_data import values
 
     at = run("pages/3_Funnel.py", {"channel": ["web", "app"], "window": "14"})
     assert not at.exception, [e.value for e in at.exception]
