@@ -15,7 +15,10 @@
     python -m cxdata export  --out DIR [--db PATH] [--derived]
     python -m cxdata paths   [--db PATH] [FILTERS] [--window DAYS] [--top N] [--json]
     python -m cxdata value   [--db PATH] [FILTERS] [--days N] [--json]
+    python -m cxdata drivers    --kpi nps|csat|ces [--db PATH] [FILTERS] [--kind K ...] [--na-code C ...] [--json]
+    python -m cxdata painpoints --kpi nps|csat|ces [--db PATH] [FILTERS] [--json]
     python -m cxdata setting [--db PATH] KEY [VALUE]
+    python -m cxdata report  --out FILE.html [--db PATH] [FILTERS] [--link URL]
 
 FILTERS, the same as a link's: [--from DATE] [--to DATE] [--channel X ...] [--segment X ...]
 [--region X ...] [--product X ...] [--touchpoint X ...] [--stage X ...] [--attr KEY:VALUE ...]
@@ -50,7 +53,9 @@ from .common import (
 from .engine import add_engine_options, add_export, cmd_export
 from .ingest import cmd_import, cmd_imports, cmd_stages, cmd_tidy, cmd_undo
 from .journeys import add_journey_commands, cmd_paths, cmd_value
+from .meeting import add_report, cmd_report
 from .report import cmd_demo, cmd_kpis, cmd_setting, kpis_json
+from .why import add_why, cmd_drivers, cmd_painpoints
 
 __all__ = ["EXIT_BUSY", "EXIT_FAIL", "EXIT_INPUT", "EXIT_OK", "build_parser", "kpis_json", "main",
            "_connect"]
@@ -127,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_export(sub, with_db)
     add_journey_commands(sub, with_db)
+    add_why(sub, with_db)
+    add_report(sub, with_db)
 
     s = with_db(sub.add_parser("setting", help="show or set a data-set setting (e.g. ces_direction)"))
     s.add_argument("key")
@@ -136,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "imports": cmd_imports, "undo": cmd_undo,
             "stages": cmd_stages, "tidy": cmd_tidy,
-            "kpis": cmd_kpis, "paths": cmd_paths, "value": cmd_value, "setting": cmd_setting, "export": cmd_export}
+            "kpis": cmd_kpis, "paths": cmd_paths, "value": cmd_value, "setting": cmd_setting, "export": cmd_export,
+            "drivers": cmd_drivers, "painpoints": cmd_painpoints, "report": cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:
