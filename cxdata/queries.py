@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from . import catalog, cube, kpis
+from . import catalog, cube, fdr, kpis
 from .db import get_setting
 from .filters import FILTER_COLUMNS, TIME_COLUMN, Filters, bound_time
 from .lookups import (  # noqa: F401 - re-exported: the pages and tests read them from here
@@ -243,8 +243,9 @@ def trend_counts(con, filters: Filters, grain: str = "month", split: str | None 
 
 def segment_breakdown(con, filters: Filters, dimension: str) -> pd.DataFrame:
     """Every KPI per value of ``dimension`` (a column or ``attr:<key>``), with, for each KPI, the
-    difference against the rest of the responses and whether it exceeds the noise
-    (``<kpi>_vs_rest``, ``<kpi>_differs``). Sorted by NPS, highest first."""
+    difference against the rest of the responses, its p-value, and whether it exceeds the noise
+    after the Benjamini-Hochberg correction over the view's comparisons (``<kpi>_vs_rest``,
+    ``<kpi>_p``, ``<kpi>_p_adjusted``, ``<kpi>_differs``). Sorted by NPS, highest first."""
     params: dict = {}
     expr = dimension_expr(dimension, params)
     src = source(con, filters, [dimension_column(dimension)])
@@ -258,15 +259,25 @@ def segment_breakdown(con, filters: Filters, dimension: str) -> pd.DataFrame:
     pairs = [(KpiSet.from_counts({k: rec[k] or 0 for k in COUNT_COLUMNS}, direction),
               KpiSet.from_counts({k: totals[k] - (rec[k] or 0) for k in COUNT_COLUMNS}, direction))
              for rec in counts.to_dict("records")]  # each group and the rest of the responses
-    for kpi in ("nps", "csat", "ces"):
-        deltas, differs = [], []
-        for group, rest in pairs:
-            ch = group.compare(rest, kpi)
-            deltas.append(ch.delta)
-            differs.append(ch.significant)
-        frame[f"{kpi}_vs_rest"] = pd.to_numeric(pd.Series(deltas, dtype="object"), errors="coerce").astype("float64")
-        frame[f"{kpi}_differs"] = differs
+    _versus_rest(frame, pairs)
     return frame.sort_values("nps", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def _versus_rest(frame: pd.DataFrame, pairs: list[tuple[KpiSet, KpiSet]]) -> None:
+    """``<kpi>_vs_rest``, ``<kpi>_p``, ``<kpi>_p_adjusted`` and ``<kpi>_differs`` for each (group,
+    rest) pair: every KPI of every group is one comparison of the view, and a difference counts
+    when it passes Benjamini-Hochberg at 5% over all of them (``fdr.bh``)."""
+    changes = {kpi: [g.compare(r, kpi) for g, r in pairs] for kpi in ("nps", "csat", "ces")}
+    p = {kpi: [fdr.p_value(ch, g.n(kpi), r.n(kpi)) for ch, (g, r) in zip(chs, pairs, strict=True)]
+         for kpi, chs in changes.items()}
+    passes, adjusted = fdr.bh([x for kpi in p for x in p[kpi]])
+    for i, (kpi, chs) in enumerate(changes.items()):
+        part = slice(i * len(pairs), (i + 1) * len(pairs))
+        frame[f"{kpi}_vs_rest"] = pd.to_numeric(pd.Series([ch.delta for ch in chs], dtype="object"),
+                                                errors="coerce").astype("float64")
+        frame[f"{kpi}_p"] = pd.Series(p[kpi], dtype="float64")
+        frame[f"{kpi}_p_adjusted"] = pd.Series(adjusted[part], dtype="float64")
+        frame[f"{kpi}_differs"] = [ok and ch.significant for ok, ch in zip(passes[part], chs, strict=True)]
 
 
 def kpi_heatmap(con, filters: Filters, rows: str, cols: str) -> pd.DataFrame:
@@ -289,13 +300,15 @@ def kpi_heatmap(con, filters: Filters, rows: str, cols: str) -> pd.DataFrame:
 def biggest_movers(con, filters: Filters, kpi: str = "nps",
                    dimensions: tuple[str, ...] = ("segment", "touchpoint", "channel", "region"),
                    limit: int = 3, min_n: int = kpis.SMALL_SAMPLE) -> pd.DataFrame:
-    """Dimension values whose ``kpi`` changed most against the previous period, beyond the noise.
+    """Dimension values whose ``kpi`` changed most against the previous period, beyond the noise
+    after the Benjamini-Hochberg correction over every group compared (``fdr.bh`` at 5%).
 
     Only groups with at least ``min_n`` answers in both periods count: below that the normal
     approximation behind "beyond the noise" does not hold, and "NPS down 117 points" from three
     answers is not a finding. One scan over both periods and every dimension. Columns: dimension,
-    value, current, previous, delta, margin, n, previous_n. Empty without a closed date range."""
-    cols = ["dimension", "value", "current", "previous", "delta", "margin", "n", "previous_n"]
+    value, current, previous, delta, margin, n, previous_n, p, p_adjusted. Empty without a closed
+    date range."""
+    cols = ["dimension", "value", "current", "previous", "delta", "margin", "n", "previous_n", "p", "p_adjusted"]
     if filters.previous_period() is None or not dimensions:
         return pd.DataFrame(columns=cols)
     for dim in dimensions:
@@ -304,6 +317,8 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
     direction = _direction(con)
     sums = _side_sums(con, filters, dimensions, direction)
     out = [m for dim in dimensions for m in _moves(sums, dim, kpi, min_n, direction)]
+    passes, adjusted = fdr.bh([m["p"] for m in out])
+    out = [m | {"p_adjusted": a} for m, ok, a in zip(out, passes, adjusted, strict=True) if ok and m["beyond"]]
     frame = pd.DataFrame(out, columns=cols)
     if frame.empty:
         return frame
@@ -347,8 +362,8 @@ def _add_row(sums: dict, dims: list[str], row: tuple) -> None:
 
 
 def _moves(sums: dict, dim: str, kpi: str, min_n: int, direction: str) -> list[dict]:
-    """The values of ``dim`` whose ``kpi`` moved beyond the noise, each with ``min_n`` answers in
-    both periods."""
+    """Every value of ``dim`` with ``min_n`` answers in both periods: its move and p-value (the
+    caller keeps those that pass the correction)."""
     out = []
     for val in sorted(v for d, side, v in sums if d == dim and side == "current"):
         if (dim, "previous", val) not in sums:
@@ -358,10 +373,11 @@ def _moves(sums: dict, dim: str, kpi: str, min_n: int, direction: str) -> list[d
         if min(a.n(kpi), b.n(kpi)) < min_n:
             continue
         ch = a.compare(b, kpi)
-        if ch.significant:
+        p = fdr.p_value(ch, a.n(kpi), b.n(kpi))
+        if p is not None:
             out.append({"dimension": dim, "value": val, "current": a.headline(kpi)[0],
                         "previous": b.headline(kpi)[0], "delta": ch.delta, "margin": ch.margin,
-                        "n": a.n(kpi), "previous_n": b.n(kpi)})
+                        "n": a.n(kpi), "previous_n": b.n(kpi), "p": p, "beyond": ch.significant})
     return out
 
 
