@@ -17,10 +17,38 @@ def get_setting(con, key: str) -> str | None:
     return row[0] if row else DEFAULT_SETTINGS.get(key)
 
 
+# An optional target per KPI (``cxdata/insight/alerts.py`` fires an alert when a figure is worse),
+# in the KPI's units: NPS -100..100, CSAT % satisfied 0..100, CES mean 1..7 in the data set's direction.
+TARGETS = {"target_nps": (-100.0, 100.0), "target_csat": (0.0, 100.0), "target_ces": (1.0, 7.0)}
+CLEAR = ("", "none", "off")  # a target set to one of these is removed
+
+
 def set_setting(con, key: str, value: str) -> None:
     if key == "ces_direction" and value not in CES_DIRECTIONS:
         raise ValueError("ces_direction is 'effort' (1 = least effort) or 'ease' (7 = easiest)")
+    if key in TARGETS:
+        if value.strip().lower() in CLEAR:
+            con.execute("delete from settings where key = $k", {"k": key})
+            return
+        value = _target_value(key, value)
     con.execute("insert or replace into settings values ($k, $v)", {"k": key, "v": value})
+
+
+def _target_value(key: str, value: str) -> str:
+    lo, hi = TARGETS[key]
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not lo <= number <= hi:  # NaN fails too
+        raise ValueError(f"{key} is a number from {lo:g} to {hi:g} (or 'none' to remove it), not {value!r}")
+    return repr(number)
+
+
+def get_target(con, kpi: str) -> float | None:
+    """The target set for ``kpi`` (nps, csat, ces), or None."""
+    value = get_setting(con, f"target_{kpi}")
+    return None if value is None else float(value)
 
 
 def stages(con) -> list[str]:

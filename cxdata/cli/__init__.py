@@ -17,6 +17,8 @@
     python -m cxdata value   [--db PATH] [FILTERS] [--days N] [--json]
     python -m cxdata drivers    --kpi nps|csat|ces [--db PATH] [FILTERS] [--kind K ...] [--na-code C ...] [--json]
     python -m cxdata painpoints --kpi nps|csat|ces [--db PATH] [FILTERS] [--json]
+    python -m cxdata themes  --kpi nps|csat [--db PATH] [FILTERS] [--limit N] [--json]
+    python -m cxdata alerts  [--db PATH] [--as-of DATE] [--json]    # exit 1 when any alert fires
     python -m cxdata setting [--db PATH] KEY [VALUE]
     python -m cxdata report  --out FILE.html [--db PATH] [FILTERS] [--link URL]
 
@@ -34,6 +36,8 @@ import sys
 import duckdb
 
 from .. import db
+from .alerts import add_commands as add_alert_commands
+from .alerts import cmd_alerts, cmd_themes
 from .common import (
     EXIT_BUSY,
     EXIT_FAIL,
@@ -134,8 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_journey_commands(sub, with_db)
     add_why(sub, with_db)
     add_report(sub, with_db)
+    add_alert_commands(sub, with_db)
 
-    s = with_db(sub.add_parser("setting", help="show or set a data-set setting (e.g. ces_direction)"))
+    s = with_db(sub.add_parser("setting", help="show or set a data-set setting (ces_direction; target_nps, "
+                                                "target_csat, target_ces: a number, or none)"))
     s.add_argument("key")
     s.add_argument("value", nargs="?")
     return p
@@ -144,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "imports": cmd_imports, "undo": cmd_undo,
             "stages": cmd_stages, "tidy": cmd_tidy,
             "kpis": cmd_kpis, "paths": cmd_paths, "value": cmd_value, "setting": cmd_setting, "export": cmd_export,
-            "drivers": cmd_drivers, "painpoints": cmd_painpoints, "report": cmd_report}
+            "drivers": cmd_drivers, "painpoints": cmd_painpoints, "report": cmd_report,
+            "themes": cmd_themes, "alerts": cmd_alerts}
 
 
 def main(argv: list[str] | None = None) -> int:
