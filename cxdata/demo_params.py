@@ -65,6 +65,13 @@ STAY_ON_CHANNEL = 0.65
 GO_ON = (0.60, 0.42, 0.70, 0.35)  # awareness->consideration, ->purchase, ->retention, ->advocacy
 BUY_BY_CHANNEL = np.array([0.42, 0.42, 0.35, 0.30, 0.45, 0.50, 0.40])  # consideration->purchase
 APP_CHECKOUT_BROKEN = 0.12  # consideration->purchase on the app after the release
+SOCIAL_TO_STORE_BUY = 0.85  # consideration->purchase of journeys found on social and bought in store
+# Each customer's affinity (standard normal, fixed) lifts their scores' latent experience (this
+# share of it, the rest noise), their chance to buy and come back (x exp(AFFINITY_IN_BUYING * a))
+# and the value of their sales (x exp(AFFINITY_IN_REVENUE * a)): promoters spend more.
+AFFINITY_IN_SCORES = 0.5
+AFFINITY_IN_BUYING = 0.25
+AFFINITY_IN_REVENUE = 0.15
 GAP_DAYS = (1.5, 2.5, 8.0, 5.0)  # mean days between consecutive stages
 EXTRA_EVENTS = (0.3, 1.2, 0.6, 0.4, 0.2)  # mean extra events in a stage's session
 
@@ -163,4 +170,14 @@ DEMO_STORIES = [
      "what": f"After the new app of {_D['app_redesign']:%d %b %Y} app NPS rises about 15 points.",
      "how_to_see": "Trends, channel = app: the NPS line steps up in Oct 2024; kpi_summary over the "
                    "12 months after against the 12 before."},
+    {"title": "Discover on social, buy in the store",
+     "what": "Journeys that start on social and go on in the store (ROPO: research online, purchase "
+             "offline) buy more often than any other path: about 7 in 10 against 4 to 6 in 10.",
+     "how_to_see": "Journeys, top paths before purchase: social > store has the highest conversion to "
+                   "purchase, and the Sankey's social node feeds the store at purchase; paths.paths."},
+    {"title": "Promoters spend more in the next year",
+     "what": "A customer's revenue in the 365 days after their latest response rises with their NPS "
+             "group: promoters spend about half as much again as detractors, beyond the noise.",
+     "how_to_see": "Journeys, value of experience (or the Overview tile): promoters - detractors "
+                   "revenue per customer, with its interval; value.value_of_experience."},
 ]

@@ -11,6 +11,9 @@ import pyarrow as pa
 
 from .demo_params import (
     _THRESHOLDS,
+    AFFINITY_IN_BUYING,
+    AFFINITY_IN_REVENUE,
+    AFFINITY_IN_SCORES,
     APP_CHECKOUT_BROKEN,
     APP_REDESIGN_EFFECT,
     BUY_BY_CHANNEL,
@@ -41,6 +44,7 @@ from .demo_params import (
     SEGMENT_EFFECT,
     SEGMENT_WEIGHTS,
     SEGMENTS,
+    SOCIAL_TO_STORE_BUY,
     STAGE_CHANNEL_MIX,
     STAGES,
     STAY_ON_CHANNEL,
@@ -122,6 +126,9 @@ class Customers:
         self.region = _draw(rng, region_w, n)
         self.tier = _draw(rng, LOYALTY_MIX, n)
         self.product = _pick(rng, PRODUCT_MIX, self.segment)
+        # How much the customer likes the brand, for good: it lifts both their scores and their
+        # spending (the "promoters spend more" story); drawn last so the draws above stay as they were.
+        self.affinity = rng.standard_normal(n)
 
 
 def _touchpoint_tables():
@@ -153,7 +160,7 @@ def response_batch(rng, n: int, first_id: int, cust: Customers, cal: Calendar, d
     on["outsourced"] = on["phone"] & (ts >= _us(d["outsourcing_from"])) & (ts < _us(d["outsourcing_to"]))
     on["recovering"] = on["phone"] & (ts >= _us(d["outsourcing_to"])) & (ts < _us(d["recovery_to"]))
     on["redesigned"] = on["app"] & (ts >= _us(d["app_redesign"]))
-    wait, z = _latent(rng, n, ch, seg, prod, tier, on)
+    wait, z = _latent(rng, n, ch, seg, prod, tier, on, cust.affinity[c])
     scores = _scores(rng, n, z, on)
     missing = _unasked(rng, n)
     comment, no_comment, pools = _comments(rng, n, scores, on, wait)
@@ -174,15 +181,16 @@ def response_batch(rng, n: int, first_id: int, cust: Customers, cal: Calendar, d
     })
 
 
-def _latent(rng, n: int, ch, seg, prod, tier, on: dict) -> tuple[np.ndarray, np.ndarray]:
+def _latent(rng, n: int, ch, seg, prod, tier, on: dict, affinity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(wait band, latent experience z) of each response: the effects of its channel, segment,
-    product, loyalty, wait, the outsourcing and the app redesign."""
+    product, loyalty, wait, the outsourcing and the app redesign, and the customer's affinity
+    (a share ``AFFINITY_IN_SCORES`` of the noise, so z keeps its spread)."""
     wait = np.full(n, -1, np.int8)
     for mask, mix in ((on["phone"] & ~on["outsourced"], "phone"), (on["outsourced"], "phone_outsourced"),
                       (on["chat"], "chat")):
         wait[mask] = _draw(rng, WAIT_MIX[mix], int(mask.sum()))
     z = (CHANNEL_EFFECT[ch] + SEGMENT_EFFECT[seg] + PRODUCT_EFFECT[prod] + LOYALTY_EFFECT[tier]
-         + rng.standard_normal(n))
+         + np.sqrt(1 - AFFINITY_IN_SCORES ** 2) * rng.standard_normal(n) + AFFINITY_IN_SCORES * affinity)
     z[on["phone"]] += WAIT_EFFECT["phone"][wait[on["phone"]]]
     z[on["chat"]] += WAIT_EFFECT["chat"][wait[on["chat"]]]
     z[on["outsourced"]] += OUTSOURCING_EFFECT
@@ -265,6 +273,10 @@ def journey_batch(rng, n_j: int, cust: Customers, cal: Calendar, d: dict):
     # How far each journey goes: consideration -> purchase depends on where the customer considered.
     p = np.tile(np.array(GO_ON), (n_j, 1))
     p[:, 1] = BUY_BY_CHANNEL[ch[:, 1]]
+    social_to_store = (ch[:, 0] == CHANNELS.index("social")) & (ch[:, 2] == CHANNELS.index("store"))
+    p[social_to_store, 1] = SOCIAL_TO_STORE_BUY
+    affinity = cust.affinity[c]
+    p[:, 1:3] = np.minimum(p[:, 1:3] * np.exp(AFFINITY_IN_BUYING * affinity)[:, None], 0.95)
     broken = (ch[:, 1] == CHANNELS.index("app")) & (t[:, 1] >= _us(d["app_release"]))
     p[broken, 1] = APP_CHECKOUT_BROKEN
     go_on = rng.random((n_j, n_st - 1)) < p
@@ -282,7 +294,8 @@ def journey_batch(rng, n_j: int, cust: Customers, cal: Calendar, d: dict):
     prod = cust.product[c][ej]
     sale = (ek == STAGES.index("purchase")) & (eo == m[es] - 1)
     revenue = np.full(len(es), np.nan)
-    revenue[sale] = np.round(np.array(REVENUE_EUR)[prod[sale]] * rng.lognormal(0, 0.35, sale.sum()), 2)
+    revenue[sale] = np.round(np.array(REVENUE_EUR)[prod[sale]] * rng.lognormal(0, 0.35, sale.sum())
+                             * np.exp(AFFINITY_IN_REVENUE * affinity[ej[sale]]), 2)
     keep = ets < cal.end_us  # journeys still under way at the end are cut there
     return {"cust": c[ej] + 1, "occurred_at": ets, "channel": ech, "stage": ek,
             "touchpoint": _touchpoint(rng, ech, ek), "session": es, "revenue": revenue,

@@ -271,3 +271,35 @@ def test_story_app_redesign_lifts_nps(con):
     # The rest of the company did not improve that much.
     web = queries.kpi_summary(con, year_after.replace(channel=("web",)))
     assert web.changes["nps"].delta < lift.delta - 5
+
+
+def test_story_social_then_store_converts_best(con):
+    from cxdata import paths
+
+    out = paths.paths(con, Filters(), top=100)
+    rows = {tuple(p["path"]): p for p in out["paths"] if p["customers"] >= 60 and not p["stopped"]}
+    ropo = rows.pop(("social", "store"))
+    assert ropo["purchase_share"] > 0.6
+    # beyond the noise against the other paths together, and above every well-travelled one
+    n_rest = sum(p["customers"] for p in rows.values())
+    bought_rest = sum(p["purchase_share"] * p["customers"] for p in rows.values())
+    z = _two_proportions(ropo["purchase_share"] * ropo["customers"], ropo["customers"], bought_rest, n_rest)
+    assert z > 4, (ropo, bought_rest / n_rest)
+    assert all(ropo["purchase_share"] > p["purchase_share"] for p in rows.values() if p["customers"] >= 300)
+    # Most of those buyers buy in the store (the links from the social-then-store journeys).
+    into = [lk for lk in out["links"] if lk["stage_to"] == "purchase" and lk["channel_from"] == "store"]
+    assert max(into, key=lambda lk: lk["customers"])["channel_to"] == "store"
+
+
+def test_story_promoters_spend_more_next_year(con):
+    from cxdata import value
+
+    out = value.value_of_experience(con, Filters(date_to=date(2025, 10, 31)))
+    g = out["groups"]
+    assert g["promoter"]["customers"] > 1000 and g["detractor"]["customers"] > 500
+    diff = out["difference"]
+    assert diff["significant"] and diff["low"] > 0
+    assert diff["value"] / g["detractor"]["revenue_per_customer"] > 0.2  # a fifth more, at least
+    assert g["promoter"]["revenue_per_customer"] > g["passive"]["revenue_per_customer"] \
+        > g["detractor"]["revenue_per_customer"]
+    assert out["csat"]["satisfied"]["revenue_per_customer"] > out["csat"]["not_satisfied"]["revenue_per_customer"]
