@@ -13,6 +13,7 @@
     python -m cxdata kpis    [--db PATH] [FILTERS] [--json]
                              [--engine duckdb|spark] [--parquet DIR] [--spark-remote sc://HOST:15002]
     python -m cxdata export  --out DIR [--db PATH] [--derived]
+    python -m cxdata funnel  [--db PATH] [FILTERS] [--window DAYS] [--mode strict|any] [--json]
     python -m cxdata paths   [--db PATH] [FILTERS] [--window DAYS] [--top N] [--json]
     python -m cxdata value   [--db PATH] [FILTERS] [--days N] [--json]
     python -m cxdata drivers    --kpi nps|csat|ces [--db PATH] [FILTERS] [--kind K ...] [--na-code C ...] [--json]
@@ -55,6 +56,7 @@ from .common import (
     add_filter_options,
 )
 from .engine import add_engine_options, add_export, cmd_export
+from .funnel import add_funnel, cmd_funnel
 from .ingest import cmd_import, cmd_imports, cmd_stages, cmd_tidy, cmd_undo
 from .journeys import add_journey_commands, cmd_paths, cmd_value
 from .meeting import add_report, cmd_report
@@ -135,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_engine_options(k)
 
     add_export(sub, with_db)
+    add_funnel(sub, with_db)
     add_journey_commands(sub, with_db)
     add_why(sub, with_db)
     add_report(sub, with_db)
@@ -148,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "imports": cmd_imports, "undo": cmd_undo,
-            "stages": cmd_stages, "tidy": cmd_tidy,
+            "stages": cmd_stages, "tidy": cmd_tidy, "funnel": cmd_funnel,
             "kpis": cmd_kpis, "paths": cmd_paths, "value": cmd_value, "setting": cmd_setting, "export": cmd_export,
             "drivers": cmd_drivers, "painpoints": cmd_painpoints, "report": cmd_report,
             "themes": cmd_themes, "alerts": cmd_alerts}

@@ -32,20 +32,25 @@ The package, one concern per module:
 - ``choice``: which strategies answer a query;
 - ``results``: the strategies' wide counts reshaped into the steps a page draws;
 - ``worst``: the weakest step and its statistics;
-- ``runner``: ``funnel_steps``, the four put together.
+- ``step_times``: each journey's step times, in strict or any order;
+- ``timing``: time to convert (``days_to_step``) and the any-order counts, from those times;
+- ``runner``: ``funnel_steps`` and ``days_to_step``, the parts put together.
 """
 
 from ..journeys import ALL_CHANNELS
 from .choice import reads_events, split_across, uses_journey_table
 from .query import DEFAULT_WINDOW_DAYS
-from .runner import funnel_steps
+from .runner import days_to_step, funnel_steps
 from .sql import steps_list
+from .step_times import MODES
 from .worst import WorstStep, worst_step
 
 __all__ = [
     "ALL_CHANNELS",
     "DEFAULT_WINDOW_DAYS",
+    "MODES",
     "WorstStep",
+    "days_to_step",
     "funnel_steps",
     "reads_events",
     "split_across",

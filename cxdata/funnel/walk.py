@@ -28,7 +28,9 @@ from ..journeys import chain_params
 from .query import FunnelQuery
 from .sql import fill, limit
 
-WALK_EVENTS = """\
+# the journeys' entries (``entry``: customer, channel, t_1, lim) and their later events
+# (``later``: customer, channel, time, stage position k); ``step_times`` reads them too
+ENTRY_CTES = """\
 with ev as (select customer_id, channel, stage, occurred_at, segment, region, product
   from interactions where ({events_where}) and list_contains($stages, stage)),
 events as (select * from ev
@@ -39,7 +41,8 @@ starts as (select customer_id, channel, min(occurred_at) as anchor, arg_min(segm
 entry as (select customer_id, channel, t_1, {limit} as lim from (
   select customer_id, channel, min(anchor) as t_1 from starts where {journey_where}
   group by customer_id, channel)),
-later as (select customer_id, channel, occurred_at, {stage_position} as k from events where stage <> $s1),
+later as (select customer_id, channel, occurred_at, {stage_position} as k from events where stage <> $s1)"""
+WALK_EVENTS = ENTRY_CTES + """,
 reach as (
   select p.customer_id, p.channel,
     list_reduce(list_sort(list(epoch_us(e.occurred_at) * 16 + e.k)),
@@ -49,17 +52,21 @@ reach as (
   group by p.customer_id, p.channel)
 select p.channel, count(*) as c1{step_counts}
 from entry p left join reach r on r.customer_id = p.customer_id and r.channel = p.channel
-group by p.channel"""
+group by p.channel"""  # noqa: S608 - two constants
 
 # the event filters the walk applies itself: journey filters apply to the journey's first event
 EVENT_FILTER_SKIP = ("stage", "segment", "region", "product")
 
 
-def walk_sql(n_steps: int, events_where: str, journey_where: str, bounded: bool) -> str:
-    position = "case " + " ".join(f"when stage = $s{k} then {k}" for k in range(2, n_steps + 1)) + " end" \
+def stage_position(n_steps: int) -> str:
+    """SQL: the position (2..N) of an event's stage, from ``$s2..$sN``."""
+    return "case " + " ".join(f"when stage = $s{k} then {k}" for k in range(2, n_steps + 1)) + " end" \
         if n_steps > 1 else "null"
-    return fill(WALK_EVENTS, events_where=events_where, journey_where=journey_where, stage_position=position,
-                limit=limit("t_1", bounded),
+
+
+def walk_sql(n_steps: int, events_where: str, journey_where: str, bounded: bool) -> str:
+    return fill(WALK_EVENTS, events_where=events_where, journey_where=journey_where,
+                stage_position=stage_position(n_steps), limit=limit("t_1", bounded),
                 step_counts="".join(f", count(*) filter (where r.r >= {k}) as c{k}" for k in range(2, n_steps + 1)))
 
 
