@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cxdata import ui
-from cxdata.ui import charts, controls, figures, segments, state
+from cxdata.ui import charts, controls, figures, journeys_view, segments, state
 from cxdata.ui.text import mover_sentence
 
 view = ui.start("Overview", "Customer experience at a glance")
@@ -19,6 +19,7 @@ if not any(summary.current.n(k) for k in controls.KPIS):
 for column, kpi in zip(st.columns(3), controls.KPIS, strict=True):
     with column:
         charts.kpi_card(summary, kpi, direction, days)
+journeys_view.value_tile(view)
 
 grain = controls.auto_grain(filters)
 trend = state.kpi_trend(db.cur, db.key, db.version, filters, grain)

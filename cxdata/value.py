@@ -67,23 +67,26 @@ ev as (select customer_id, occurred_at, coalesce(revenue, 0) as revenue,
   from interactions where revenue is not null or list_contains($return_stages, stage)),
 per as (
   select l.kind, l.customer_id, l.score, coalesce(sum(e.revenue), 0) as revenue,
-         coalesce(bool_or(e.back), false) as came_back
+         coalesce(bool_or(e.back), false) as came_back,
+         l.at + $days > (select max(occurred_at) from interactions) as cut_short
   from latest l left join ev e on e.customer_id = l.customer_id and e.occurred_at > l.at
     and e.occurred_at <= l.at + $days
-  group by l.kind, l.customer_id, l.score)
+  group by l.kind, l.customer_id, l.score, l.at)
 select kind,
   case when kind = 'nps' then (case when score >= $promoter_min then 'promoter'
                                     when score > $detractor_max then 'passive' else 'detractor' end)
        else (case when score >= $satisfied_min then 'satisfied' else 'not_satisfied' end) end as grp,
   count(*) as customers, avg(cast(revenue as double)) as mean, stddev_samp(cast(revenue as double)) as sd,
-  avg(cast(came_back as integer)) as return_share
+  avg(cast(came_back as integer)) as return_share, avg(cast(cut_short as integer)) as cut_short
 from per group by all"""
 
 
 def value_of_experience(con, filters: Filters, days: int = DEFAULT_DAYS) -> dict:
-    """``{"days", "customers", "groups": {promoter, passive, detractor}, "csat": {satisfied,
-    not_satisfied}, "difference", "value_of_a_point", "filters"}``; each group ``{"customers",
-    "revenue_per_customer", "low", "high", "return_share", "small_sample"}`` (module docstring)."""
+    """``{"days", "customers", "cut_short_share", "groups": {promoter, passive, detractor}, "csat":
+    {satisfied, not_satisfied}, "difference", "value_of_a_point", "filters"}``; each group
+    ``{"customers", "revenue_per_customer", "low", "high", "se", "return_share", "small_sample"}``
+    (module docstring). ``cut_short_share``: the share of the NPS customers whose N days run past
+    the last event in the database (their revenue is not all in yet)."""
     if not 0 <= int(days) <= MAX_DAYS:
         raise ValueError(f"days must be 0 to {MAX_DAYS}")
     where, params = filters.where_sql("responses")
@@ -91,11 +94,14 @@ def value_of_experience(con, filters: Filters, days: int = DEFAULT_DAYS) -> dict
                "promoter_min": catalog.PROMOTER_MIN, "detractor_max": catalog.DETRACTOR_MAX,
                "satisfied_min": catalog.SATISFIED_MIN}
     rows = con.execute(fill(VALUE_SQL, where=where), params).fetchall()
-    found = {(kind, grp): (n, mean, sd, back) for kind, grp, n, mean, sd, back in rows}
+    found = {(kind, grp): (n, mean, sd, back) for kind, grp, n, mean, sd, back, _ in rows}
+    cut = sum(n * (c or 0) for kind, _, n, *_, c in rows if kind == "nps")
     groups = {g: group_figures(*found.get(("nps", g), (0, None, None, None))) for g in NPS_GROUPS}
     csat = {g: group_figures(*found.get(("csat", g), (0, None, None, None))) for g in CSAT_GROUPS}
     diff = difference(groups["promoter"], groups["detractor"])
-    return {"days": int(days), "customers": sum(g["customers"] for g in groups.values()),
+    customers = sum(g["customers"] for g in groups.values())
+    return {"days": int(days), "customers": customers,
+            "cut_short_share": cut / customers if customers else None,
             "groups": groups, "csat": csat, "difference": diff,
             "value_of_a_point": value_of_a_point(diff), "filters": filters.describe()}
 

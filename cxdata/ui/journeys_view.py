@@ -1,0 +1,196 @@
+"""The Journeys page's helpers, and the Overview's value-of-experience tile: cached queries
+(``cxdata.paths``, ``cxdata.value``), the Sankey, the value chart, their tables and metrics."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from cxdata import paths as paths_lib
+from cxdata import value as value_lib
+from cxdata.filters import Filters
+from cxdata.kpis import SMALL_SAMPLE
+
+from .page import View
+from .plot import BAD, GOOD, NEUTRAL, PALETTE, hex_rgba, layout
+from .text import esc, fmt_count, plain
+
+VALUE_DAYS = (90, 180, 365, 730)
+GROUP_LABELS = {"promoter": "Promoters (9-10)", "passive": "Passives (7-8)", "detractor": "Detractors (0-6)",
+                "satisfied": "CSAT satisfied (4-5)", "not_satisfied": "CSAT not satisfied (1-3)"}
+CAVEAT = ("An association, not an effect: customers who give high scores may spend more for reasons that "
+          "also make them give high scores. Revenue: each customer's sales in the days after their latest "
+          "response in the period (an event at the response's instant is not counted; one at the last "
+          "day's instant is); customers with no sales count as 0. Interval: normal, 95%.")
+
+
+# ---- cached queries -----------------------------------------------------------------------------
+@st.cache_data(show_spinner="Following each journey across channels…", max_entries=128)
+def paths(_cur, key: str, version: int, filters: Filters, window_days: int) -> dict:
+    return paths_lib.paths(_cur, filters, window_days=window_days)
+
+
+@st.cache_data(show_spinner="Adding up each customer's revenue after their response…", max_entries=128)
+def value(_cur, key: str, version: int, filters: Filters, days: int) -> dict:
+    return value_lib.value_of_experience(_cur, filters, days=days)
+
+
+# ---- words --------------------------------------------------------------------------------------
+def eur(v) -> str:
+    return "–" if v is None else f"€{v:,.0f}" if abs(v) >= 100 else f"€{v:,.2f}"
+
+
+def interval(d: dict) -> str:
+    if d.get("low") is None:
+        return "no interval (fewer than 2 customers)"
+    return f"95%: {eur(d['low'])} to {eur(d['high'])}"
+
+
+def days_label(days: int) -> str:
+    return f"{days} days"
+
+
+def path_words(path: list, stopped: bool) -> str:
+    return " → ".join(str(c) for c in path) + (" (stopped)" if stopped else "")
+
+
+# ---- the paths ----------------------------------------------------------------------------------
+def links_frame(out: dict) -> pd.DataFrame:
+    return pd.DataFrame(out["links"], columns=["stage_from", "channel_from", "stage_to", "channel_to", "customers"])
+
+
+def paths_table(out: dict) -> pd.DataFrame:
+    rows = [{"Path before " + out["purchase_stage"]: path_words(p["path"], p["stopped"]),
+             "Customers": p["customers"], "Share of journeys (%)": round(100 * p["share"], 1),
+             "Went on to " + out["purchase_stage"] + " (%)": round(100 * p["purchase_share"], 1),
+             "Small sample": "yes" if p["customers"] < SMALL_SAMPLE else ""} for p in out["paths"]]
+    return pd.DataFrame(rows)
+
+
+def _node_positions(out: dict) -> tuple[list[dict], dict]:
+    stages = [s["stage"] for s in out["stages"] if s["customers"]]
+    nodes = [n for n in out["nodes"] if n["stage"] in stages]
+    index = {(n["stage"], n["channel"]): i for i, n in enumerate(nodes)}
+    return nodes, index
+
+
+def sankey(out: dict, title: str) -> go.Figure:
+    """One node per channel per stage (stages left to right), links sized by customers. Every
+    label from the data is escaped (``esc``)."""
+    nodes, index = _node_positions(out)
+    stages = list(dict.fromkeys(n["stage"] for n in nodes))
+    channels = sorted({str(n["channel"]) for n in nodes})
+    color = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(channels)}
+    span = max(len(stages) - 1, 1)
+    links = [lk for lk in out["links"] if (lk["stage_to"], lk["channel_to"]) in index]
+    fig = go.Figure(go.Sankey(
+        arrangement="snap",
+        node={"label": [esc(n["channel"]) for n in nodes], "pad": 12, "thickness": 14,
+              "color": [color[str(n["channel"])] for n in nodes],
+              "x": [0.001 + 0.998 * stages.index(n["stage"]) / span for n in nodes],
+              "customdata": [esc(n["stage"]) for n in nodes],
+              "hovertemplate": "%{customdata} · %{label}<br>%{value:,} customers<extra></extra>"},
+        link={"source": [index[(lk["stage_from"], lk["channel_from"])] for lk in links],
+              "target": [index[(lk["stage_to"], lk["channel_to"])] for lk in links],
+              "value": [lk["customers"] for lk in links],
+              "color": [hex_rgba(color[str(lk["channel_from"])], 0.35) for lk in links],
+              "hovertemplate": "%{source.label} → %{target.label}<br>%{value:,} customers<extra></extra>"}))
+    for i, s in enumerate(stages):
+        fig.add_annotation(x=i / span, y=1.06, xref="paper", yref="paper", showarrow=False,
+                           text=f"<b>{esc(s)}</b>", xanchor="center" if 0 < i < span else ("left" if i == 0 else "right"))
+    layout(fig, title, height=520)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 90, "b": 10})
+    return fig
+
+
+def switching_metric(out: dict) -> None:
+    share = out["switching_share"]
+    st.metric("Buyers who changed channel before buying", "–" if share is None else f"{100 * share:.0f}%",
+              border=True, help="Of the journeys that reached the purchase, the share whose steps up to and "
+                                "including the purchase used more than one channel.")
+    st.caption(f"n = {fmt_count(out['buyers'])} buyers of {fmt_count(out['journeys'])} journeys"
+               + (" · **small sample**" if out["buyers"] < SMALL_SAMPLE else ""))
+
+
+# ---- the value of experience --------------------------------------------------------------------
+def value_frame(val: dict) -> pd.DataFrame:
+    rows = []
+    for name, g in [*val["groups"].items(), *val["csat"].items()]:
+        rows.append({"Group": GROUP_LABELS[name], "Customers": g["customers"],
+                     "Revenue per customer (€)": _round(g["revenue_per_customer"]),
+                     "Low (95%)": _round(g["low"]), "High (95%)": _round(g["high"]),
+                     "Came back (%)": _round(None if g["return_share"] is None else 100 * g["return_share"], 1),
+                     "Small sample": "yes" if g["small_sample"] else ""})
+    return pd.DataFrame(rows)
+
+
+def _round(v, digits: int = 2):
+    return None if v is None else round(v, digits)
+
+
+def value_figure(val: dict, title: str) -> go.Figure:
+    """Mean revenue per customer of each group with its 95% interval; small samples hatched."""
+    groups = [*val["groups"].items(), *val["csat"].items()]
+    colors = [GOOD, NEUTRAL, BAD, GOOD, BAD]
+    means = [g["revenue_per_customer"] or 0 for _, g in groups]
+    up = [(g["high"] - g["revenue_per_customer"]) if g["high"] is not None else 0 for _, g in groups]
+    down = [(g["revenue_per_customer"] - g["low"]) if g["low"] is not None else 0 for _, g in groups]
+    fig = go.Figure(go.Bar(
+        x=[GROUP_LABELS[k] for k, _ in groups], y=means, marker_color=colors,
+        marker_pattern_shape=["/" if g["small_sample"] else "" for _, g in groups],
+        error_y={"type": "data", "array": up, "arrayminus": down, "visible": True},
+        text=[f"{eur(g['revenue_per_customer'])}<br>n = {g['customers']:,}" for _, g in groups],
+        textposition="inside",
+        hovertemplate="%{x}<br>€%{y:,.2f} per customer<extra></extra>"))
+    layout(fig, title, height=420)
+    fig.update_yaxes(title="Revenue per customer (€)", tickformat=",")
+    return fig
+
+
+def difference_metrics(val: dict) -> None:
+    """The difference promoters - detractors and the value of a point, each with its interval."""
+    d, pt = val["difference"], val["value_of_a_point"]
+    left, right = st.columns(2)
+    with left:
+        st.metric("Promoters − detractors, revenue per customer", eur(d["value"]), border=True,
+                  help="Difference of the two groups' means, with its 95% interval (normal).")
+        st.caption(f"{interval(d)} · {'beyond the noise' if d['significant'] else 'within the noise'} · "
+                   f"n = {fmt_count(val['groups']['promoter']['customers'])} promoters, "
+                   f"{fmt_count(val['groups']['detractor']['customers'])} detractors" + cut_short_note(val))
+    with right:
+        st.metric("Value of a point (association)", eur(pt["value"]), border=True,
+                  help="If one customer in a hundred moved from detractor to promoter (NPS +2 points), "
+                       "expected revenue per customer would change by this much: an association seen in "
+                       "the data, not a promise.")
+        st.caption(f"per customer, one in a hundred from detractor to promoter (NPS +{pt['nps_points']:.0f}) · "
+                   f"{interval(pt)}")
+
+
+def cut_short_note(val: dict) -> str:
+    """A sentence when part of the customers' N days lies after the last event in the data."""
+    share = val.get("cut_short_share") or 0
+    if share < 0.05:
+        return ""
+    return (f" · for {100 * share:.0f}% of these customers the {val['days']} days run past the last event "
+            "in the data: their revenue is not all in yet (choose an earlier period for full years)")
+
+
+def value_tile(view: View, days: int = value_lib.DEFAULT_DAYS) -> None:
+    """The Overview's tile: promoters - detractors revenue per customer with its interval, and a
+    link to the Journeys page with the same filters."""
+    val = value(view.db.cur, view.db.key, view.db.version, view.filters, days)
+    d = val["difference"]
+    # markdown, not st.metric: the Overview's metrics are its three KPI cards
+    box = st.container(border=True)
+    box.markdown(f"**Value of experience** · promoters − detractors, revenue per customer in the {days} "
+                 f"days after their response: **{eur(d['value'])}** (an association, not an effect)")
+    box.caption(f"{interval(d)} · n = {fmt_count(val['customers'])} customers"
+                + ("" if d["significant"] else " · within the noise") + cut_short_note(val))
+    with box:
+        st.page_link("pages/5_Journeys.py", label="Paths and value on the Journeys page",
+                     icon=":material/arrow_forward:", query_params=view.filters.to_query_params())
+
+
+def stage_note(out: dict) -> str:
+    return plain(" → ".join(f"{s['stage']} {fmt_count(s['customers'])}" for s in out["stages"]))
