@@ -125,13 +125,14 @@ def pain_figure(result: pain.PainPoints, level: str, title: str) -> go.Figure:
         text=[f"{fmt_delta(kpi, g)} vs the rest ± {m:.2f}  (n={fmt_count(n)})" if kpi == "ces"
               else f"{fmt_delta(kpi, g)} vs the rest ± {m:.1f}  (n={fmt_count(n)})"
               for g, m, n in zip(t["gap"], t["margin"], t["n"], strict=True)],
-        textposition="auto",
+        # long bars: the words inside from the left, clear of the error bar at the end
+        textposition=["inside" if c > 0.45 * cost.max() else "outside" for c in cost],
+        insidetextanchor="start",
         hovertemplate="%{y}<br>" + KPI_NAMES[kpi] + " %{customdata[0]:.2f} against %{customdata[1]:.2f} "
                       "for the rest<br>gap %{customdata[2]:+.2f} ± %{customdata[3]:.2f}"
                       "<br>n = %{customdata[4]:,}<br>costs the overall figure %{x:.2f}<extra></extra>"))
     layout(fig, title, height=max(220, 90 + 34 * len(t)))
-    unit = "CES points" if kpi == "ces" else "points"
-    fig.update_xaxes(title=f"{KPI_NAMES[kpi]} {unit} the overall figure loses (share × gap)", rangemode="tozero")
+    fig.update_xaxes(title=f"{KPI_NAMES[kpi]} points the overall figure loses (share × gap)", rangemode="tozero")
     fig.update_yaxes(automargin=True, type="category")
     return fig
 
