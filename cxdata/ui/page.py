@@ -116,6 +116,7 @@ def start(page: str, title: str, intro: str | None = None, filters: bool = True)
         with st.sidebar.popover("Share this view", icon=":material/share:"):
             st.caption("Copy this link: it opens this page with the same filters and settings.")
             view._share = st.empty()
+        report_button(view)
     view.sync()
 
     st.title(title)
@@ -131,3 +132,24 @@ def start(page: str, title: str, intro: str | None = None, filters: bool = True)
     for n in ([dropped] if dropped else []) + notices:
         st.warning(plain(n), icon=":material/link_off:")
     return view
+
+
+def report_button(view: View) -> None:
+    """"Download report": the meeting report of the view's filters (``report.build``), made when
+    clicked, on Streamlit's download thread, with a cursor of its own (one per thread)."""
+    from . import report
+
+    filters, link, key = view.filters, links.share_url("Overview", dict(view.filters.to_query_params())), view.db.key
+
+    def make() -> bytes:
+        cur = state.connection(key).cursor()
+        try:
+            return report.build(cur, filters, link=link).encode("utf-8")
+        finally:
+            cur.close()
+
+    day = filters.date_to.isoformat() if filters.date_to else "all"
+    st.sidebar.download_button("Download report", make, file_name=f"cx-report-{day}.html", mime="text/html",
+                               on_click="ignore", icon=":material/summarize:", key="cx_report",
+                               help="One HTML file of every page's figures and charts under these filters, "
+                                    "with n and margins; it opens offline, to take into a meeting or send.")

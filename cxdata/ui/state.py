@@ -48,6 +48,12 @@ def _connection(path: str):
     return db.connect(path, memory_limit=limit)
 
 
+def connection(path: str):
+    """The process-wide connection to ``path`` (open already: a page opened it); for work on
+    another thread, which takes a ``cursor()`` of its own."""
+    return _connection(path)
+
+
 @dataclass(frozen=True)
 class Database:
     """What a page run needs from the database: its own cursor, the cache key and data version."""

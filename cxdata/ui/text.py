@@ -109,13 +109,15 @@ def ces_better(direction: str) -> str:
     return "higher is better" if catalog.higher_is_better("ces", direction) else "lower is better"
 
 
-def mover_sentence(row: dict, kpi: str) -> str:
-    """'touchpoint delivery: NPS up 10.6 points, from -33 to -23 (±10.0, n = 552).' — markdown-safe."""
+def mover_sentence(row: dict, kpi: str, markdown: bool = True) -> str:
+    """'touchpoint delivery: NPS up 10.6 points, from -33 to -23 (±10.0, n = 552).' — markdown-safe,
+    or (``markdown=False``) plain text, for a medium that escapes it itself (the HTML report)."""
+    q, bold = (plain, "**") if markdown else (visible, "")
     direction = "up" if row["delta"] > 0 else "down"
     unit = "" if kpi == "ces" else " points"
     size = f"{abs(row['delta']):.2f}" if kpi == "ces" else f"{abs(row['delta']):.1f}"
     margin = f"{row['margin']:.2f}" if kpi == "ces" else f"{row['margin']:.1f}"
-    return (f"**{plain(row['dimension'])} {plain(row['value'])}**: {KPI_NAMES[kpi]} {direction} "
-            f"{size}{unit}, from {plain(fmt_kpi(kpi, row['previous']))} to "
-            f"{plain(fmt_kpi(kpi, row['current']))} (beyond the noise of ±{margin}; "
-            f"{plain(fmt_n(row['n']))})")
+    return (f"{bold}{q(row['dimension'])} {q(row['value'])}{bold}: {KPI_NAMES[kpi]} {direction} "
+            f"{size}{unit}, from {q(fmt_kpi(kpi, row['previous']))} to "
+            f"{q(fmt_kpi(kpi, row['current']))} (beyond the noise of ±{margin}; "
+            f"{q(fmt_n(row['n']))})")

@@ -1,0 +1,51 @@
+"""``python -m cxdata report``: the meeting report, one self-contained HTML file (``cxdata.ui.report``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .common import EXIT_INPUT, EXIT_OK, _connect, add_filter_options, filters_from_args
+
+
+def add_report(sub, with_db) -> None:
+    r = add_filter_options(with_db(sub.add_parser(
+        "report", help="write the meeting report: every page's figures and charts under the filters, "
+                       "one HTML file that opens offline")))
+    r.add_argument("--out", required=True, metavar="FILE.html")
+    r.add_argument("--link", metavar="URL", help="the dashboard's address (e.g. http://cx.example:8501/), "
+                                                "to write the link back to this view")
+
+
+def cmd_report(args) -> int:
+    import streamlit.logger
+
+    streamlit.logger.set_log_level("error")  # its caches warn that no server runs: none is needed here
+    from ..filters import clamp_dates
+    from ..queries import date_bounds
+    from ..ui import links, report, sidebar  # the UI package: the report draws the pages' own charts
+
+    out = Path(args.out)
+    if out.is_dir() or not out.parent.exists():
+        print(f"Cannot write {out}: not a file in an existing folder.", file=sys.stderr)
+        return EXIT_INPUT
+    con = _connect(args)
+    filters = filters_from_args(args)
+    lo, hi = date_bounds(con)
+    bounds = (lo.date() if lo else None, hi.date() if hi else None)
+    filters, notices = clamp_dates(filters, bounds)
+    if filters.date_from is None and filters.date_to is None:  # the dashboard's default view
+        d_from, d_to = sidebar.default_dates(bounds)
+        filters = filters.replace(date_from=d_from, date_to=d_to)
+        notices.append("No dates given: the report covers the dashboard's default view, "
+                       f"the last {sidebar.DEFAULT_DAYS} days of data.")
+    link = None
+    if args.link:
+        qs = links.query_string(filters.to_query_params())
+        link = args.link.rstrip("/") + "/" + (("?" + qs) if qs else "")
+    text = report.build(con, filters, link=link)
+    out.write_text(text, encoding="utf-8")
+    for n in notices:
+        print(n, file=sys.stderr)
+    print(f"Wrote {out} ({len(text.encode('utf-8')) / 1e6:.1f} MB): {filters.describe()}.")
+    return EXIT_OK
