@@ -7,10 +7,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from cxdata.funnel import ALL_CHANNELS
+from cxdata.kpis import SMALL_SAMPLE
 from cxdata.pyramid import MODELS
 
 from .memo import memo
-from .plot import PALETTE, hex_rgba, layout, wrap
+from .plot import KPI_AXIS, PALETTE, hex_rgba, layout, wrap
 from .text import esc
 
 
@@ -49,6 +50,83 @@ def funnel_by_channel(frame: pd.DataFrame, title: str) -> go.Figure:
     fig.update_yaxes(title="% of customers who started", ticksuffix="%")
     fig.update_xaxes(type="category", categoryorder="array",
                      categoryarray=list(dict.fromkeys(esc(s) for s in d.sort_values("step")["stage"])))
+    return fig
+
+
+def _by_channel(d: pd.DataFrame):
+    """(channel, colour, its rows) for each channel with rows: the journeys across channels first,
+    in dark grey, then each channel in its palette colour."""
+    singles = sorted(c for c in set(d["channel"]) if c != ALL_CHANNELS)
+    colors = {ALL_CHANNELS: "#3C4650"} | {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(singles)}
+    for ch, color in colors.items():
+        part = d[d["channel"] == ch]
+        if len(part):
+            yield ch, color, part
+
+
+def _small_words(n) -> list[str]:
+    return ["small sample" if v < SMALL_SAMPLE else "" for v in n]
+
+
+def step_label(from_stage: str, stage: str) -> str:
+    return f"{esc(from_stage)} → {esc(stage)}"
+
+
+BOX_HOVER = ("%{fullData.name} · %{x}<br>median %{customdata[4]:.1f} days (25-75%: %{customdata[5]:.1f}-"
+             "%{customdata[6]:.1f})<br>n = %{customdata[0]:,} of %{customdata[1]:,} %{customdata[3]}"
+             "<br>%{customdata[2]:.0f}% within 7 days<extra></extra>")
+
+
+@memo
+def time_to_convert(days: pd.DataFrame, title: str) -> go.Figure:
+    """Days from the previous stage per step, one box per channel: the box from the 25th to the
+    75th percentile around the median, whiskers at the 5th and 95th (``funnel.days_to_step``)."""
+    fig = go.Figure()
+    for ch, color, part in _by_channel(days[days["n"] > 0]):
+        fig.add_trace(go.Box(
+            x=[step_label(a, b) for a, b in zip(part["from_stage"], part["stage"], strict=True)],
+            q1=part["p25"], median=part["median"], q3=part["p75"], lowerfence=part["p05"],
+            upperfence=part["p95"], name=esc(ch), marker_color=color, boxpoints=False,
+            customdata=list(zip(part["n"], part["entered"], part["within_7"], _small_words(part["n"]),
+                                part["median"], part["p25"], part["p75"], strict=True)),
+            hovertemplate=BOX_HOVER))
+    layout(fig, title, height=440)
+    fig.update_layout(boxmode="group", legend={"orientation": "h", "y": -0.18, "x": 0, "xanchor": "left",
+                                               "yanchor": "top"})
+    fig.update_yaxes(title="days from the previous stage", rangemode="tozero")
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def _score_points(ch: str, color: str, part: pd.DataFrame, kpi: str) -> go.Scatter:
+    """One channel's stages; the stages named on the journeys across channels only (seven
+    channels' labels would overlap)."""
+    across = ch == ALL_CHANNELS
+    return go.Scatter(
+        x=part["lost_after"], y=part[kpi], mode="markers+text" if across else "markers", name=esc(ch),
+        text=[esc(s) for s in part["stage"]], textposition="top center", textfont={"size": 11},
+        marker={"color": color, "size": 13 if across else 10, "line": {"width": 2},
+                "symbol": ["circle-open" if n < SMALL_SAMPLE else "circle" for n in part[f"{kpi}_n"]]},
+        error_y={"type": "data", "array": part["nps_moe"], "visible": kpi == "nps", "thickness": 1},
+        customdata=list(zip(part["customers"], part[f"{kpi}_n"], _small_words(part[f"{kpi}_n"]), strict=True)),
+        hovertemplate=("%{fullData.name} · %{text}<br>%{x:.0f}% of %{customdata[0]:,} customers lost before the "
+                       "next stage<br>" + KPI_AXIS[kpi] + " %{y:.1f} (n = %{customdata[1]:,}) %{customdata[2]}"
+                       "<extra></extra>"))
+
+
+@memo
+def loss_and_scores(along: pd.DataFrame, title: str, kpi: str = "nps") -> go.Figure:
+    """Each stage of each channel as a point: across, the share of its customers lost before the
+    next stage; up, the ``kpi`` of the responses given at that stage on that channel. Bottom
+    right: loses many and rated low. Hollow: fewer than ``SMALL_SAMPLE`` answers. ``kpi``: nps or
+    csat (its scale, 0-100%, is the axis)."""
+    fig = go.Figure()
+    for ch, color, part in _by_channel(along[along["lost_after"].notna() & (along[f"{kpi}_n"] > 0)]):
+        fig.add_trace(_score_points(ch, color, part, kpi))
+    layout(fig, title, height=460)
+    fig.update_layout(legend={"orientation": "h", "y": -0.15, "x": 0, "xanchor": "left", "yanchor": "top"})
+    fig.update_xaxes(title="% of the stage's customers lost before the next stage", ticksuffix="%")
+    fig.update_yaxes(title=KPI_AXIS[kpi] + " at the stage", range=[-100, 100] if kpi == "nps" else [0, 100])
     return fig
 
 
