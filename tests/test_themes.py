@@ -129,3 +129,16 @@ def test_cli_json_and_filters(tmp_path, capsys):
     assert main(["themes", "--db", path, "--channel", "phone", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["n_comments"] == 12 and out["low"] == [] and out["high"] == []  # no promoter to compare with
+
+
+@pytest.mark.parametrize("text", [
+    "Problema ancora non risolto.", "I don't like the long wait, can't reach anyone, won't call",
+    "Dall'app trovo subito le bollette", "Più città, più qualità: perché?", "Attesa di 20 minuti, n°5",
+    "Über straße    große   Wartezeit", "NON  RISOLTO!!! Nessun rimborso", "l’attesa è stata lunga",
+])
+def test_duckdb_finds_the_terms_python_finds(text):
+    con = tiny_db("responses", COLUMNS, [("r1", "2025-03-01", "web", 2, text)])
+    rows, n_low, n_high = themes.term_table(con, Filters(), "nps")
+    assert (n_low, n_high) == (1, 0)
+    assert {r[0] for r in rows} == words.terms(text)
+    assert all(r[1] == 1 and r[2] == 0 for r in rows)

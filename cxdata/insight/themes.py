@@ -13,16 +13,15 @@ The prior comes from the whole corpus of both groups: ``alpha_w = alpha_0 * y_w 
     z_w     = delta_w / sqrt(var_w)          (i = the low group: z > 0 means the low group says it more)
 
 A theme has ``|z| > 1.96`` and at least ``MIN_COMMENTS`` comments of its group. Words and
-phrases: ``cxdata/insight/words.py``. DuckDB counts the comments per distinct text and group (a
-text repeated by thousands of customers is tokenised once); Python tokenises each distinct text.
+phrases: ``cxdata/insight/words.py``. DuckDB does the counting: the comments per distinct text and
+group, their terms, the comments per term and group, and each term's examples
+(``words.TERMS_SQL``); Python only computes the z-scores of the vocabulary.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from dataclasses import dataclass
 
 from .. import catalog
 from ..filters import Filters
@@ -40,52 +39,31 @@ GROUPS = {
     "nps": ("nps", catalog.DETRACTOR_MAX, catalog.PROMOTER_MIN),
     "csat": ("csat", catalog.SATISFIED_MIN - 1, catalog.SATISFIED_MIN),
 }
-_SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class Corpus:
-    """Distinct comment texts with how many low and high responses gave each."""
-    texts: list[str]
-    low: list[int]
-    high: list[int]
-
-    @property
-    def n_low(self) -> int:
-        return sum(self.low)
-
-    @property
-    def n_high(self) -> int:
-        return sum(self.high)
-
-
-def corpus(con, filters: Filters, kpi: str) -> Corpus:
-    """The comments of the two groups of ``kpi`` under ``filters``, counted per distinct text."""
+def corpus_sql(filters: Filters, kpi: str) -> tuple[str, dict]:
+    """SQL of (text, low, high): each distinct comment (trimmed, whitespace collapsed) of the two
+    groups of ``kpi`` under ``filters``, and how many responses of each group gave it."""
     if kpi not in GROUPS:
         raise ValueError(f"themes are for {', '.join(GROUPS)}, not {kpi!r}")
     col, low_max, high_min = GROUPS[kpi]
     where, params = filters.where_sql("responses")
     params |= {"low_max": low_max, "high_min": high_min}
-    sql = (f"select trim(comment) as text, count(*) filter (where {col} <= $low_max) as low, "  # noqa: S608 - col from GROUPS
-           f"count(*) filter (where {col} >= $high_min) as high from responses "
-           f"where {where} and comment is not null and {col} is not null "
+    sql = (f"select regexp_replace(trim(comment), '\\s+', ' ', 'g') as text, "  # noqa: S608 - col from GROUPS
+           f"count(*) filter (where {col} <= $low_max) as low, count(*) filter (where {col} >= $high_min) as high "
+           f"from responses where {where} and comment is not null and {col} is not null "
            f"and ({col} <= $low_max or {col} >= $high_min) and trim(comment) <> '' group by all")
-    rows = con.execute(sql, params).fetchall()
-    return Corpus([r[0] for r in rows], [int(r[1]) for r in rows], [int(r[2]) for r in rows])
+    return sql, params
 
 
-def term_counts(c: Corpus) -> tuple[Counter, Counter]:
-    """(low, high): for each term, the number of comments of the group that contain it."""
-    stop = words.stop_words()
-    low: Counter = Counter()
-    high: Counter = Counter()
-    for text, lo, hi in zip(c.texts, c.low, c.high, strict=True):
-        for t in words.terms(text, stop):
-            if lo:
-                low[t] += lo
-            if hi:
-                high[t] += hi
-    return low, high
+def term_table(con, filters: Filters, kpi: str) -> tuple[list[tuple], int, int]:
+    """(rows of term, low, high, low examples, high examples; comments of the low group; of the
+    high group), counted in DuckDB (``words.TERMS_SQL``)."""
+    sql, params = corpus_sql(filters, kpi)
+    n_low, n_high = con.execute(f"select coalesce(sum(low), 0), coalesce(sum(high), 0) from ({sql})",  # noqa: S608
+                                params).fetchone()
+    rows = con.execute(words.TERMS_SQL.format(corpus=sql), params | words.terms_params(EXAMPLES, EXAMPLE_WORDS)).fetchall()
+    return rows, int(n_low), int(n_high)
 
 
 def log_odds(low: Counter, high: Counter, prior_share: float = PRIOR_SHARE) -> dict[str, float]:
@@ -121,42 +99,19 @@ def _side(z: dict[str, float], counts: Counter, sign: int, limit: int, hide: set
     return [{"term": t, "count": counts[t], "z": v, "examples": []} for t, v in kept[:limit]]
 
 
-def _readable(text: str) -> bool:
-    lo, hi = EXAMPLE_WORDS
-    return lo <= len(text.split()) <= hi
-
-
-def add_examples(themes: list[dict], c: Corpus, side: str) -> None:
-    """Up to ``EXAMPLES`` comments of the side's group for each theme: the shortest readable ones
-    (3 to 40 words), ties by text, so the same data gives the same examples."""
-    want = {t["term"]: t["examples"] for t in themes}
-    if not want:
-        return
-    counts = c.low if side == "low" else c.high
-    stop = words.stop_words()
-    pool = [(_SPACE.sub(" ", text), text) for text, k in zip(c.texts, counts, strict=True)
-                  if k and _readable(text)]
-    pool.sort(key=lambda p: (len(p[0]), p[0]))
-    open_terms = set(want)
-    for shown, text in pool:
-        for t in words.terms(text, stop) & open_terms:
-            if shown not in want[t]:
-                want[t].append(shown)
-            if len(want[t]) >= EXAMPLES:
-                open_terms.discard(t)
-        if not open_terms:
-            return
-
-
 def themes(con, filters: Filters, kpi: str = "nps", limit: int = LIMIT) -> dict:
     """``{"kpi", "n_comments", "n_low", "n_high", "low": [...], "high": [...]}``: each theme
     ``{"term", "count", "z", "examples"}``, ``count`` the comments of its group that contain it,
-    ``z`` positive when the low group says it more; strongest first."""
-    c = corpus(con, filters, kpi)
-    low, high = term_counts(c)
+    ``z`` positive when the low group says it more; strongest first. Examples: up to ``EXAMPLES``
+    comments of the theme's group, the shortest readable ones (3 to 40 words), ties by text."""
+    rows, n_low, n_high = term_table(con, filters, kpi)
+    low = Counter({r[0]: r[1] for r in rows if r[1]})
+    high = Counter({r[0]: r[2] for r in rows if r[2]})
+    examples = {"low": {r[0]: r[3] or [] for r in rows}, "high": {r[0]: r[4] or [] for r in rows}}
     z, hide = log_odds(low, high), _shadowed(low, high)
-    out = {"kpi": kpi, "n_comments": c.n_low + c.n_high, "n_low": c.n_low, "n_high": c.n_high,
+    out = {"kpi": kpi, "n_comments": n_low + n_high, "n_low": n_low, "n_high": n_high,
            "low": _side(z, low, 1, limit, hide), "high": _side(z, high, -1, limit, hide)}
-    add_examples(out["low"], c, "low")
-    add_examples(out["high"], c, "high")
+    for side in ("low", "high"):
+        for t in out[side]:
+            t["examples"] = list(examples[side][t["term"]])
     return out

@@ -12,6 +12,10 @@
   phrase: "non risolto" says the opposite of "risolto".
 - Terms: every token that is neither a stop word nor a negation, and every two consecutive tokens
   where the second is such a token and the first is one too or a negation.
+
+``terms`` does it in Python, for one text; ``TERMS_SQL`` does the same in DuckDB for every text of
+a corpus at once (RE2's ``[\\p{L}\\p{N}]`` for Python's ``[^\\W_]``; tests/test_themes.py checks
+they give the same terms), with the shortest readable examples of each term.
 """
 
 from __future__ import annotations
@@ -72,3 +76,51 @@ def terms(text: str, stop: frozenset[str] | None = None) -> set[str]:
         if content[i] and (content[i - 1] or toks[i - 1] in NEGATIONS):
             out.add(f"{toks[i - 1]} {toks[i]}")
     return out
+
+
+# The terms of every comment of a corpus and, per term, the comments of each group that contain
+# it and their shortest readable texts. ``{corpus}``: a query of (text, low, high) per distinct text
+# (whitespace already collapsed). Each text becomes tokens (the contractions first), each token is
+# marked content or negation by a hash join on the stop words and negations, ``lag`` over the
+# token's position gives the phrases, and ``union`` counts a term once per text.
+TERMS_SQL = r"""
+with src as ({corpus}),
+docs as (
+    select row_number() over () as doc, text, low, high,
+           len(string_split(text, ' ')) between $ex_lo and $ex_hi as readable,
+           regexp_extract_all(case when not regexp_matches(text, 'n[''’]t') then lower(text)
+               else regexp_replace(regexp_replace(regexp_replace(lower(text), '\bcan[''’]t\b', 'cannot', 'g'),
+                   '\bwon[''’]t\b', 'will not', 'g'), 'n[''’]t\b', ' not', 'g') end,
+               '[\p{{L}}\p{{N}}]+') as toks
+    from src
+),
+toks as (select doc, unnest(toks) as tok, generate_subscripts(toks, 1) as pos from docs),
+stop as (select unnest($stop) as w),
+neg as (select unnest($neg) as w),
+marked as (
+    select t.doc, t.tok, t.pos, n.w is not null as negation,
+           length(t.tok) > 1 and not regexp_full_match(t.tok, '[0-9]+') and s.w is null and n.w is null as content
+    from toks t left join stop s on s.w = t.tok left join neg n on n.w = t.tok
+),
+seq as (
+    select doc, tok, content, lag(tok) over w as prev_tok, lag(content) over w as prev_content,
+           lag(negation) over w as prev_neg
+    from marked window w as (partition by doc order by pos)
+),
+terms as (
+    select doc, tok as term from seq where content
+    union
+    select doc, prev_tok || ' ' || tok from seq where content and (prev_content or prev_neg)
+)
+select term, sum(d.low)::bigint as low, sum(d.high)::bigint as high,
+       min_by(d.text, {{'l': length(d.text), 't': d.text}}, $examples) filter (where d.low > 0 and d.readable) as ex_low,
+       min_by(d.text, {{'l': length(d.text), 't': d.text}}, $examples) filter (where d.high > 0 and d.readable) as ex_high
+from terms join docs d using (doc)
+group by term
+"""
+
+
+def terms_params(examples: int, words_range: tuple[int, int]) -> dict:
+    """The values ``TERMS_SQL`` binds besides the corpus's own."""
+    return {"stop": sorted(stop_words()), "neg": sorted(NEGATIONS), "examples": examples,
+            "ex_lo": words_range[0], "ex_hi": words_range[1]}
