@@ -8,6 +8,11 @@ what lets the most customers through, so a customer counts at a stage only after
 previous ones, in order, within the window. A journey's segment, region and product are those of
 its first event.
 
+In any order (``mode="any"``) the journeys are the same and step k counts when every stage 2..k
+has an event within the window after the entry, whatever their order. Time to convert
+(``days_to_step``) reads each journey's step times in either order (``step_times``, ``timing``);
+``scores`` puts the survey scores of each stage and channel beside the funnel's stages.
+
 Per-channel funnels count only events on that channel; the ``(all channels)`` funnel lets a journey
 cross channels (discover on social, buy in the store).
 
