@@ -132,36 +132,50 @@ def pick(filters: Filters, columns: Iterable[str | None] = (), grain: str | None
     return None
 
 
-def _insert_cells(con, where: str, params: dict, ordered: bool) -> None:
-    """Cells of the responses matching ``where`` (a condition on ``import_id``, which the detail
-    table has too): the detail table's from the rows, the smaller tables' by summing those
-    detail cells (half the work of a second pass over the rows). ``ordered`` writes them in day
-    order (a whole-table build: zone maps then skip what a date range leaves out)."""
+def cell_selects(where: str, ordered: bool = False) -> list[tuple[str, str]]:
+    """(count table, select of its cells) for the responses matching ``where`` (a condition on
+    ``import_id``, which the detail table has too): the detail table's from the rows first, then
+    the smaller tables' by summing those detail cells (half the work of a second pass over the
+    rows). ``ordered`` writes them in day order (a whole-table build: zone maps then skip what a
+    date range leaves out)."""
     cells = ", ".join(f"{sql} as {col}" for col, sql in CELL_SQL.items())
     (detail, detail_dims), *smaller = reversed(CUBES)
-    con.execute(f"insert into {detail} select import_id, cast(responded_at as date) as day, "  # noqa: S608 - from code
-                f"{', '.join(detail_dims)}, {cells} from responses where {where} group by all"
-                f"{' order by day' if ordered else ''}", params)
-    sums = ", ".join(f"sum({c})" for c in CELL_SQL)
+    selects = [(detail, f"select import_id, cast(responded_at as date) as day, "  # noqa: S608 - from code
+                        f"{', '.join(detail_dims)}, {cells} from responses where {where} group by all"
+                        f"{' order by day' if ordered else ''}")]
+    sums = ", ".join(f"sum({c}) as {c}" for c in CELL_SQL)
     for name, dims in smaller:
         when, key = ("cast(date_trunc('month', day) as date)", "month") if name == MONTHLY else ("day", "day")
-        con.execute(f"insert into {name} select import_id, {when} as {key}, {', '.join(dims)}, {sums} "  # noqa: S608
-                    f"from {detail} where {where} group by all{' order by ' + key if ordered else ''}", params)
+        selects.append((name, f"select import_id, {when} as {key}, {', '.join(dims)}, {sums} "  # noqa: S608
+                              f"from {detail} where {where} group by all{' order by ' + key if ordered else ''}"))
+    return selects
 
 
-def _insert_values(con, where: str, params: dict, kind: str) -> None:
+def _insert_cells(con, where: str, params: dict, ordered: bool) -> None:
+    for table, select in cell_selects(where, ordered):
+        con.execute(f"insert into {table} {select}", params)  # noqa: S608 - from code
+
+
+def value_selects(where: str, kind: str) -> list[tuple[str, str]]:
+    """(table, select): the distinct filter values of the ``kind`` rows (responses or
+    interactions) matching ``where``, and for responses the counts of their attributes."""
     selects = " union ".join(
         f"select import_id, '{field}' as field, {cols[kind]} as value from {kind} "  # noqa: S608 - from code
         f"where ({where}) and {cols[kind]} is not null"
         for field, cols in FILTER_COLUMNS.items() if kind in cols
     )
-    con.execute(f"insert into filter_values select distinct * from ({selects})", params)  # noqa: S608
+    out = [("filter_values", f"select distinct * from ({selects})")]  # noqa: S608 - from code
     if kind == "responses":
-        con.execute(
-            "insert into attribute_counts select import_id, e.key, e.value, count(*) from "  # noqa: S608
-            f"(select import_id, unnest(map_entries(attributes)) as e from responses "
-            f"where ({where}) and attributes is not null) where e.value is not null group by all",
-            params)
+        out.append(("attribute_counts",
+                    "select import_id, e.key, e.value, count(*) as n from "  # noqa: S608 - from code
+                    f"(select import_id, unnest(map_entries(attributes)) as e from responses "
+                    f"where ({where}) and attributes is not null) where e.value is not null group by all"))
+    return out
+
+
+def _insert_values(con, where: str, params: dict, kind: str) -> None:
+    for table, select in value_selects(where, kind):
+        con.execute(f"insert into {table} {select}", params)  # noqa: S608 - from code
 
 
 def add_import(con, import_id: int, ordered: bool = False) -> None:

@@ -37,10 +37,11 @@ ALL_CHANNELS = "(all channels)"
 JOURNEY_DIMENSIONS = ("segment", "region", "product")
 
 
-def chain_sql(n_steps: int, events_where: str = "true") -> str:
+def chain_sql(n_steps: int, events_where: str = "true", asof: bool = True) -> str:
     """SQL giving the journey starts of the events matching ``events_where`` (a filter built
     from bound parameters): customer_id, channel, segment, region, product, anchor, t_2..t_N;
-    per channel and across channels.
+    per channel and across channels. ``asof``: one ASOF join per stage (DuckDB: the faster
+    form there); else window functions (Spark has no ASOF join): the same rows.
     Binds ``$stages``, ``$s1..$sN`` and ``$all_label``."""
     cross = ("select customer_id, $all_label as channel, stage, occurred_at, segment, region, product "
              "from ev")
@@ -53,6 +54,9 @@ def chain_sql(n_steps: int, events_where: str = "true") -> str:
         "arg_min(product, occurred_at) as product from events where stage = $s1 "
         "group by customer_id, channel, cast(occurred_at as date))",
     ]
+    times = "".join(f", t_{k}" for k in range(2, n_steps + 1))
+    if not asof:
+        return _chain_window_sql(n_steps, ctes)
     for k in range(2, n_steps + 1):
         ctes.append(f"e{k} as (select customer_id, channel, occurred_at from events where stage = $s{k})")  # noqa: S608
         # ASOF: for each journey, the first stage-k event at or after step k-1 (k is an int).
@@ -60,15 +64,63 @@ def chain_sql(n_steps: int, events_where: str = "true") -> str:
             f"step{k} as (select p.*, e.occurred_at as t_{k} from step{k - 1} p asof left join e{k} e "  # noqa: S608
             f"on e.customer_id = p.customer_id and e.channel = p.channel and e.occurred_at >= p.t_{k - 1})"
         )
-    times = "".join(f", t_{k}" for k in range(2, n_steps + 1))
     return ("with " + ",\n".join(ctes) +  # noqa: S608 - structure from code
             f"\nselect customer_id, channel, segment, region, product, t_1 as anchor{times} "
             f"from step{n_steps}")
 
 
+def _chain_window_sql(n_steps: int, ctes: list[str]) -> str:
+    """The step times without ASOF joins. Every event of a stage before the last carries
+    ``t_next``, the time of the first event of the next stage at or after it (a window over the
+    customer's and channel's events from it on, its peers in time included: "at or after");
+    step k is then the ``t_next`` of step k-1's event, found by an equi-join on its time."""
+    position = "case " + " ".join(f"when stage = $s{k} then {k}" for k in range(1, n_steps + 1)) + " end"
+    following = "case k " + " ".join(f"when {k - 1} then min(case when k = {k} then occurred_at end) over w"
+                                     for k in range(2, n_steps + 1)) + " end"
+    ctes = [*ctes, f"nxt as (select distinct customer_id, channel, occurred_at, k, t_next from ("  # noqa: S608
+                   f"select customer_id, channel, occurred_at, k, {following} as t_next "
+                   f"from (select *, {position} as k from events) window w as (partition by customer_id, channel "
+                   f"order by occurred_at range between current row and unbounded following)) where k < {n_steps})"]
+    columns, joins = "", ""
+    for k in range(2, n_steps + 1):
+        prev = "p.t_1" if k == 2 else f"n{k - 1}.t_next"
+        columns += f", n{k}.t_next as t_{k}"
+        joins += (f" left join nxt n{k} on n{k}.customer_id = p.customer_id and n{k}.channel = p.channel "
+                  f"and n{k}.occurred_at = {prev} and n{k}.k = {k - 1}")
+    return ("with " + ",\n".join(ctes if n_steps > 1 else ctes[:-1]) +  # noqa: S608 - structure from code
+            f"\nselect p.customer_id, p.channel, p.segment, p.region, p.product, p.t_1 as anchor{columns} "
+            f"from step1 p{joins}")
+
+
 def chain_params(order: list[str]) -> dict:
     return {f"s{k}": s for k, s in enumerate(order, start=1)} | {"stages": list(order),
                                                                   "all_label": ALL_CHANNELS}
+
+
+# The order journey rows are written in (schema.py, v7: what zone maps skip): first starts
+# first, then the rest, each by channel and in anchor order; later-stage events by channel and time.
+STARTS_ORDER = "prev_anchor is not null, channel, anchor"
+EVENTS_ORDER = "ch, occurred_at"
+
+
+def starts_sql(n_steps: int, where: str, asof: bool = True) -> str:
+    """The ``journey_starts`` rows of the customers matching ``where`` (``chain_sql`` plus the
+    customer's key and ``prev_anchor``: the previous start of the same customer and channel; a
+    customer's starts are all computed together, so the lag over them is exact)."""
+    keys = f"(select customer_id, ckey from customer_keys where {where})"  # noqa: S608 - from code
+    return (f"select * from (select c.*, k.ckey, lag(c.anchor) over "  # noqa: S608 - from code
+            f"(partition by c.customer_id, c.channel order by c.anchor) as prev_anchor "
+            f"from ({chain_sql(n_steps, where, asof)}) c join {keys} k using (customer_id)) "
+            f"order by {STARTS_ORDER}")
+
+
+def events_sql(where: str) -> str:
+    """Every later-stage event of the customers matching ``where``, as integers (``journey_events``)."""
+    keys = f"(select customer_id, ckey from customer_keys where {where})"  # noqa: S608 - from code
+    return ("select k.ckey, c.ch, s.position as k, e.occurred_at "  # noqa: S608 - from code
+            f"from interactions e join {keys} k using (customer_id) "
+            "join channel_keys c using (channel) join stages s on s.stage = e.stage "
+            f"where ({where}) and s.position > 1 order by {EVENTS_ORDER}")
 
 
 def rebuild(con, marked: bool = False) -> None:
@@ -80,45 +132,35 @@ def rebuild(con, marked: bool = False) -> None:
         where = "customer_id in (select customer_id from journey_customers)"
         if order:  # their first starts leave the counts of journey_first_reach (appended below)
             con.execute(f"create or replace temp table first_reach_delta as select channel, segment, region, "  # noqa: S608
-                        f"product, step, days, -customers as customers from ({_first_reach_sql(len(order), where)})")
+                        f"product, step, days, -customers as customers from ({first_reach_sql(len(order), where)})")
         con.execute(f"delete from journey_starts where {where}")  # noqa: S608 - from code
     else:
         where = "true"
         for table in ("journey_starts", "journey_events", "journey_first_reach"):
             con.execute(f"delete from {table}")  # noqa: S608 - from code
     _add_keys(con, where, marked)
-    keys = f"(select customer_id, ckey from customer_keys where {where})"  # noqa: S608 - from code
     if order:
-        # prev_anchor: the previous start of the same customer and channel (a customer's starts
-        # are all recomputed together, so the lag over them is exact). Rows: first starts first,
-        # then the rest, each by channel and in anchor order (schema.py, v7: what zone maps skip).
-        con.execute(f"insert into journey_starts by name select * from (select c.*, k.ckey, lag(c.anchor) over "  # noqa: S608
-                    f"(partition by c.customer_id, c.channel order by c.anchor) as prev_anchor "
-                    f"from ({chain_sql(len(order), where)}) c join {keys} k using (customer_id)) "
-                    "order by prev_anchor is not null, channel, anchor",
+        con.execute(f"insert into journey_starts by name {starts_sql(len(order), where)}",  # noqa: S608
                     chain_params(order))
-        # every later-stage event, as integers, by channel and in time order (schema.py, v7).
         # Deleted only now: a transaction holds the blocks its deletes touch in memory (at 50M
         # events, 0.7 GB for the starts of an import's 200k customers), and the insert above
         # needs the room.
         if marked:
-            con.execute(f"delete from journey_events where ckey in (select ckey from {keys})")  # noqa: S608
-        con.execute("insert into journey_events select k.ckey, c.ch, s.position, e.occurred_at "  # noqa: S608
-                    f"from interactions e join {keys} k using (customer_id) "
-                    "join channel_keys c using (channel) join stages s on s.stage = e.stage "
-                    f"where ({where}) and s.position > 1 order by c.ch, e.occurred_at")
+            con.execute(f"delete from journey_events where ckey in (select ckey from customer_keys "  # noqa: S608
+                        f"where {where})")
+        con.execute(f"insert into journey_events {events_sql(where)}")  # noqa: S608 - from code
         if marked:
-            con.execute(f"insert into first_reach_delta {_first_reach_sql(len(order), where)}")  # noqa: S608
+            con.execute(f"insert into first_reach_delta {first_reach_sql(len(order), where)}")  # noqa: S608
             _append_first_reach_delta(con)
         else:
-            con.execute(f"insert into journey_first_reach {_first_reach_sql(len(order), where)}")  # noqa: S608
+            con.execute(f"insert into journey_first_reach {first_reach_sql(len(order), where)}")  # noqa: S608
     note_constant_dimensions(con, marked)
 
 
 DAY_US = 86_400_000_000
 
 
-def _first_reach_sql(n_steps: int, where: str) -> str:
+def first_reach_sql(n_steps: int, where: str) -> str:
     """``journey_first_reach`` rows of the first starts (``prev_anchor`` null) matching ``where``:
     per channel, dimensions and step, how many reached it how many days after their start (the
     duration rounded up to whole days: within a window of W days exactly when ``days <= W``)."""
@@ -129,6 +171,9 @@ def _first_reach_sql(n_steps: int, where: str) -> str:
               f"where ({where}) and prev_anchor is null and t_{k} is not null" for k in range(2, n_steps + 1)]
     return (f"select channel, segment, region, product, step, days, count(*) as customers "  # noqa: S608
             f"from ({' union all '.join(parts)}) group by all")
+
+
+_first_reach_sql = first_reach_sql  # its former name (tests)
 
 
 def _append_first_reach_delta(con) -> None:
@@ -142,17 +187,26 @@ def _append_first_reach_delta(con) -> None:
     con.execute("drop table first_reach_delta")
 
 
+KEY_TABLES = (("customer_keys", "customer_id", "ckey"), ("channel_keys", "channel", "ch"))
+
+
+def keys_sql(table: str, col: str, key: str, src: str, fresh: bool = False) -> str:
+    """New keys for the distinct ``col`` of ``src`` that have none in ``table`` yet: the next free
+    integers, in ``col`` order. ``fresh``: ``table`` is still empty (a build from raw data)."""
+    base = "0" if fresh else f"(select coalesce(max({key}), 0) from {table})"  # noqa: S608 - from code
+    new = "" if fresh else f" where not exists (select 1 from {table} t where t.{col} = n.{col})"  # noqa: S608
+    return (f"select {col}, cast({base} + row_number() over (order by {col}) as integer) as {key} "  # noqa: S608
+            f"from (select distinct {col} from {src}) n{new}")
+
+
 def _add_keys(con, where: str, marked: bool) -> None:
     """Give the customers and channels of the events matching ``where`` that have no key yet the
     next free keys (keys are never reused or changed, so the rows already keyed stay right). The
     marked customers are in ``journey_customers`` already (an undone import's customers may get
     a key they no longer need: harmless)."""
-    for table, col, key in (("customer_keys", "customer_id", "ckey"), ("channel_keys", "channel", "ch")):
+    for table, col, key in KEY_TABLES:
         src = "journey_customers" if marked and col == "customer_id" else f"interactions where {where}"
-        con.execute(f"insert into {table} select {col}, cast((select coalesce(max({key}), 0) from {table}) "  # noqa: S608
-                    f"+ row_number() over (order by {col}) as integer) "
-                    f"from (select distinct {col} from {src}) n "
-                    f"where not exists (select 1 from {table} t where t.{col} = n.{col})")
+        con.execute(f"insert into {table} {keys_sql(table, col, key, src)}")  # noqa: S608 - from code
 
 
 def note_constant_dimensions(con, marked: bool = False) -> None:
@@ -165,15 +219,28 @@ def note_constant_dimensions(con, marked: bool = False) -> None:
     day look. After an import only its customers are checked and a dimension can only leave a
     set; a full rebuild checks everyone again."""
     where = "customer_id in (select customer_id from journey_customers)" if marked else "true"
+    for setting, value in constant_dimension_settings(con, where, marked).items():
+        con.execute("insert or replace into settings values ($k, $v)", {"k": setting, "v": value})
+
+
+DIMENSION_SETTINGS = (("journey_constant_dims", "customer_id, channel"), ("journey_customer_dims", "customer_id"))
+
+
+def constant_dimension_settings(con, where: str = "true", marked: bool = False) -> dict[str, str]:
+    """setting -> value of ``note_constant_dimensions``, from the starts matching ``where`` (a
+    read only: any engine)."""
     checks = ", ".join(f"bool_or(n_{d} > 1) as {d}" for d in JOURNEY_DIMENSIONS)
     counts = ", ".join(f"count(distinct coalesce({d}, chr(0))) as n_{d}" for d in JOURNEY_DIMENSIONS)
-    for setting, per in (("journey_constant_dims", "customer_id, channel"), ("journey_customer_dims", "customer_id")):
+    values = {}
+    for setting, per in DIMENSION_SETTINGS:
         row = con.execute(f"select {checks} from (select {counts} from journey_starts where {where} "  # noqa: S608
                           f"group by {per})").fetchall()[0]
         varies = {d for d, v in zip(JOURNEY_DIMENSIONS, row, strict=True) if v}
         current = set(JOURNEY_DIMENSIONS) if not marked else _dimension_set(con, setting)
-        keep = [d for d in JOURNEY_DIMENSIONS if d in current and d not in varies]
-        con.execute("insert or replace into settings values ($k, $v)", {"k": setting, "v": ",".join(keep)})
+        values[setting] = ",".join(d for d in JOURNEY_DIMENSIONS if d in current and d not in varies)
+    return values
+
+
 
 
 def _dimension_set(con, setting: str) -> set[str]:

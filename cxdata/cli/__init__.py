@@ -13,6 +13,8 @@
     python -m cxdata kpis    [--db PATH] [FILTERS] [--json]
                              [--engine duckdb|spark] [--parquet DIR] [--spark-remote sc://HOST:15002]
     python -m cxdata export  --out DIR [--db PATH] [--derived]
+    python -m cxdata build   --input DIR --out DIR2 [--engine spark|duckdb] [--spark-remote sc://HOST:15002]
+    python -m cxdata attach  --db SERVE.duckdb --from DIR2
     python -m cxdata funnel  [--db PATH] [FILTERS] [--window DAYS] [--mode strict|any] [--json]
     python -m cxdata paths   [--db PATH] [FILTERS] [--window DAYS] [--top N] [--json]
     python -m cxdata value   [--db PATH] [FILTERS] [--days N] [--json]
@@ -55,7 +57,7 @@ from .common import (
     _set,
     add_filter_options,
 )
-from .engine import add_engine_options, add_export, cmd_export
+from .engine import add_build, add_engine_options, add_export, cmd_attach, cmd_build, cmd_export
 from .funnel import add_funnel, cmd_funnel
 from .ingest import cmd_import, cmd_imports, cmd_stages, cmd_tidy, cmd_undo
 from .journeys import add_journey_commands, cmd_paths, cmd_value
@@ -137,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_engine_options(k)
 
     add_export(sub, with_db)
+    add_build(sub, with_db)
     add_funnel(sub, with_db)
     add_journey_commands(sub, with_db)
     add_why(sub, with_db)
@@ -153,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "imports": cmd_imports, "undo": cmd_undo,
             "stages": cmd_stages, "tidy": cmd_tidy, "funnel": cmd_funnel,
             "kpis": cmd_kpis, "paths": cmd_paths, "value": cmd_value, "setting": cmd_setting, "export": cmd_export,
+            "build": cmd_build, "attach": cmd_attach,
             "drivers": cmd_drivers, "painpoints": cmd_painpoints, "report": cmd_report,
             "themes": cmd_themes, "alerts": cmd_alerts}
 

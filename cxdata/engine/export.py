@@ -49,11 +49,11 @@ def export_tables(con, out: str | Path, tables: Iterable[str] = RAW_TABLES) -> d
         else:
             sql = f"select * from {table}"  # noqa: S608 - table from RAW_TABLES / DERIVED_TABLES
         reader = con.cursor().sql(sql).to_arrow_reader(_BATCH_ROWS)
-        written[table] = _write(ds, reader, target, partitioned=ts is not None)
+        written[table] = _write(reader, target, partitioned=ts is not None)
     return written
 
 
-def _write(ds, reader, target: Path, partitioned: bool) -> int:
+def _write(reader, target: Path, partitioned: bool) -> int:
     rows = 0
 
     def counted():

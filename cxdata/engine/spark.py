@@ -46,6 +46,8 @@ class SparkResult:
 class SparkConnection:
     """A Spark session that reads the project's tables and answers DuckDB statements."""
 
+    asof_joins = False  # Spark SQL has no ASOF join (rules.has_asof)
+
     def __init__(self, session):
         self.session = session
 
@@ -68,6 +70,15 @@ class SparkConnection:
         # the query modules pass a statement's parameters with others it does not use
         bound = {k: v for k, v in (params or {}).items() if f":{k}" in statement}
         return SparkResult(self.session.sql(statement, args=bound or None))
+
+    def save_parquet(self, table: str, sql: str, params: dict | None, root: str | Path) -> int:
+        """Write the rows of ``sql`` to the Parquet folder ``root/table`` (replaced), then read
+        them as the view ``table`` (later statements read the written rows, not the plan again);
+        returns their count."""
+        target = Path(root) / table
+        self.execute(sql, params)._frame.write.mode("overwrite").parquet(str(target))
+        self.register_parquet(root, [table])
+        return self.session.table(table).count()
 
     def cursor(self) -> SparkConnection:
         """Spark sessions take statements from several threads: the cursor is the connection."""
