@@ -63,21 +63,13 @@ def add_build(sub, with_db) -> None:
 def cmd_build(args) -> int:
     from ..engine.build import build_tables, open_input
 
-    root = Path(args.input)
-    missing = [t for t in RAW_TABLES if not (root / t).is_dir()]
-    if missing:
-        print(f"{root} is not an export: no folder for {', '.join(missing)} "
-              "(make one with python -m cxdata export --db PATH --out DIR).", file=sys.stderr)
-        return EXIT_INPUT
-    if args.spark_remote and args.engine != "spark":
-        print("--spark-remote needs --engine spark.", file=sys.stderr)
-        return EXIT_INPUT
-    if args.engine == "spark" and not _has_pyspark():
-        print(NO_SPARK, file=sys.stderr)
+    problem = _build_input_problem(args)
+    if problem:
+        print(problem, file=sys.stderr)
         return EXIT_INPUT
     t0 = time.perf_counter()
     try:
-        con = open_input(args.engine, root, remote=args.spark_remote)
+        con = open_input(args.engine, args.input, remote=args.spark_remote)
         written = build_tables(con, args.out, on_table=lambda t, n: print(
             f"  {t}: {n:,} rows ({time.perf_counter() - t0:.1f} s)", flush=True))
     except Exception as exc:  # a Spark failure (no Java, a lost server) is said in one line
@@ -88,6 +80,16 @@ def cmd_build(args) -> int:
     print(f"Built {len(written)} tables on {args.engine} into {args.out} in {time.perf_counter() - t0:.1f} s; "
           f"serve them with: python -m cxdata attach --db SERVE.duckdb --from {args.out}")
     return EXIT_OK
+
+
+def _build_input_problem(args) -> str | None:
+    missing = [t for t in RAW_TABLES if not (Path(args.input) / t).is_dir()]
+    if missing:
+        return (f"{args.input} is not an export: no folder for {', '.join(missing)} "
+                "(make one with python -m cxdata export --db PATH --out DIR).")
+    if args.spark_remote and args.engine != "spark":
+        return "--spark-remote needs --engine spark."
+    return NO_SPARK if args.engine == "spark" and not _has_pyspark() else None
 
 
 def cmd_attach(args) -> int:
