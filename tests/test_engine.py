@@ -5,7 +5,7 @@ Running the same statements on Spark is ``tests/test_spark.py``."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -148,4 +148,93 @@ def test_export_then_kpis_from_parquet_equal_kpis_from_the_file(demo_db, tmp_pat
 ])
 def test_engine_options_that_do_not_fit_say_so(argv, said, capsys):
     assert main(["kpis", *argv]) == 2
+    assert said in capsys.readouterr().err
+
+
+# ---- the journey chain without ASOF joins (the form Spark runs) -----------------------------------
+def _chain(con, asof: bool) -> list[tuple]:
+    from cxdata.journeys import chain_params, chain_sql
+
+    order = db.stages(con)
+    return con.execute(f"select * from ({chain_sql(len(order), 'true', asof)}) order by all",
+                       chain_params(order)).fetchall()
+
+
+def test_the_window_chain_gives_the_asof_chains_rows(con):
+    rows = _chain(con, asof=False)
+    assert rows == _chain(con, asof=True) and len(rows) > 10_000
+
+
+def test_the_window_chain_takes_a_step_at_the_same_instant_and_skips_earlier_ones():
+    """One customer on the web, stages a, b, c; T0 is 09:00. Day 0: a at 10:00 starts a journey;
+    b at 09:00 is before it (not a step), b at 10:00 is at the same instant (step 2); c and b at
+    12:00: c is step 3. Day 1: a at 08:00 starts another; c at 09:00 comes with no b before it,
+    and no b follows: neither step is reached."""
+    from helpers.journeys import T0, build
+
+    h = lambda hours: T0 + timedelta(hours=hours)  # noqa: E731
+    con = build({"ann": [(h(1), "web", "a"), (h(0), "web", "b"), (h(1), "web", "b"), (h(3), "web", "c"),
+                         (h(3), "web", "b"), (h(23), "web", "a"), (h(24), "web", "c")]}, stages=["a", "b", "c"])
+    web = [r[5:] for r in _chain(con, asof=False) if r[1] == "web"]
+    assert web == [(h(1), h(1), h(3)), (h(23), None, None)]
+    assert _chain(con, asof=False) == _chain(con, asof=True)
+
+
+# ---- build (on DuckDB) and attach -----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def built(demo_db, tmp_path_factory):
+    root = tmp_path_factory.mktemp("build")
+    assert main(["export", "--db", str(demo_db), "--out", str(root / "raw")]) == 0
+    assert main(["build", "--engine", "duckdb", "--input", str(root / "raw"), "--out", str(root / "derived")]) == 0
+    assert main(["attach", "--db", str(root / "serve.duckdb"), "--from", str(root / "derived")]) == 0
+    return root
+
+
+def table_rows(con, table: str) -> list[tuple]:
+    return con.execute(f"select * from {table} order by all").fetchall()  # noqa: S608 - from the test
+
+
+@pytest.mark.parametrize("table", [*DERIVED_TABLES, "stages", "imports"])
+def test_built_and_attached_tables_equal_the_files(con, built, table):
+    served = db.connect(built / "serve.duckdb", read_only=True)
+    try:
+        rows = table_rows(served, table)
+    finally:
+        served.close()
+    assert rows == table_rows(con, table) and rows
+
+
+def test_the_served_file_gives_the_same_kpis_and_refuses_an_attribute(demo_db, built, capsys):
+    served = str(built / "serve.duckdb")
+    for argv in ([], ["--from", "2025-01-01", "--to", "2025-12-31", "--channel", "web"],
+                 ["--from", "2025-01-03", "--to", "2025-06-17", "--segment", "SME"]):
+        assert _kpis(capsys, "--db", served, *argv) == _kpis(capsys, "--db", str(demo_db), *argv)
+    assert main(["kpis", "--db", served, "--attr", "loyalty_tier:gold"]) == 2
+    assert "attribute filter" in capsys.readouterr().err
+
+
+def test_the_served_file_keeps_the_journey_settings(con, built):
+    from cxdata.engine.attach import served_from
+    from cxdata.journeys import constant_dimensions
+
+    served = db.connect(built / "serve.duckdb", read_only=True)
+    try:
+        assert served_from(served) == str(built / "derived")
+        assert served_from(con) is None
+        for across in (False, True):
+            assert constant_dimensions(served, across) == constant_dimensions(con, across)
+    finally:
+        served.close()
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["build", "--input", "{raw}", "--out", "{tmp}/o", "--engine", "duckdb", "--spark-remote", "sc://x:1"],
+     "--spark-remote needs --engine spark"),
+    (["build", "--input", "{tmp}", "--out", "{tmp}/o", "--engine", "duckdb"], "is not an export"),
+    (["attach", "--db", "{tmp}/s.duckdb", "--from", "{raw}"], "not the output of python -m cxdata build"),
+    (["attach", "--db", "{db}", "--from", "{derived}"], "raw rows"),
+])
+def test_build_and_attach_inputs_that_do_not_fit_say_so(demo_db, built, tmp_path, argv, said, capsys):
+    fill = {"raw": built / "raw", "derived": built / "derived", "tmp": tmp_path, "db": demo_db}
+    assert main([a.format(**fill) for a in argv]) == 2
     assert said in capsys.readouterr().err
