@@ -49,13 +49,14 @@ from .undo import undo_import, undo_in_transaction
 
 # The names callers import from here: the record of imports and the undo live beside it.
 __all__ = ["CHUNK_ROWS", "HELD_TABLES", "SQL_TYPES", "STAGED", "TABLES", "Written", "import_rejects",
-           "list_imports", "raw_rows_table", "same_content", "shared_rows", "stage", "undo_import",
-           "write_import"]
+           "list_imports", "raw_rows_table", "same_content", "shared_rows", "stage", "staging_rows",
+           "undo_import", "write_import"]
 
 CHUNK_ROWS = 250_000
 
 
-def _arrow(prepared: Prepared) -> pa.Table:
+def staging_rows(prepared: Prepared) -> pa.Table:
+    """The accepted rows as ``stage`` reads them: canonical columns, ``line``, ``a0``..``aN``."""
     cols = {}
     for f in FIELDS[prepared.kind]:
         s = prepared.frame[f]
@@ -66,13 +67,13 @@ def _arrow(prepared: Prepared) -> pa.Table:
         elif f == "revenue":
             cols[f] = pa.array(pd.to_numeric(s, errors="coerce"), type=pa.float64(), from_pandas=True)
         elif s.dtype == "str":
-            cols[f] = pa.array(s.array).cast(pa.string())
+            cols[f] = pa.array(s.array)
         else:
             cols[f] = pa.array(s.astype("object").where(s.notna(), None), type=pa.string())
     cols["line"] = pa.array(prepared.frame["line"].to_numpy(), type=pa.int64())
     for i, c in enumerate(prepared.attributes):
         s = prepared.attr_frame[c]
-        cols[f"a{i}"] = (pa.array(s.array).cast(pa.string()) if s.dtype == "str" else
+        cols[f"a{i}"] = (pa.array(s.array) if s.dtype == "str" else
                          pa.array(s.astype("object").where(s.notna(), None), type=pa.string()))
     return pa.table(cols)
 
@@ -82,49 +83,79 @@ def raw_rows_table(frame: pd.DataFrame, lines) -> pa.Table:
     cols = {"line": pa.array(lines, type=pa.int64())}
     for i, c in enumerate(frame.columns):
         s = frame[c]
-        cols[f"c{i}"] = (pa.array(s.array).cast(pa.string()) if s.dtype == "str" else
+        cols[f"c{i}"] = (pa.array(s.array) if s.dtype == "str" else
                          pa.array(s.astype("object").where(s.notna(), None), type=pa.string()))
     return pa.table(cols)
 
 
-def stage(con, prepared: Prepared, raw_rows: pa.Table | None = None) -> int:
+def stage(con, prepared: Prepared, raw_rows: pa.Table | None = None, *,
+          rows: list[pa.Table | None] | None = None) -> int:
     """Create temp table ``ingest_staged``: canonical columns with each row's key and the attributes
     map, ``occurrence`` (> 1: the key repeats an earlier line of the file), in the order of the source
     lines. The key of a row without an id is the hash of ``raw_rows`` (every source column), or of
-    its canonical values and attributes when no raw rows are given. Returns its row count."""
+    its canonical values and attributes when no raw rows are given. Returns its row count.
+
+    ``rows`` (instead of ``prepared``'s frames and ``raw_rows``): ``[staging_rows(prepared),
+    raw_rows]``, handed over: each is copied into a DuckDB temp table and dropped from the list
+    before the staging query runs, so no Python copy of the file's rows is held while DuckDB works
+    within its memory limit."""
+    return staged(con, prepared, take_rows(con, prepared, raw_rows, rows))
+
+
+def take_rows(con, prepared: Prepared, raw_rows: pa.Table | None = None,
+              rows: list[pa.Table | None] | None = None) -> list[str] | None:
+    """Copy the rows to stage into temp tables (``stage``): the staged rows whole, the raw rows as
+    the hash of each row without an id; each is dropped from ``rows`` once copied. Returns the raw
+    rows' column names, or None. Call it outside a transaction: DuckDB keeps what was registered
+    in a transaction until the transaction ends."""
+    rows = rows if rows is not None else [staging_rows(prepared), raw_rows]
+    raw_columns = None if rows[1] is None else rows[1].column_names
+    _take_in(con, STAGE_SRC, rows, 0)
+    if raw_columns is not None:
+        _take_in(con, RAW_SRC, rows, 1)
+    pa.default_memory_pool().release_unused()
+    return raw_columns
+
+
+def staged(con, prepared: Prepared, raw_columns: list[str] | None) -> int:
+    """``stage``'s query, over the rows ``take_rows`` copied in; the staged row count."""
     kind = prepared.kind
     fields = FIELDS[kind]
     id_field = ID_FIELD[kind]
     attrs, params = _attributes_sql(prepared.attributes)
     typed = [f"cast({f} as {SQL_TYPES.get(f, 'varchar')}) as {f}" for f in fields if f != id_field]
-    content, join = _row_content_sql(fields, id_field, len(prepared.attributes), raw_rows)
-    con.register(STAGE_SRC, _arrow(prepared))
-    if raw_rows is not None:
-        con.register(RAW_SRC, raw_rows)
-    try:
-        sql = f"""
-            create or replace temp table {STAGED} as
-            with src as (
-                select s.*, coalesce(cast(s.{id_field} as varchar),
-                                     'h:' || sha1(concat_ws(chr(31), {content}))) as row_key
-                from {STAGE_SRC} s {join}
-            ),
-            numbered as (
-                select *, row_number() over (partition by row_key order by line) as occurrence
-                from src
-            )
-            select case when {id_field} is null and occurrence > 1
-                        then row_key || ':' || cast(occurrence as varchar) else row_key end as {id_field},
-                   {', '.join(typed)}, {attrs} as attributes, line,
-                   case when {id_field} is null then 1 else occurrence end as occurrence
-            from numbered order by line
-        """  # noqa: S608 - identifiers from schema field tuples and generated names
-        con.execute(sql, params)
-    finally:
-        unregister(con, STAGE_SRC)
-        if raw_rows is not None:
-            unregister(con, RAW_SRC)
+    content, join = _row_content_sql(fields, id_field, len(prepared.attributes), raw_columns)
+    sql = f"""
+        create or replace temp table {STAGED} as
+        with src as (
+            select s.*, coalesce(cast(s.{id_field} as varchar),
+                                 'h:' || sha1(concat_ws(chr(31), {content}))) as row_key
+            from {STAGE_SRC} s {join}
+        ),
+        numbered as (
+            select *, row_number() over (partition by row_key order by line) as occurrence
+            from src
+        )
+        select case when {id_field} is null and occurrence > 1
+                    then row_key || ':' || cast(occurrence as varchar) else row_key end as {id_field},
+               {', '.join(typed)}, {attrs} as attributes, line,
+               case when {id_field} is null then 1 else occurrence end as occurrence
+        from numbered order by line
+    """  # noqa: S608 - identifiers from schema field tuples and generated names
+    con.execute(sql, params)
+    for t in (STAGE_SRC, RAW_SRC):
+        con.execute(f"drop table if exists {t}")  # noqa: S608 - constant names
     return con.execute(f"select count(*) from {STAGED}").fetchone()[0]  # noqa: S608 - constant
+
+
+def _take_in(con, name: str, rows: list, i: int) -> None:
+    """Copy ``rows[i]`` into temp table ``name`` and let go of it."""
+    table, rows[i] = rows[i], None
+    con.register(f"{name}_arrow", table)
+    try:
+        con.execute(f"create or replace temp table {name} as select * from {name}_arrow")  # noqa: S608 - constants
+    finally:
+        unregister(con, f"{name}_arrow")
 
 
 def _attributes_sql(attributes: list[str]) -> tuple[str, dict[str, str]]:
@@ -140,11 +171,11 @@ def _attributes_sql(attributes: list[str]) -> tuple[str, dict[str, str]]:
 
 
 def _row_content_sql(fields, id_field: str, n_attributes: int,
-                     raw_rows: pa.Table | None) -> tuple[str, str]:
+                     raw_columns: list[str] | None) -> tuple[str, str]:
     """(what a row without an id is hashed on, the join that brings it): the raw row when given,
     else its canonical values and attributes."""
-    if raw_rows is not None:
-        raw_cols = [c for c in raw_rows.column_names if c != "line"]
+    if raw_columns is not None:
+        raw_cols = [c for c in raw_columns if c != "line"]
         content = ", ".join(f"coalesce(r.{c}, '')" for c in raw_cols) or "''"
         return content, f"left join {RAW_SRC} r using (line)"
     content = ", ".join([*(f"coalesce(cast(s.{f} as varchar), '')" for f in fields if f != id_field),
@@ -189,7 +220,7 @@ def _insert_chunk(con, kind: str, first: int, last: int, import_id: int) -> None
 
 
 def _drop_temp(con) -> None:
-    for t in (STAGED, NEW, HELD, PROMOTE):
+    for t in (STAGED, NEW, HELD, PROMOTE, STAGE_SRC, RAW_SRC):
         con.execute(f"drop table if exists {t}")  # noqa: S608 - constant names
 
 
@@ -213,20 +244,23 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
                  imported_by: str | None, dry_run: bool, save_mapping_as: str | None,
                  progress: Callable[[float, str], None] | None, source: str = "default",
                  row_key: str = "row-hash", signature: str | None = None,
-                 raw_rows: pa.Table | None = None, replace: list[int] | None = None) -> Written:
+                 raw_rows: pa.Table | None = None, replace: list[int] | None = None,
+                 rows: list[pa.Table | None] | None = None) -> Written:
     """Write one import into ``source``, after undoing the imports ``replace`` (same
-    transaction). Rolled back on any error or a dry run."""
+    transaction). Rolled back on any error or a dry run. ``rows``: see ``stage``."""
     report = progress or (lambda f, m: None)
     kind = prepared.kind
     replace = list(replace or [])
-    con.execute("begin transaction")
     try:
+        raw_columns = take_rows(con, prepared, raw_rows, rows)
+        con.execute("begin transaction")
         for earlier in replace:
             report(0.45, f"Undoing import {earlier}, which this one replaces")
             undo_in_transaction(con, earlier, note=f"replaced by a new import of {file_name}")
         report(0.5, "Checking for rows already imported")
-        stage(con, prepared, raw_rows)
+        staged(con, prepared, raw_columns)
         new, in_source, in_file = _split_new(con, kind, source)
+        con.execute(f"drop table {STAGED}")  # noqa: S608 - constant; split into NEW and HELD
         owners = _owners(con, kind, source) if in_source else {}
         if dry_run:
             con.execute("rollback")

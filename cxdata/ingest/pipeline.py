@@ -8,7 +8,7 @@ format, CES direction). Another file replaces it; an import empties it.
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import json
 import threading
 from collections.abc import Callable
@@ -16,7 +16,9 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..settings import get_setting, stages
 from . import identity, load
@@ -26,7 +28,7 @@ from .fields import KINDS
 from .model import ImportResult, IngestError, Preview, Reject
 from .overrides import resolve
 from .prepared import MappingProblem, Prepared
-from .read import RawTable, load_bytes, read_raw
+from .read import RawTable, memory_cap, open_source, read_raw
 from .saved_mappings import load_mapping
 from .validate import prepare
 
@@ -59,11 +61,11 @@ _last_lock = threading.Lock()
 def _read_and_check(path: str | Path | bytes, *, file_name: str | None, kind: str | None,
                     overrides: dict, date_format: str | None, direction: str,
                     report: Callable[[float, str], None] = lambda f, m: None,
-                    known: dict[str, list[str]] | None = None) -> tuple[RawTable, Prepared]:
+                    known: dict[str, list[str]] | None = None,
+                    cap: int | None = None) -> tuple[RawTable, Prepared]:
     report(0.0, "Reading the file")
-    data, name = load_bytes(path, file_name)
-    content_hash = hashlib.sha256(data).hexdigest()
-    key = (content_hash, name, json.dumps(overrides, sort_keys=True, default=str), date_format, direction,
+    src = open_source(path, file_name, cap)
+    key = (src.sha256, src.name, json.dumps(overrides, sort_keys=True, default=str), date_format, direction,
            json.dumps(known or {}, sort_keys=True))
     with _last_lock:
         if _last:
@@ -73,7 +75,7 @@ def _read_and_check(path: str | Path | bytes, *, file_name: str | None, kind: st
             if kept == key and (kind == prepared.kind or kind is None and asked is None):
                 report(0.45, "Rows read and checked for the preview")
                 return raw, prepared
-    raw = read_raw(data, file_name=name, content_hash=content_hash)
+    raw = read_raw(src)
     report(0.2, "Checking the rows")
     prepared = _prepare(raw, kind=kind, mapping=overrides, date_format=date_format, ces_direction=direction,
                         known=known)
@@ -134,13 +136,11 @@ def import_file(con, path: str | Path | bytes, *, kind: str | None = None, mappi
     who = identity.identify(con, prepared, raw.columns, raw.file_name, source)
     conversions = list(prepared.conversions)
     replaced = _to_replace(con, raw, replace, dry_run, conversions)
+    rows, raw, prepared = _handed_over(raw, prepared)
     written = load.write_import(
         con, prepared, file_name=raw.file_name, content_hash=raw.content_hash,
         imported_by=imported_by, dry_run=dry_run, save_mapping_as=save_mapping_as, progress=report,
-        source=who.source, row_key=who.key, signature=who.signature,
-        raw_rows=load.raw_rows_table(raw.frame, raw.lines), replace=replaced)
-    if not dry_run:
-        forget_last()
+        source=who.source, row_key=who.key, signature=who.signature, replace=replaced, rows=rows)
     if written.owners:
         conversions.append(_held_elsewhere(written, who.source, dry_run))
     result = ImportResult(
@@ -158,19 +158,42 @@ def import_file(con, path: str | Path | bytes, *, kind: str | None = None, mappi
     return result
 
 
+def _handed_over(raw: RawTable, prepared: Prepared) -> tuple[list, RawTable, Prepared]:
+    """The rows the load copies into DuckDB (``load.stage``'s ``rows``), and ``raw`` and
+    ``prepared`` without their frames: from here on, while DuckDB writes within its memory limit,
+    the process holds no other copy of the file's rows (the kept preview goes too)."""
+    forget_last()
+    rows = [load.staging_rows(prepared), load.raw_rows_table(raw.frame, raw.lines)]
+    raw = dataclasses.replace(raw, frame=_empty_like(raw.frame), lines=np.zeros(0, dtype=np.int64))
+    prepared = dataclasses.replace(prepared, frame=_empty_like(prepared.frame),
+                                   attr_frame=_empty_like(prepared.attr_frame))
+    pa.default_memory_pool().release_unused()
+    return rows, raw, prepared
+
+
+def _empty_like(frame: pd.DataFrame) -> pd.DataFrame:
+    """No rows, the same columns and types, and (unlike ``frame.iloc[:0]``, a view that keeps
+    Arrow's buffers alive) no tie to ``frame``'s memory."""
+    return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in frame.dtypes.items()})
+
+
 def _checked(con, path, *, file_name, kind, mapping, mapping_name, date_format, source, min_date,
              max_date, report) -> tuple[RawTable, Prepared]:
     """The file read and checked as the import will load it: the caller's choices, the order its
     source's dates were read in when its own are ambiguous, the plausible dates, the stage order."""
     kind, overrides, direction = _choices(con, kind, mapping, mapping_name)
     known = known_values(con)
+    cap = memory_cap(con)
     raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
-                                    date_format=date_format, direction=direction, report=report, known=known)
+                                    date_format=date_format, direction=direction, report=report, known=known,
+                                    cap=cap)
     remembered = None if date_format or con is None else _remembered_order(con, prepared, raw, source)
     if remembered:
+        del raw, prepared  # the file is read again: never two copies of its rows at once
+        forget_last()
         raw, prepared = _read_and_check(path, file_name=file_name, kind=kind, overrides=overrides,
                                         date_format=remembered, direction=direction, report=report,
-                                        known=known)
+                                        known=known, cap=cap)
     prepared = identity.check_dates(prepared, raw.frame, raw.lines, min_date, max_date)
     if con is not None:
         check_stages(con, prepared, raw.file_name)

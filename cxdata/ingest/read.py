@@ -12,20 +12,30 @@ counted, so a reject can point at the line an analyst sees in a text editor.
 
 from __future__ import annotations
 
-import codecs
 import csv
-import hashlib
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .data_part import data_part
 from .data_rows import read_data
 from .header_rows import detect_header, header_names, qualtrics_timezones
 from .model import IngestError
+from .source import (
+    ENCODINGS,
+    HEAD,
+    Source,
+    encoding_of_head,
+    max_import_bytes,
+    memory_cap,
+    open_source,
+    text_blocks,
+)
+
+__all__ = ["MAX_COLUMNS", "RawTable", "Source", "decode", "max_import_bytes", "memory_cap",
+           "open_source", "read_raw", "sniff_delimiter"]
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -63,20 +73,12 @@ class RawTable:
 
 
 def decode(raw: bytes, name: str) -> tuple[str, str]:
-    """(text, encoding name) of ``raw``; raises ``IngestError`` for a file that is not text."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return _decode(raw[3:], "utf-8", "UTF-8 with BOM", name)
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _decode(raw, "utf-16", "UTF-16", name)
-    head = raw[:4096]
-    if head and head.count(b"\x00") > len(head) // 4:
-        # UTF-16 without a BOM: ASCII text has a NUL in every other byte.
-        even, odd = head[0::2].count(b"\x00"), head[1::2].count(b"\x00")
-        enc = "utf-16-le" if odd > even else "utf-16-be"
-        return _decode(raw, enc, enc.upper(), name)
-    if b"\x00" in head:
-        raise IngestError(f"{name} is not a text (CSV) file: it contains binary data. "
-                          "Export the data as CSV and upload that file.")
+    """(text, encoding name) of ``raw``, decided as an import decides (``source``); raises
+    ``IngestError`` for a file that is not text."""
+    label = encoding_of_head(raw[:HEAD], name)
+    if label:
+        return _decode(raw[3:] if label == "UTF-8 with BOM" else raw, ENCODINGS[label].replace("-sig", ""),
+                       label, name)
     try:
         return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -141,61 +143,15 @@ def _header_records(lines: list[str], delim: str, count: int) -> tuple[list[list
     return records, ends
 
 
-DEFAULT_MAX_IMPORT_MB = 2_000
-
-
-def max_import_bytes() -> int:
-    """The largest file an import reads: ``CX_MAX_IMPORT_MB`` (default 2,000 MB). The import holds
-    the file and its parsed rows in memory: a 62 MB file of 1,000,000 rows peaked at 0.96 GB
-    resident under ``--memory-limit 1GB`` (about 15 times the file)."""
-    raw = os.environ.get("CX_MAX_IMPORT_MB", "").strip()
-    mb = int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_MAX_IMPORT_MB
-    return mb * 1_000_000
-
-
-def load_bytes(path: str | Path | bytes, file_name: str | None = None) -> tuple[bytes, str]:
-    """(the file's bytes, the name to report it by); ``IngestError`` when it cannot be opened."""
-    if isinstance(path, bytes | bytearray):
-        return bytes(path), file_name or "upload.csv"
-    p = Path(path)
-    name = file_name or p.name
-    try:
-        info = p.stat()
-        if not stat.S_ISREG(info.st_mode):  # /dev/zero, a pipe, a directory: no end, or no file
-            raise IngestError(f"{name} is not a regular file (a device, pipe or folder): save the export "
-                              "as a file and import that.")
-        limit = max_import_bytes()
-        if info.st_size > limit:
-            raise IngestError(f"{name} is {info.st_size / 1e6:,.0f} MB, over the {limit / 1e6:,.0f} MB an "
-                              "import reads at once (CX_MAX_IMPORT_MB): split the export by month and "
-                              "import the parts, or raise the limit if the machine has the memory.")
-        with p.open("rb") as f:
-            return f.read(limit + 1), name  # never more than the limit, even if the file grows
-    except FileNotFoundError as exc:
-        raise IngestError(f"{name}: no such file. Check the path and retry.") from exc
-    except OSError as exc:
-        raise IngestError(f"{name} cannot be opened ({exc.strerror}). Check the path and retry.") from exc
-
-
-def read_raw(path: str | Path | bytes, *, file_name: str | None = None,
+def read_raw(path: str | Path | bytes | Source, *, file_name: str | None = None,
              content_hash: str | None = None) -> RawTable:
     """Read a CSV export into a ``RawTable``; ``IngestError`` when it cannot be read at all.
-    ``content_hash``: the bytes' sha256, when the caller has it already."""
-    raw, name = load_bytes(path, file_name)
-    # an .xlsx (a zip) or an old .xls (an OLE2 compound file)
-    if raw[:4] == b"PK\x03\x04" or raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise IngestError(f"{name} looks like an Excel or zip file, not CSV: "
-                          "in Excel use File > Save As > CSV UTF-8, then upload the .csv file.")
-    content_hash = content_hash or hashlib.sha256(raw).hexdigest()
-    if not raw or raw.isspace():
+    ``path``: a file, an upload's bytes, or a ``Source`` opened already (``open_source``)."""
+    src = path if isinstance(path, Source) else open_source(path, file_name)
+    name = src.name
+    if src.size == 0 or src.blank:
         raise IngestError(f"{name} is empty: there is no header and no data. Export the data again.")
-    text, encoding = decode(raw, name)
-    # UTF-8 with no carriage return (most exports): the data part goes to Arrow as the bytes it
-    # already is, without normalising and re-encoding the whole text (0.3 s per 100 MB).
-    as_is = encoding == "UTF-8" and b"\r" not in raw
-    if not as_is:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    head = _split_lines(text, SNIFF_LINES)
+    head = _head_lines(src)
     delim = sniff_delimiter(head)
     records, ends = _header_records(head, delim, 3)
     if not records:
@@ -211,13 +167,23 @@ def read_raw(path: str | Path | bytes, *, file_name: str | None = None,
                           "comma, semicolon, tab or | between the columns, with a header row.")
 
     # The data part, from the first line after the header, goes to Arrow as UTF-8.
-    offset = sum(len(x) for x in head[:header_lines])
-    data = raw[len(text[:offset].encode("utf-8")):] if as_is else text[offset:].encode("utf-8")
-    frame, lines, bad, blank = read_data(data, columns, delim, header_lines, name)
+    with data_part(src, "".join(head[:header_lines])) as part:
+        frame, lines, bad, blank = read_data(part, columns, delim, header_lines, name)
     notes = []
     timezones = qualtrics_timezones(columns, records[2]) if style == "qualtrics" else {}
     if style != "plain":
         shown = {"qualtrics-legacy": "Qualtrics legacy"}.get(style, style.capitalize())
         notes.append(f"{shown} export: {n_header} header rows read as one.")
-    return RawTable(name, encoding, delim, style, header_lines, columns, labels, frame, lines, bad,
-                    blank, content_hash, timezones, notes)
+    return RawTable(name, src.encoding, delim, style, header_lines, columns, labels, frame, lines, bad,
+                    blank, content_hash or src.sha256, timezones, notes)
+
+
+def _head_lines(src: Source) -> list[str]:
+    """The first ``SNIFF_LINES`` lines of the decoded text (each with its ``\n``), decoding only
+    the blocks they are in."""
+    text = ""
+    for block in text_blocks(src):
+        text += block
+        if text.count("\n") >= SNIFF_LINES:
+            break
+    return _split_lines(text, SNIFF_LINES)
