@@ -37,11 +37,13 @@ kpi = view.choice("Movers by", controls.KPIS, key="movers", default="nps",
 movers = state.biggest_movers(db.cur, db.key, db.version, filters, kpi)
 if movers.empty:
     st.info(f"No segment, touchpoint, channel or region moved its {controls.kpi_label(kpi)} beyond the "
-            "noise against the previous period of the same length.")
+            "noise against the previous period of the same length (after the Benjamini-Hochberg "
+            "correction for the number of groups compared).")
 else:
     for row in movers.to_dict("records"):
         st.markdown("- " + mover_sentence(row, kpi))
     fig = figures.movers(movers, kpi, f"The {len(movers)} biggest moves in {controls.kpi_label(kpi)}",
                          segments.higher_is_better(kpi, direction))
     charts.show(view, fig, movers, key="overview_movers", n=int(movers["n"].sum()),
-                note="bars: change with its 95% margin")
+                note="bars: change with its 95% margin; shown: moves beyond the noise after the "
+                     "Benjamini-Hochberg correction over every group compared (5%)")

@@ -23,8 +23,9 @@ if not charts.empty(table, "survey responses"):
     title = f"{controls.kpi_label(kpi)} by {controls.dim_label(dim).lower()}, best first"
     charts.show(view, figures.breakdown(table, kpi, title, better), table, key=f"seg_bar_{dim}_{kpi}",
                 n=int(table[f"{kpi}_n"].sum()), narrow_field=controls.dim_field(dim),
-                note="blue ▲ / orange ▼: better / worse than the rest beyond the noise; grey: within the "
-                     "noise; hatched: small sample; click a bar to filter the dashboard to it")
+                note="blue ▲ / orange ▼: better / worse than the rest beyond the noise, after the "
+                     "Benjamini-Hochberg correction over every group and KPI of this breakdown (5%); grey: "
+                     "within the noise; hatched: small sample; click a bar to filter the dashboard to it")
     st.markdown(f"**Every KPI by {plain(controls.dim_label(dim).lower())}**")
     charts.table(segments.kpi_table(table, direction), column_config=segments.KPI_TABLE_CONFIG)
 

@@ -203,3 +203,20 @@ def test_segment_breakdown_corrects_a_borderline_difference():
     assert frame.loc["G1", "nps_p_adjusted"] == pytest.approx(5 * p_g1) and 5 * p_g1 > 0.05
     assert not frame["nps_differs"].any()
     assert frame["csat_p"].isna().all()
+
+
+def test_import_json_lists_the_new_alerts(tmp_path, capsys):
+    path = str(tmp_path / "a.duckdb")
+    tiny_db("responses", COLUMNS, month_pair((160, 40)), con=cxdata.connect(path)).close()
+    csv = tmp_path / "drop.csv"
+    csv.write_text("response_id,responded_at,channel,segment,csat\n"
+                   + "".join(f"x{i},2025-07-06,phone,A,2\n" for i in range(150)))
+    assert main(["import", str(csv), "--db", path, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    # July phone: 160 of 350 satisfied against June's 160 of 200 (the data end on 31 July 2025)
+    assert {a["scope"] for a in out["new_alerts"]} == {"channel phone", "overall", "segment A"}
+    assert all(a["kpi"] == "csat" and a["period"] == "month" for a in out["new_alerts"])
+    again = tmp_path / "more.csv"
+    again.write_text("response_id,responded_at,channel,segment,csat\ny1,2025-07-07,web,A,5\n")
+    assert main(["import", str(again), "--db", path, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["new_alerts"] == []  # the same alerts are not new

@@ -14,8 +14,10 @@ from .common import EXIT_FAIL, EXIT_INPUT, EXIT_OK, _connect, _print_json
 
 def cmd_import(args) -> int:
     from ..ingest import IngestError, import_file
+    from ..insight.alerts import after_import, evaluate
 
     con = _connect(args)
+    before = None if args.dry_run else evaluate(con)["alerts"]  # the summary lists the new ones
     try:
         result = import_file(
             con, args.file, kind=args.kind, mapping=_overrides(args) or None,
@@ -32,10 +34,14 @@ def cmd_import(args) -> int:
         _print_stopped_mapping(exc)
         return EXIT_INPUT
     summary = result.as_dict()
+    if before is not None:
+        summary["new_alerts"] = after_import(con, before)
     if args.json:
         _print_json(summary)
     else:
         _print_summary(result, args.dry_run)
+        for a in summary.get("new_alerts", []):
+            print(f"New alert: {a['reason']} ({a['scope']}, {a['period_label']}): python -m cxdata alerts")
     return EXIT_OK if result.status in ("done", "dry-run", "dry run") or args.dry_run else EXIT_FAIL
 
 
