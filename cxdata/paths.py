@@ -39,9 +39,10 @@ from collections import Counter
 
 from .db import stages as stored_stages
 from .filters import Filters
+from .funnel.choice import uses_journey_table
 from .funnel.query import DEFAULT_WINDOW_DAYS, FunnelQuery
-from .funnel.sql import fill, limit
-from .journeys import chain_params
+from .funnel.sql import fill, limit, steps_list
+from .journeys import ALL_CHANNELS, chain_params
 
 TOP_PATHS = 20
 PURCHASE_STAGE = "purchase"
@@ -67,6 +68,33 @@ select path, count(*) as customers from walked group by path"""
 # journey filters apply to a journey's first event; the period bounds the events too (see above)
 EVENT_FILTER_SKIP = ("stage", "segment", "region", "product")
 
+# From the journey tables (no touchpoint or attribute filter, at most one channel): each customer's
+# first start in the period passing the journey filter (``journey_starts``, the rows of ``$chan``:
+# the cross-channel label, or the one chosen channel) gives the step times; a step counts when its
+# time is within ``lim``. The channel of step 1 is the first channel in alphabetical order whose
+# own start has the same instant (its anchor that day is that event); of step k, the first channel
+# of a stage-k event at the step's instant (``journey_events``). Integers all along; same paths as
+# the events (tested). Placeholders: ``steps`` (``sql.steps_list``), ``limit``, ``journey_where``,
+# ``reached`` (one ``select`` per step), ``first_channel``. Binds ``$chan``, ``$all_label``,
+# ``$window_us``, ``$to_bound`` and the filters' values.
+TABLE_PATHS_SQL = """with entry as (select ckey, r, {limit} as lim from (
+  select ckey, min(anchor) as a, arg_min({steps}, anchor) as r
+  from journey_starts where ({journey_where}) and channel = $chan group by ckey)),
+reached as ({reached}),
+named as (
+  select s.ckey, 1 as k, {first_channel} as channel from reached s where s.k = 1
+  union all
+  select s.ckey, s.k, min(c.channel) from reached s
+    join journey_events e on e.ckey = s.ckey and e.k = s.k and e.occurred_at = s.t
+    join channel_keys c on c.ch = e.ch
+  where s.k > 1 group by s.ckey, s.k),
+walked as (select ckey, list(channel order by k) as path from named group by ckey)
+select path, count(*) as customers from walked group by path"""
+
+# step 1's channel: across channels, the first whose start is at the entry's instant
+FIRST_CHANNEL_ACROSS = ("(select min(j.channel) from journey_starts j where j.ckey = s.ckey and j.anchor = s.t "
+                        "and j.channel <> $all_label)")
+
 
 def paths_sql(n_steps: int, events_where: str, journey_where: str, bounded: bool) -> str:
     position = "case " + " ".join(f"when e.stage = $s{k} then {k}" for k in range(1, n_steps + 1)) + " end"
@@ -74,21 +102,48 @@ def paths_sql(n_steps: int, events_where: str, journey_where: str, bounded: bool
                 limit=limit("t_1", bounded))
 
 
+def table_paths_sql(n_steps: int, journey_where: str, bounded: bool, across: bool) -> str:
+    reached = " union all ".join(
+        f"select ckey, {k} as k, r[{k}] as t from entry"  # noqa: S608 - k is an int
+        + ("" if k == 1 else f" where epoch_us(r[{k}]) <= lim") for k in range(1, n_steps + 1))
+    return fill(TABLE_PATHS_SQL, steps=steps_list(n_steps), limit=limit("a", bounded),
+                journey_where=journey_where, reached=reached,
+                first_channel=FIRST_CHANNEL_ACROSS if across else "$chan")
+
+
+def from_tables(filters: Filters) -> bool:
+    """Whether the journey tables answer: no filter selecting events but one channel at most."""
+    return uses_journey_table(filters) and len(filters.channel) <= 1
+
+
 def path_counts(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
-                stages: list[str] | None = None) -> list[tuple[tuple[str, ...], int]]:
+                stages: list[str] | None = None, source: str = "auto") -> list[tuple[tuple[str, ...], int]]:
     """``[(path, customers)]``: every distinct path (the channels of the steps reached) and its
-    journeys. The ``stage`` filter is not applied (paths are made of the stages)."""
-    order = list(stages) if stages is not None else stored_stages(con)
+    journeys. The ``stage`` filter is not applied (paths are made of the stages). ``source``:
+    ``auto`` (the journey tables when they can answer: the stored stage order, no touchpoint or
+    attribute filter, one channel at most), ``events`` (always the events: tests and benchmarks)."""
+    stored = stored_stages(con)
+    order = list(stages) if stages is not None else stored
     if not order:
         raise ValueError("no journey stages defined")
     if not 0 <= window_days <= MAX_WINDOW_DAYS:
         raise ValueError(f"window_days must be 0 to {MAX_WINDOW_DAYS}")
+    if source == "auto" and order == stored and from_tables(filters):
+        return _from_tables(con, filters, order, window_days)
     q = FunnelQuery.build(filters, order, window_days, from_table=False)
     events_where, params = filters.where_sql("interactions", skip=EVENT_FILTER_SKIP)
     sql = paths_sql(len(order), events_where, q.journey_where, q.bounded)
     binds = {k: v for k, v in chain_params(order).items() if k != "all_label"}
     rows = con.execute(sql, q.params | params | binds).fetchall()
     return [(tuple(path), int(n)) for path, n in rows]
+
+
+def _from_tables(con, filters: Filters, order: list[str], window_days: int) -> list:
+    q = FunnelQuery.build(filters, order, window_days, from_table=True)
+    across = not filters.channel  # the cross-channel rows; else the one channel's own
+    sql = table_paths_sql(len(order), q.journey_where, q.bounded, across)
+    params = q.params | {"chan": ALL_CHANNELS if across else filters.channel[0], "all_label": ALL_CHANNELS}
+    return [(tuple(path), int(n)) for path, n in con.execute(sql, params).fetchall()]
 
 
 def purchase_position(order: list[str]) -> int:

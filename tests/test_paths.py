@@ -57,8 +57,9 @@ def con():
     return tiny_db("interactions", COLUMNS, EVENTS)
 
 
-def test_path_of_every_journey(con):
-    got = dict(paths.path_counts(con, Filters()))
+@pytest.mark.parametrize("source", ["auto", "events"])
+def test_path_of_every_journey(con, source):
+    got = dict(paths.path_counts(con, Filters(), source=source))
     assert got == {("social", "web", "store", "app"): 1, ("web", "web"): 1, ("store", "store", "store"): 1,
                    ("social", "store"): 1, ("email",): 1, ("app", "app", "app"): 1}
 
@@ -140,6 +141,19 @@ def test_links_reconcile_with_the_funnel(random_con, f, window):
         if k:
             assert sum(lk["customers"] for lk in out["links"] if lk["stage_to"] == s["stage"]) == stages[k]
         assert sum(n["customers"] for n in out["nodes"] if n["stage"] == s["stage"]) == stages[k]
+
+
+@pytest.mark.parametrize("f", FILTERS)
+@pytest.mark.parametrize("window", [0, 30])
+def test_journey_tables_give_the_paths_of_the_events(random_con, f, window):
+    fast = paths.path_counts(random_con, f, window, source="auto")
+    assert sorted(fast) == sorted(paths.path_counts(random_con, f, window, source="events"))
+
+
+def test_tables_answer_only_what_they_can():
+    assert paths.from_tables(Filters(segment=("SME",), channel=("web",)))
+    assert not paths.from_tables(Filters(channel=("web", "app")))
+    assert not paths.from_tables(Filters(touchpoint=("faq",)))
 
 
 # ---- the command line -------------------------------------------------------------------------
