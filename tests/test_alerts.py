@@ -220,3 +220,17 @@ def test_import_json_lists_the_new_alerts(tmp_path, capsys):
     again.write_text("response_id,responded_at,channel,segment,csat\ny1,2025-07-07,web,A,5\n")
     assert main(["import", str(again), "--db", path, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["new_alerts"] == []  # the same alerts are not new
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_the_demo_outsourcing_shows_as_a_phone_csat_alert_and_waits_as_a_theme(seed):
+    from cxdata import demo
+    from cxdata.insight import themes
+
+    con = cxdata.connect(":memory:")
+    demo.generate_demo(con, responses=60_000, interactions=2_000, seed=seed)
+    out = alerts.evaluate(con, AS_OF)
+    phone = [a for a in out["alerts"] if (a["kpi"], a["scope"], a["period"]) == ("csat", "channel phone", "month")]
+    assert phone and phone[0]["change"] < -10  # July against June, the 2025-Q3 outsourcing
+    low = themes.themes(con, Filters(channel=("phone",)), "nps")["low"]
+    assert low[0]["term"] == "attesa"  # phone detractors: long waits
