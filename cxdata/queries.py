@@ -264,12 +264,10 @@ def segment_breakdown(con, filters: Filters, dimension: str) -> pd.DataFrame:
 
 
 def _versus_rest(frame: pd.DataFrame, pairs: list[tuple[KpiSet, KpiSet]]) -> None:
-    """``<kpi>_vs_rest``, ``<kpi>_p``, ``<kpi>_p_adjusted`` and ``<kpi>_differs`` for each (group,
-    rest) pair: every KPI of every group is one comparison of the view, and a difference counts
-    when it passes Benjamini-Hochberg at 5% over all of them (``fdr.bh``)."""
+    """``<kpi>_vs_rest``, ``_p``, ``_p_adjusted``, ``_differs`` per (group, rest) pair: a difference
+    counts when it passes Benjamini-Hochberg over every KPI of every group (``fdr.bh``)."""
     changes = {kpi: [g.compare(r, kpi) for g, r in pairs] for kpi in ("nps", "csat", "ces")}
-    p = {kpi: [fdr.p_value(ch, g.n(kpi), r.n(kpi)) for ch, (g, r) in zip(chs, pairs, strict=True)]
-         for kpi, chs in changes.items()}
+    p = {kpi: _p_values(chs, pairs, kpi) for kpi, chs in changes.items()}
     passes, adjusted = fdr.bh([x for kpi in p for x in p[kpi]])
     for i, (kpi, chs) in enumerate(changes.items()):
         part = slice(i * len(pairs), (i + 1) * len(pairs))
@@ -278,6 +276,10 @@ def _versus_rest(frame: pd.DataFrame, pairs: list[tuple[KpiSet, KpiSet]]) -> Non
         frame[f"{kpi}_p"] = pd.Series(p[kpi], dtype="float64")
         frame[f"{kpi}_p_adjusted"] = pd.Series(adjusted[part], dtype="float64")
         frame[f"{kpi}_differs"] = [ok and ch.significant for ok, ch in zip(passes[part], chs, strict=True)]
+
+
+def _p_values(changes: list[kpis.Change], pairs: list[tuple[KpiSet, KpiSet]], kpi: str) -> list[float | None]:
+    return [fdr.p_value(ch, g.n(kpi), r.n(kpi)) for ch, (g, r) in zip(changes, pairs, strict=True)]
 
 
 def kpi_heatmap(con, filters: Filters, rows: str, cols: str) -> pd.DataFrame:
@@ -306,8 +308,7 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
     Only groups with at least ``min_n`` answers in both periods count: below that the normal
     approximation behind "beyond the noise" does not hold, and "NPS down 117 points" from three
     answers is not a finding. One scan over both periods and every dimension. Columns: dimension,
-    value, current, previous, delta, margin, n, previous_n, p, p_adjusted. Empty without a closed
-    date range."""
+    value, current, previous, delta, margin, n, previous_n, p, p_adjusted; empty without dates."""
     cols = ["dimension", "value", "current", "previous", "delta", "margin", "n", "previous_n", "p", "p_adjusted"]
     if filters.previous_period() is None or not dimensions:
         return pd.DataFrame(columns=cols)
@@ -317,14 +318,18 @@ def biggest_movers(con, filters: Filters, kpi: str = "nps",
     direction = _direction(con)
     sums = _side_sums(con, filters, dimensions, direction)
     out = [m for dim in dimensions for m in _moves(sums, dim, kpi, min_n, direction)]
-    passes, adjusted = fdr.bh([m["p"] for m in out])
-    out = [m | {"p_adjusted": a} for m, ok, a in zip(out, passes, adjusted, strict=True) if ok and m["beyond"]]
-    frame = pd.DataFrame(out, columns=cols)
+    frame = pd.DataFrame(_corrected(out), columns=cols)
     if frame.empty:
         return frame
     # For CES on the effort scale a fall is the good news; ranking is by size of the move.
     frame = frame.reindex(frame["delta"].abs().sort_values(ascending=False).index)
     return frame.head(limit).reset_index(drop=True)
+
+
+def _corrected(moves: list[dict]) -> list[dict]:
+    """The moves that pass Benjamini-Hochberg over all of them (and their own margin)."""
+    passes, adjusted = fdr.bh([m["p"] for m in moves])
+    return [m | {"p_adjusted": a} for m, ok, a in zip(moves, passes, adjusted, strict=True) if ok and m["beyond"]]
 
 
 def _side_sums(con, filters: Filters, dimensions: tuple[str, ...],
