@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..catalog import SMALL_SAMPLE
 from .common import EXIT_OK, _connect, _print_json, add_filter_options, filters_from_args
 
 
@@ -72,6 +73,8 @@ def _print_text(out: dict) -> None:
             d = out["days_to_step"].get(stage, {}).get(channel)
             timing = f"  median {d['median']:.1f} days (p25 {d['p25']:.1f}, p75 {d['p75']:.1f})" \
                 if d and d["median"] is not None else ""
+            if timing and d["n"] < SMALL_SAMPLE:  # the days of so few customers: flagged
+                timing += "  small sample"
             print(f"  {stage:<16} {n:>10,}  {share}{timing}")
             prev = n
 
