@@ -261,3 +261,15 @@ def test_cli_json_contract(tmp_path):
     text = subprocess.run([sys.executable, "-m", "cxdata", "drivers", "--db", str(path), "--kpi", "csat"],
                           capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert "association, not cause" in text and "n=1,500" in text
+
+
+def test_grouping_on_one_key_or_one_code_per_category_gives_the_same_figures(planted, monkeypatch):
+    _, con = planted
+    one_key = drivers.key_drivers(con, Filters(), "nps")
+    many = [drivers.Candidate(f"c{i}", "category", "x", tuple(str(v) for v in range(2 ** 21))) for i in range(3)]
+    assert drivers._strides(many) is None  # (2^21 + 1)^3 codes do not fit one 62-bit key
+    monkeypatch.setattr(drivers, "_strides", lambda cats: None)  # force the per-category grouping
+    per_code = drivers.key_drivers(con, Filters(), "nps")
+    assert per_code.r2 == pytest.approx(one_key.r2, abs=1e-12)
+    assert [(d.name, round(d.importance, 12)) for d in per_code.drivers] == \
+        [(d.name, round(d.importance, 12)) for d in one_key.drivers]

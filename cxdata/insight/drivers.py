@@ -30,11 +30,10 @@ import re
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from .. import catalog
 from ..filters import Filters
-from ..lookups import attribute_values
+from ..lookups import attribute_values, filter_values
 from ..settings import get_setting
 from . import dominance
 
@@ -58,6 +57,7 @@ class Candidate:
     name: str  # "csat", "channel", or "attr:<key>" for an imported attribute
     kind: str  # score / rating / category
     expr: str  # SQL over responses (identifiers from allowlists, attribute keys bound)
+    levels: tuple[str, ...] = ()  # a category's values: its expr gives 1.. for them, 0 for none
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,10 @@ def parse_na_codes(values) -> tuple[float, ...]:
     return tuple(sorted(set(out)))
 
 
-def _attribute_kinds(con, na: tuple[float, ...]) -> dict[str, str]:
-    """Imported attribute key -> ``rating`` or ``category`` (others left out), from the per-import
-    value table, not a scan of the rows."""
-    out: dict[str, str] = {}
+def _attribute_kinds(con, na: tuple[float, ...]) -> dict[str, tuple[str, list[str]]]:
+    """Imported attribute key -> (``rating`` or ``category``, its values); others left out. From
+    the per-import value table, not a scan of the rows."""
+    out: dict[str, tuple[str, list[str]]] = {}
     for key, values in attribute_values(con, max_keys=MAX_ATTRIBUTES, max_values=MAX_LEVELS).items():
         numbers = []
         for v in values:
@@ -118,31 +118,39 @@ def _attribute_kinds(con, na: tuple[float, ...]) -> dict[str, str]:
             except ValueError:
                 break
         if len(numbers) == len(values):
-            rated = {x for x in numbers if x not in na}
-            if 3 <= len(rated) <= MAX_RATING_VALUES:
-                out[key] = "rating"
+            if 3 <= len({x for x in numbers if x not in na}) <= MAX_RATING_VALUES:
+                out[key] = ("rating", values)
         elif len(values) >= 2:
-            out[key] = "category"
+            out[key] = ("category", values)
     return out
 
 
+def _category(name: str, column: str, levels: list[str], params: dict) -> Candidate:
+    """A category whose SQL gives the position of its value in ``levels`` (bound), 0 for none: the
+    rows group on small integers, not strings (``filter_values`` and ``attribute_counts`` hold
+    every stored value)."""
+    p = f"lv{len([k for k in params if k.startswith('lv')])}"
+    params[p] = list(levels)
+    return Candidate(name, "category", f"coalesce(list_position(${p}, {column}), 0)", tuple(levels))
+
+
 def candidates(con, kpi: str, na: tuple[float, ...], kinds=KINDS, params: dict | None = None) -> list[Candidate]:
-    """Every candidate driver of ``kpi``; attribute keys go into ``params`` as bound values."""
+    """Every candidate driver of ``kpi``; attribute keys and level lists go into ``params``."""
     params = {} if params is None else params
     out = [Candidate(s, "score", f"cast({s} as double)") for s in SCORE_DRIVERS if s != kpi and "score" in kinds]
     if "category" in kinds:
-        out += [Candidate(c, "category", f"coalesce({c}, '{NONE}')") for c in CATEGORY_DRIVERS]
+        stored = filter_values(con)
+        out += [_category(c, c, stored[c], params) for c in CATEGORY_DRIVERS]
     params["na"] = list(na)
-    for i, (key, kind) in enumerate(sorted(_attribute_kinds(con, na).items())):
+    for i, (key, (kind, values)) in enumerate(sorted(_attribute_kinds(con, na).items())):
         if kind not in kinds:
             continue
         params[f"ak{i}"] = key
         if kind == "rating":
             num = f"try_cast(attributes[$ak{i}] as double)"
-            expr = f"case when list_contains($na, {num}) then null else {num} end"
+            out.append(Candidate(f"attr:{key}", kind, f"case when list_contains($na, {num}) then null else {num} end"))
         else:
-            expr = f"coalesce(attributes[$ak{i}], '{NONE}')"
-        out.append(Candidate(f"attr:{key}", kind, expr))
+            out.append(_category(f"attr:{key}", f"attributes[$ak{i}]", values, params))
     return out
 
 
@@ -160,14 +168,36 @@ def _coverage(con, filters: Filters, kpi: str, numeric: list[Candidate], params:
     return int(row[0]), [int(x) for x in row[1:1 + len(numeric)]]
 
 
+def _strides(cats: list[Candidate]) -> list[int] | None:
+    """Each category's multiplier in one combined integer key of all their codes; None when the
+    product of their sizes does not fit in 62 bits (then they are grouped on one by one)."""
+    strides, size = [], 1
+    for c in cats:
+        strides.append(size)
+        size *= len(c.levels) + 1
+    return strides if size < 2 ** 62 else None
+
+
+def _keys(cats: list[Candidate]) -> tuple[list[str], list[str]]:
+    """(the grouping expressions with their aliases, the aliases): one integer key ``k`` combining
+    every category's code, the cheapest grouping, or one ``c<j>`` per category when it would not fit."""
+    strides = _strides(cats)
+    if not cats:
+        return [], []
+    if strides is None:
+        return [f"{c.expr} as c{j}" for j, c in enumerate(cats)], [f"c{j}" for j in range(len(cats))]
+    combined = " + ".join(f"{c.expr} * {s}" for c, s in zip(cats, strides, strict=True))
+    return [f"cast({combined} as bigint) as k"], ["k"]
+
+
 def _cells_sql(kpi: str, numeric: list[Candidate], cats: list[Candidate], where: str) -> str:
     nums = [f"cast({kpi} as double)"] + [c.expr for c in numeric]
     m = len(nums)
-    inner = [f"{e} as v{i}" for i, e in enumerate(nums)] + [f"{c.expr} as c{j}" for j, c in enumerate(cats)]
+    key_exprs, keys = _keys(cats)
+    inner = [f"{e} as v{i}" for i, e in enumerate(nums)] + key_exprs
     present = " and ".join(f"v{i} is not null" for i in range(m))
     aggs = ["count(*) as n"] + [f"sum(v{i}) as s{i}" for i in range(m)]
     aggs += [f"sum(v{i} * v{j}) as p{i}_{j}" for i in range(m) for j in range(i, m)]
-    keys = [f"c{j}" for j in range(len(cats))]
     group = f" group by {', '.join(keys)}" if keys else ""
     return (f"select {', '.join(keys + aggs)} from "  # noqa: S608 - expressions from allowlists
             f"(select {', '.join(inner)} from responses where {where}) where {present}{group}")
@@ -176,26 +206,34 @@ def _cells_sql(kpi: str, numeric: list[Candidate], cats: list[Candidate], where:
 def _cells(con, filters: Filters, kpi: str, numeric: list[Candidate], cats: list[Candidate],
            params: dict) -> dict:
     """The one pass: per combination of category values, the count and the sums and
-    cross-products of [outcome, numeric drivers...] over the rows where all of them are answered."""
+    cross-products of [outcome, numeric drivers...] over the rows where all of them are answered.
+    Each category's codes come back as ``c<j>``."""
     where, wparams = filters.where_sql("responses")
     sql = _cells_sql(kpi, numeric, cats, where)
-    return con.execute(sql, _bound(sql, wparams | params)).fetchnumpy()
+    cells = con.execute(sql, _bound(sql, wparams | params)).fetchnumpy()
+    strides = _strides(cats)
+    if "k" in cells:
+        key = np.asarray(cells.pop("k"), dtype=np.int64)
+        for j, (c, s) in enumerate(zip(cats, strides, strict=True)):
+            cells[f"c{j}"] = key // s % (len(c.levels) + 1)
+    return cells
 
 
-def _codes(values: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Level codes per cell, levels by size (largest first: the reference), rare ones merged."""
-    inverse, levels = pd.factorize(values)
-    sizes = np.bincount(inverse, weights=n, minlength=len(levels))
-    order = np.argsort(-sizes, kind="stable")
-    rank = np.empty_like(order)
+def _codes(codes: np.ndarray, n: np.ndarray, levels: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
+    """Level codes per cell renumbered by size (0, the largest, is the reference), levels without
+    rows dropped, rare ones merged into ``OTHER``; and the levels' names in that order."""
+    names_all = [NONE, *levels]
+    codes = np.asarray(codes, dtype=np.int64)
+    sizes = np.bincount(codes, weights=n, minlength=len(names_all))
+    order = [i for i in np.argsort(-sizes, kind="stable") if sizes[i] > 0]
+    rank = np.zeros(len(names_all), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    names = [str(levels[i]) for i in order]
+    names = [names_all[i] for i in order]
     rare = [k for k, i in enumerate(order) if sizes[i] < SMALL_SAMPLE]
     if len(rare) > 1:  # one rare level alone stays itself
-        first = rare[0]
-        rank = np.where(np.isin(rank, rare), first, rank)
-        names = names[:first] + [OTHER]
-    return rank[inverse], names
+        rank = np.where(np.isin(rank, rare), rare[0], rank)
+        names = names[:rare[0]] + [OTHER]
+    return rank[codes], names
 
 
 @dataclass
@@ -234,14 +272,15 @@ def _dummy_block(mom: np.ndarray, mean: np.ndarray, a: int, layout: tuple, n: np
         mom[sb, sa] = mom[sa, sb].T
 
 
-def _moments(cells: dict, q: int, n_cats: int) -> _Moments:
+def _moments(cells: dict, q: int, cats: list[Candidate]) -> _Moments:
     """Moment matrix of every column from the cells: the numeric block from the summed products,
     dummy columns by ``bincount`` over the cells' level codes (no dense dummy matrix). A
     category's first level (its largest) is the reference, without a column."""
     n = cells["n"].astype(float)
     total, m = float(n.sum()), q + 1
     sums, prod = _numeric_block(cells, m)
-    coded = [_codes(cells[f"c{j}"], n) for j in range(n_cats)]
+    n_cats = len(cats)
+    coded = [_codes(cells[f"c{j}"], n, c.levels) for j, c in enumerate(cats)]
     codes, sizes = [c for c, _ in coded], [len(names) for _, names in coded]
     starts = np.cumsum([m] + [s - 1 for s in sizes])
     width = int(starts[-1])
@@ -250,7 +289,7 @@ def _moments(cells: dict, q: int, n_cats: int) -> _Moments:
     for a in range(n_cats):
         _dummy_block(mom, mean, a, (codes, sizes, starts), n, sums)
     groups = [[i] for i in range(1, m)] + [list(range(starts[a], starts[a + 1])) for a in range(n_cats)]
-    known = [int(total)] * q + [int(n[cells[f"c{j}"] != NONE].sum()) for j in range(n_cats)]
+    known = [int(total)] * q + [int(n[np.asarray(cells[f"c{j}"]) != 0].sum()) for j in range(n_cats)]
     return _Moments(mom / total - np.outer(mean, mean), groups, known, int(total))
 
 
@@ -295,7 +334,7 @@ def key_drivers(con, filters: Filters, kpi: str = "nps", na_codes=None, kinds=KI
         return DriverResult(kpi, total, n_outcome, None, None, [], left_out,
                             f"Too few answers ({total:,}) with the outcome and every driver: at least "
                             f"{SMALL_SAMPLE} are needed.")
-    return _rank(kpi, n_outcome, _moments(cells, len(numeric), len(cats)), numeric + cats, left_out)
+    return _rank(kpi, n_outcome, _moments(cells, len(numeric), cats), numeric + cats, left_out)
 
 
 def _drivers(drivers: list[Candidate], mom: _Moments, corr: np.ndarray, keep: list[int],
