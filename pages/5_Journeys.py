@@ -25,6 +25,7 @@ else:
                 note=journeys_view.stage_note(out) + " · one node per channel per stage")
     st.markdown(f"**Top paths before {out['purchase_stage']}**, and how many of them went on to it")
     charts.table(journeys_view.paths_table(out), key="journeys_paths")
+    st.caption(journeys_view.stopped_note(out))
 
 st.subheader("The value of experience")
 days = view.choice("Revenue over the next", journeys_view.VALUE_DAYS, key="days", default=365,

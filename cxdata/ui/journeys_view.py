@@ -28,7 +28,7 @@ CAVEAT = ("An association, not an effect: customers who give high scores may spe
 # ---- cached queries -----------------------------------------------------------------------------
 @st.cache_data(show_spinner="Following each journey across channels…", max_entries=128)
 def paths(_cur, key: str, version: int, filters: Filters, window_days: int) -> dict:
-    return paths_lib.paths(_cur, filters, window_days=window_days)
+    return paths_lib.paths(_cur, filters, window_days=window_days, top=100)
 
 
 @st.cache_data(show_spinner="Adding up each customer's revenue after their response…", max_entries=128)
@@ -38,7 +38,7 @@ def value(_cur, key: str, version: int, filters: Filters, days: int) -> dict:
 
 # ---- words --------------------------------------------------------------------------------------
 def eur(v) -> str:
-    return "–" if v is None else f"€{v:,.0f}" if abs(v) >= 100 else f"€{v:,.2f}"
+    return "–" if v is None else f"€{v:,.0f}" if abs(v) >= 1000 else f"€{v:,.2f}"
 
 
 def interval(d: dict) -> str:
@@ -60,12 +60,25 @@ def links_frame(out: dict) -> pd.DataFrame:
     return pd.DataFrame(out["links"], columns=["stage_from", "channel_from", "stage_to", "channel_to", "customers"])
 
 
-def paths_table(out: dict) -> pd.DataFrame:
+def paths_table(out: dict, top: int = 20) -> pd.DataFrame:
+    """The most travelled paths that reached the last stage before the purchase (the ones that
+    stopped earlier are in ``stopped_note``)."""
+    went_on = [p for p in out["paths"] if not p["stopped"]][:top]
     rows = [{"Path before " + out["purchase_stage"]: path_words(p["path"], p["stopped"]),
              "Customers": p["customers"], "Share of journeys (%)": round(100 * p["share"], 1),
              "Went on to " + out["purchase_stage"] + " (%)": round(100 * p["purchase_share"], 1),
-             "Small sample": "yes" if p["customers"] < SMALL_SAMPLE else ""} for p in out["paths"]]
+             "Small sample": "yes" if p["customers"] < SMALL_SAMPLE else ""} for p in went_on]
     return pd.DataFrame(rows)
+
+
+def stopped_note(out: dict) -> str:
+    """How many journeys stopped before the last stage before the purchase, in words."""
+    names = [s["stage"] for s in out["stages"]]
+    before = max(names.index(out["purchase_stage"]) - 1, 0)
+    stopped = out["journeys"] - out["stages"][before]["customers"]
+    share = stopped / out["journeys"] if out["journeys"] else 0
+    return plain(f"Not in the table: {fmt_count(stopped)} journeys ({100 * share:.0f}%) that stopped before "
+                 f"{names[before]}.")
 
 
 def _node_positions(out: dict) -> tuple[list[dict], dict]:
@@ -105,12 +118,17 @@ def sankey(out: dict, title: str) -> go.Figure:
 
 
 def switching_metric(out: dict) -> None:
-    share = out["switching_share"]
-    st.metric("Buyers who changed channel before buying", "–" if share is None else f"{100 * share:.0f}%",
-              border=True, help="Of the journeys that reached the purchase, the share whose steps up to and "
-                                "including the purchase used more than one channel.")
-    st.caption(f"n = {fmt_count(out['buyers'])} buyers of {fmt_count(out['journeys'])} journeys"
-               + (" · **small sample**" if out["buyers"] < SMALL_SAMPLE else ""))
+    """Two cards: how many journeys reached the purchase, and how many of those changed channel."""
+    share, buyers, journeys = out["switching_share"], out["buyers"], out["journeys"]
+    left, right = st.columns(2)
+    with left:
+        st.metric(f"Journeys that reached {out['purchase_stage']}", f"{100 * buyers / journeys:.0f}%", border=True)
+        st.caption(f"n = {fmt_count(journeys)} journeys" + (" · **small sample**" if journeys < SMALL_SAMPLE else ""))
+    with right:
+        st.metric("Buyers who changed channel before buying", "–" if share is None else f"{100 * share:.0f}%",
+                  border=True, help="Of the journeys that reached the purchase, the share whose steps up to and "
+                                    "including the purchase used more than one channel.")
+        st.caption(f"n = {fmt_count(buyers)} buyers" + (" · **small sample**" if buyers < SMALL_SAMPLE else ""))
 
 
 # ---- the value of experience --------------------------------------------------------------------
@@ -141,7 +159,7 @@ def value_figure(val: dict, title: str) -> go.Figure:
         marker_pattern_shape=["/" if g["small_sample"] else "" for _, g in groups],
         error_y={"type": "data", "array": up, "arrayminus": down, "visible": True},
         text=[f"{eur(g['revenue_per_customer'])}<br>n = {g['customers']:,}" for _, g in groups],
-        textposition="inside",
+        textposition="inside", insidetextanchor="middle",
         hovertemplate="%{x}<br>€%{y:,.2f} per customer<extra></extra>"))
     layout(fig, title, height=420)
     fig.update_yaxes(title="Revenue per customer (€)", tickformat=",")
