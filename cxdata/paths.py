@@ -161,8 +161,7 @@ def summarise(counts: list[tuple[tuple[str, ...], int]], order: list[str], top: 
     """``paths``' dict from the path counts (pure: the tests feed it literal counts too)."""
     journeys = sum(n for _, n in counts)
     buy = purchase_position(order)
-    buyers = sum(n for p, n in counts if len(p) >= buy)
-    switched = sum(n for p, n in counts if len(p) >= buy and len(set(p[:buy])) > 1)
+    buyers, switched = _buyers(counts, buy)
     return {
         "journeys": journeys,
         "stages": [{"stage": s, "customers": sum(n for p, n in counts if len(p) > i)} for i, s in enumerate(order)],
@@ -173,6 +172,12 @@ def summarise(counts: list[tuple[tuple[str, ...], int]], order: list[str], top: 
         "nodes": _nodes(counts, order),
         "links": _links(counts, order),
     }
+
+
+def _buyers(counts, buy: int) -> tuple[int, int]:
+    """(journeys that reached the purchase, those of them on more than one channel up to it)."""
+    bought = [(p, n) for p, n in counts if len(p) >= buy]
+    return sum(n for _, n in bought), sum(n for p, n in bought if len(set(p[:buy])) > 1)
 
 
 def _top_paths(counts, journeys: int, buy: int, top: int) -> list[dict]:

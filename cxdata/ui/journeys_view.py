@@ -97,24 +97,31 @@ def sankey(out: dict, title: str) -> go.Figure:
     color = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(channels)}
     span = max(len(stages) - 1, 1)
     links = [lk for lk in out["links"] if (lk["stage_to"], lk["channel_to"]) in index]
-    fig = go.Figure(go.Sankey(
-        arrangement="snap",
-        node={"label": [esc(n["channel"]) for n in nodes], "pad": 12, "thickness": 14,
-              "color": [color[str(n["channel"])] for n in nodes],
-              "x": [0.001 + 0.998 * stages.index(n["stage"]) / span for n in nodes],
-              "customdata": [esc(n["stage"]) for n in nodes],
-              "hovertemplate": "%{customdata} · %{label}<br>%{value:,} customers<extra></extra>"},
-        link={"source": [index[(lk["stage_from"], lk["channel_from"])] for lk in links],
-              "target": [index[(lk["stage_to"], lk["channel_to"])] for lk in links],
-              "value": [lk["customers"] for lk in links],
-              "color": [hex_rgba(color[str(lk["channel_from"])], 0.35) for lk in links],
-              "hovertemplate": "%{source.label} → %{target.label}<br>%{value:,} customers<extra></extra>"}))
+    fig = go.Figure(go.Sankey(arrangement="snap", node=_sankey_nodes(nodes, stages, color, span),
+                              link=_sankey_links(links, index, color)))
     for i, s in enumerate(stages):
+        anchor = "left" if i == 0 else "right" if i == span else "center"
         fig.add_annotation(x=i / span, y=1.06, xref="paper", yref="paper", showarrow=False,
-                           text=f"<b>{esc(s)}</b>", xanchor="center" if 0 < i < span else ("left" if i == 0 else "right"))
+                           text=f"<b>{esc(s)}</b>", xanchor=anchor)
     layout(fig, title, height=520)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 90, "b": 10})
     return fig
+
+
+def _sankey_nodes(nodes: list[dict], stages: list, color: dict, span: int) -> dict:
+    return {"label": [esc(n["channel"]) for n in nodes], "pad": 12, "thickness": 14,
+            "color": [color[str(n["channel"])] for n in nodes],
+            "x": [0.001 + 0.998 * stages.index(n["stage"]) / span for n in nodes],
+            "customdata": [esc(n["stage"]) for n in nodes],
+            "hovertemplate": "%{customdata} · %{label}<br>%{value:,} customers<extra></extra>"}
+
+
+def _sankey_links(links: list[dict], index: dict, color: dict) -> dict:
+    return {"source": [index[(lk["stage_from"], lk["channel_from"])] for lk in links],
+            "target": [index[(lk["stage_to"], lk["channel_to"])] for lk in links],
+            "value": [lk["customers"] for lk in links],
+            "color": [hex_rgba(color[str(lk["channel_from"])], 0.35) for lk in links],
+            "hovertemplate": "%{source.label} → %{target.label}<br>%{value:,} customers<extra></extra>"}
 
 
 def switching_metric(out: dict) -> None:
@@ -147,17 +154,22 @@ def _round(v, digits: int = 2):
     return None if v is None else round(v, digits)
 
 
+def _error_bars(groups: list) -> dict:
+    """Plotly's asymmetric error bars from each group's interval (none where it has none)."""
+    def gap(g: dict, end: str) -> float:
+        return 0 if g[end] is None else abs(g[end] - g["revenue_per_customer"])
+    return {"type": "data", "visible": True, "array": [gap(g, "high") for _, g in groups],
+            "arrayminus": [gap(g, "low") for _, g in groups]}
+
+
 def value_figure(val: dict, title: str) -> go.Figure:
     """Mean revenue per customer of each group with its 95% interval; small samples hatched."""
     groups = [*val["groups"].items(), *val["csat"].items()]
-    colors = [GOOD, NEUTRAL, BAD, GOOD, BAD]
-    means = [g["revenue_per_customer"] or 0 for _, g in groups]
-    up = [(g["high"] - g["revenue_per_customer"]) if g["high"] is not None else 0 for _, g in groups]
-    down = [(g["revenue_per_customer"] - g["low"]) if g["low"] is not None else 0 for _, g in groups]
     fig = go.Figure(go.Bar(
-        x=[GROUP_LABELS[k] for k, _ in groups], y=means, marker_color=colors,
+        x=[GROUP_LABELS[k] for k, _ in groups], y=[g["revenue_per_customer"] or 0 for _, g in groups],
+        marker_color=[GOOD, NEUTRAL, BAD, GOOD, BAD],
         marker_pattern_shape=["/" if g["small_sample"] else "" for _, g in groups],
-        error_y={"type": "data", "array": up, "arrayminus": down, "visible": True},
+        error_y=_error_bars(groups),
         text=[f"{eur(g['revenue_per_customer'])}<br>n = {g['customers']:,}" for _, g in groups],
         textposition="inside", insidetextanchor="middle",
         hovertemplate="%{x}<br>€%{y:,.2f} per customer<extra></extra>"))
