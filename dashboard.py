@@ -19,7 +19,7 @@ if not any(summary.current.n(k) for k in controls.KPIS):
 for column, kpi in zip(st.columns(3), controls.KPIS, strict=True):
     with column:
         charts.kpi_card(summary, kpi, direction, days)
-journeys_view.value_tile(view)
+value_slot = st.container()  # filled last: its query is the slowest of the page
 
 grain = controls.auto_grain(filters)
 trend = state.kpi_trend(db.cur, db.key, db.version, filters, grain)
@@ -47,3 +47,5 @@ else:
     charts.show(view, fig, movers, key="overview_movers", n=int(movers["n"].sum()),
                 note="bars: change with its 95% margin; shown: moves beyond the noise after the "
                      "Benjamini-Hochberg correction over every group compared (5%)")
+
+journeys_view.value_tile(view, value_slot)

@@ -206,13 +206,14 @@ def cut_short_note(val: dict) -> str:
             "in the data: their revenue is not all in yet (choose an earlier period for full years)")
 
 
-def value_tile(view: View, days: int = value_lib.DEFAULT_DAYS) -> None:
-    """The Overview's tile: promoters - detractors revenue per customer with its interval, and a
+def value_tile(view: View, slot=None, days: int = value_lib.DEFAULT_DAYS) -> None:
+    """The Overview's tile, drawn in ``slot`` (a container the page placed; it can be filled after
+    the rest of the page): promoters - detractors revenue per customer with its interval, and a
     link to the Journeys page with the same filters."""
     val = value(view.db.cur, view.db.key, view.db.version, view.filters, days)
     d = val["difference"]
     # markdown, not st.metric: the Overview's metrics are its three KPI cards
-    box = st.container(border=True)
+    box = (slot or st).container(border=True)
     box.markdown(f"**Value of experience** · promoters − detractors, revenue per customer in the {days} "
                  f"days after their response: **{eur(d['value'])}** (an association, not an effect)")
     box.caption(f"{interval(d)} · n = {fmt_count(val['customers'])} customers"
