@@ -95,7 +95,7 @@ def start(page: str, title: str, intro: str | None = None, filters: bool = True)
     """``filters=False`` for pages the filters mean nothing to (Upload, Imports): no filter
     sidebar, no share box, no filters in the caption."""
     st.set_page_config(page_title=f"{title} · CX dashboard", layout="wide",
-                       initial_sidebar_state="expanded")
+                       initial_sidebar_state="auto")  # collapsed on a phone
     url = _url_now()
     db = state.open_database()
     nav = st.sidebar.container()
