@@ -53,9 +53,10 @@ def show_alert_banner(view: View, as_of: date | None = None) -> None:
         return
     spans = " and ".join(p["label"] for p in out["periods"])
     with st.container(border=True):
+        targets = ", and targets" if any(a["test"] == "target" for a in out["alerts"]) else ""
         st.markdown(f":material/notifications_active: **{len(out['alerts'])} alert"
-                    f"{'s' if len(out['alerts']) > 1 else ''}**: {spans} against the period before, "
-                    f"and targets; {out['comparisons']} comparisons over all the data, "
+                    f"{'s' if len(out['alerts']) > 1 else ''}**: {spans} against the period before"
+                    f"{targets}; {out['comparisons']} comparisons over all the data, "
                     "Benjamini-Hochberg at 5%.")
         for a in out["alerts"][:SHOWN]:
             script, params = link_target(a)

@@ -40,11 +40,11 @@ def theme_bars(items: list[dict], title: str, color: str) -> go.Figure:
     items = items[::-1]  # Plotly draws the first bar at the bottom
     fig = go.Figure(go.Bar(
         x=[abs(t["z"]) for t in items], y=[esc(t["term"]) for t in items], orientation="h",
-        marker_color=color, text=[f"{t['count']:,}" for t in items], textposition="inside",
+        marker_color=color, text=[f"{t['count']:,}" for t in items], textposition="inside", textangle=0,
         customdata=[[esc(t["examples"][0]) if t["examples"] else ""] for t in items],
         hovertemplate="%{y}: z %{x:.1f} · %{text} comments<br>%{customdata[0]}<extra></extra>",
     ))
-    fig.update_xaxes(title="how much more this group says it (|z|; above 1.96: beyond the noise)")
+    fig.update_xaxes(title="|z|: how much more this group says it (> 1.96)")
     return layout(fig, title, height=max(260, 60 + 26 * len(items)))
 
 
