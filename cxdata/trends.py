@@ -26,7 +26,7 @@ import pandas as pd
 
 from .filters import Filters
 from .queries import COUNT_COLUMNS, kpi_frame, trend_counts
-from .settings import get_setting
+from .settings import get_target
 
 MOVING_WINDOWS = (3, 6, 12)
 TARGET_KEYS = {"nps": "target_nps", "csat": "target_csat", "ces": "target_ces"}
@@ -98,14 +98,6 @@ def _forward(periods: pd.Series, grain: str) -> pd.Series:
 
 
 def targets(con) -> dict[str, float]:
-    """The target of each KPI that has one (settings ``target_nps``...: NPS points, CSAT % satisfied,
+    """The target of each KPI that has one (``settings.get_target``: NPS points, CSAT % satisfied,
     CES mean)."""
-    out = {}
-    for kpi, key in TARGET_KEYS.items():
-        value = get_setting(con, key)
-        if value not in (None, ""):
-            try:
-                out[kpi] = float(value)
-            except ValueError:
-                continue
-    return out
+    return {kpi: t for kpi in TARGET_KEYS if (t := get_target(con, kpi)) is not None}
