@@ -169,3 +169,16 @@ def test_cli_json(tmp_path, capsys):
     assert main(["paths", "--db", str(path), "--window", "29"]) == 0
     text = capsys.readouterr().out
     assert "Journeys 6 (window 29 days)" in text and "email (stopped)" in text
+
+
+def test_sankey_escapes_labels_from_the_data():
+    from cxdata.ui import journeys_view
+    from cxdata.ui.text import esc
+
+    hostile = "<a href='https://x.example'>web</a>%{x}"
+    out = paths.summarise([((hostile, "store"), 3), (("store",), 1)], ["awareness", "consideration"])
+    fig = journeys_view.sankey(out, "title")
+    labels = list(fig.data[0].node.label)
+    assert esc(hostile) in labels and hostile not in labels
+    assert "<a" not in " ".join(labels) and "%{" not in " ".join(labels)
+    assert list(fig.data[0].link.value) == [3]
