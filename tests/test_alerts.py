@@ -234,3 +234,21 @@ def test_the_demo_outsourcing_shows_as_a_phone_csat_alert_and_waits_as_a_theme(s
     assert phone and phone[0]["change"] < -10  # July against June, the 2025-Q3 outsourcing
     low = themes.themes(con, Filters(channel=("phone",)), "nps")["low"]
     assert low[0]["term"] == "attesa"  # phone detractors: long waits
+
+
+def test_biggest_movers_corrects_a_borderline_move():
+    def nps_rows(seg, day, p, m, d):
+        return [(f"{seg}-{day}-{i}", day, "web", seg, s) for i, s in enumerate([10] * p + [8] * m + [3] * d)]
+
+    # G1: NPS 0 in June (80, 40, 80) -> 22 in July (102, 40, 58); G2..G5 do not move
+    rows = nps_rows("G1", "2025-06-15", 80, 40, 80) + nps_rows("G1", "2025-07-15", 102, 40, 58)
+    still = [r for g in ("G2", "G3", "G4", "G5") for day in ("2025-06-15", "2025-07-15")
+             for r in nps_rows(g, day, 80, 40, 80)]
+    f = Filters(date_from=date(2025, 7, 1), date_to=date(2025, 7, 31))
+    cols = ("response_id", "responded_at", "channel", "segment", "nps")
+    se_june, se_july = math.sqrt(0.8 / 200) * 100, math.sqrt((0.51 + 0.29 - 0.22**2) / 200) * 100
+    p = p_two_sided(22, math.hypot(se_june, se_july))  # z = 2.50, p = 0.0125
+    alone = queries.biggest_movers(tiny_db("responses", cols, rows), f, dimensions=("segment",), limit=10)
+    assert list(alone["value"]) == ["G1"] and alone.loc[0, "p_adjusted"] == pytest.approx(p)
+    among = queries.biggest_movers(tiny_db("responses", cols, rows + still), f, dimensions=("segment",), limit=10)
+    assert among.empty  # 5 groups compared: p * 5 = 0.062 > 0.05
