@@ -79,3 +79,24 @@ def transaction(con) -> Iterator[None]:
         con.execute("rollback")
         raise
     con.execute("commit")
+
+
+EDITABLE = ("ces_direction", *TARGETS)  # what the Settings page may change
+
+
+def update(con, values: dict[str, str | None]) -> list[str]:
+    """Set several settings at once, every value checked first (``set_setting``), in one
+    transaction that also bumps the data version (the pages' caches key on it); None or "" removes
+    a target. Returns the keys whose value changed; raises ValueError naming the first bad value,
+    having written nothing."""
+    unknown = [k for k in values if k not in EDITABLE]
+    if unknown:
+        raise ValueError(f"not a setting this can change: {', '.join(unknown)}")
+    before = {k: get_setting(con, k) for k in values}
+    with transaction(con):
+        for key, value in values.items():
+            set_setting(con, key, "" if value is None else str(value))
+        after = {k: get_setting(con, k) for k in values}
+        if after != before:
+            bump_data_version(con)
+    return [k for k in values if after[k] != before[k]]

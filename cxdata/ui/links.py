@@ -35,6 +35,7 @@ PAGES = (
     # A page is linked only once its file exists.
     PageInfo("Upload", "pages/6_Upload.py", "Upload", carries_filters=False),
     PageInfo("Imports", "pages/7_Imports.py", "Imports", carries_filters=False),
+    PageInfo("Settings", "pages/8_Settings.py", "Settings", carries_filters=False),
 )
 
 
