@@ -119,6 +119,6 @@ def test_trends_page_draws_the_lines_its_link_asks_for(tmp_path, monkeypatch):
     assert values(earlier.y) == pytest.approx([50.0, -100.0])
     assert any(s.y0 == 30 and s.y1 == 30 for s in fig.layout.shapes)  # the target line
     caption = " ".join(c.value for c in at.caption)
-    assert "pooled" in caption and "a year earlier" in caption and "target +30" in caption
+    assert "pooled" in caption and "a year earlier" in caption and "the target, +30" in caption
     assert at.query_params["ma"] == ["3"] or at.query_params["ma"] == "3"  # still in the link
     st.cache_data.clear()

@@ -91,5 +91,5 @@ def note(kpi: str, grain: str, window: int, earlier: bool, target: float | None,
     elif earlier:
         bits.append("the year-earlier line is drawn without a split")
     if target is not None:
-        bits.append(f"target {fmt_kpi(kpi, target)} (set with `python -m cxdata setting target_{kpi} VALUE`)")
+        bits.append(f"long dashes: the target, {fmt_kpi(kpi, target)} (Settings page)")
     return "; ".join(bits)
