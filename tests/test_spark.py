@@ -1,5 +1,7 @@
 """The same figures on Apache Spark: every statement the pages run, executed on Spark and on DuckDB
-over the same Parquet export of a seeded demo set, compared (counts exact, figures to 1e-9).
+over the same Parquet export of a seeded demo set, compared (counts exact, figures to 1e-9); every
+derived table built by Spark (``build``), equal row for row to DuckDB's; and the dashboard on a
+database ``attach`` made of them, showing the Overview of the DuckDB-built file (Playwright).
 
 One classic ``local[2]`` session in UTC for the module; Spark Connect (``remote("local[2]")``, the
 protocol a cluster is reached by) runs in a subprocess, because a process holds one kind of
@@ -190,3 +192,64 @@ def test_page_queries_are_the_same_on_spark(engines, call, filters, plain):
     else:
         a, b = fn(duck, filters), fn(spark, filters)
     assert_same(a, b, call)
+
+
+# ---- build on Spark, attach, the dashboard on the served file --------------------------------------
+@pytest.fixture(scope="module")
+def spark_built(spark, data, tmp_path_factory):
+    """The derived tables built by Spark (the CLI, on this module's session) from the raw export,
+    and a serving DuckDB file made of them."""
+    root = tmp_path_factory.mktemp("spark-build")
+    assert main(["build", "--engine", "spark", "--input", str(data["raw"]), "--out", str(root / "derived")]) == 0
+    assert main(["attach", "--db", str(root / "serve.duckdb"), "--from", str(root / "derived")]) == 0
+    return root
+
+
+def _rows(path, table: str) -> list[tuple]:
+    con = db.connect(path, read_only=True)
+    try:
+        return con.execute(f"select * from {table} order by all").fetchall()  # noqa: S608 - from the test
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("table", [*DERIVED_TABLES, "stages", "imports", "settings"])
+def test_spark_builds_every_derived_table_as_duckdb_does(data, spark_built, table):
+    """Every table the DuckDB builders made in the demo file, row for row (the counts are integers,
+    the times exact: no tolerance needed), as Spark built it and attach loaded it."""
+    expected = _rows(data["db"], table)
+    if table == "settings":  # the served file says where it was attached from
+        expected.append(("served_from", str(spark_built / "derived")))
+        expected.sort()
+    assert _rows(spark_built / "serve.duckdb", table) == expected and expected
+
+
+def _overview(browser, path) -> list[str]:
+    """The Overview's KPI cards (label, figure, change) and the line under each (n, margin) for
+    the year 2025, read from the page."""
+    from helpers import e2e
+
+    with e2e.dashboard(path) as base, e2e.new_page(browser) as pg:
+        pg.goto(f"{base}?from=2025-01-01&to=2025-12-31")
+        pg.wait_for_selector('[data-testid="stMetricValue"]')
+        pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+        pg.wait_for_timeout(500)
+        assert pg.locator('[data-testid="stException"]').count() == 0
+        cards = pg.locator('[data-testid="stMetric"]').all_inner_texts()
+        lines = pg.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').all_inner_texts()
+        return cards + [t for t in lines if t.startswith("n = ")]
+
+
+@pytest.mark.e2e
+def test_the_dashboard_on_the_served_file_shows_the_same_overview(data, spark_built, browser):
+    import os
+
+    from helpers.e2e import CHROMIUM
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed")
+    duck = _overview(browser, data["db"])
+    served = _overview(browser, spark_built / "serve.duckdb")
+    text = " ".join(duck)
+    assert all(k in text for k in ("NPS", "CSAT", "CES")) and sum(t.startswith("n = ") for t in duck) == 3, duck
+    assert served == duck
