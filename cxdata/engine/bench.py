@@ -2,6 +2,8 @@
 
     python -m cxdata.engine.bench walk    --db FILE.duckdb   # the funnel's events path: walk vs ASOF
     python -m cxdata.engine.bench engines --parquet DIR      # page calls: DuckDB vs Spark local[2]
+    python -m cxdata.engine.bench chain   --db FILE.duckdb   # journey step times: ASOF vs windows, DuckDB
+    python -m cxdata.engine.bench build   --parquet DIR      # build: DuckDB vs Spark; served sizes
 
 Each figure is the median of ``--runs`` runs after one warm-up run; the walk's counts are checked
 equal to the ASOF chain's on every run.
@@ -14,6 +16,7 @@ import statistics
 import time
 import warnings
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -95,6 +98,60 @@ def bench_engines(parquet: str, runs: int, remote: str | None) -> None:
         print(f"| {name} | {d:.3f} | {s:.2f} | {s / d:.0f}x |")
 
 
+def bench_chain(db_path: str, runs: int) -> None:
+    """The journey chain (``journeys.chain_sql``) as ``upkeep``'s full rebuild runs it, into a temp
+    table, with ASOF joins and with window functions; rows checked equal first."""
+    from ..journeys import chain_params, chain_sql
+
+    con = duckdb.connect(db_path, read_only=True)
+    con.execute("set enable_progress_bar = false")
+    order = stages(con)
+    params = chain_params(order)
+    forms = {"ASOF joins": chain_sql(len(order), "true", True), "window functions": chain_sql(len(order), "true", False)}
+    same = [con.execute(f"select * from ({sql}) order by all", params).fetchall()  # noqa: S608 - from code
+            for sql in forms.values()]
+    assert same[0] == same[1], "the two forms differ"
+    times = {name: _median(lambda sql=sql: con.execute(f"create or replace temp table c as {sql}", params), runs)
+             for name, sql in forms.items()}
+    print(f"journey starts: {len(same[0]):,} rows; median of {runs} runs after a warm-up")
+    print("| form | median s |\n|---|---|")
+    for name, t in times.items():
+        print(f"| {name} | {t:.2f} |")
+    print(f"windows / ASOF: {times['window functions'] / times['ASOF joins']:.2f}x")
+
+
+def bench_build(parquet: str, out: str, remote: str | None) -> None:
+    """``build`` on DuckDB then on Spark over the same export (one run each: minutes), and the
+    size of what ``attach`` would serve, per million responses."""
+    from .attach import attach
+    from .build import build_tables, open_input
+
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    rows: dict[str, dict[str, int]] = {}
+    seconds = {}
+    for engine in ("duckdb", "spark"):
+        t = time.perf_counter()
+        con = open_input(engine, parquet, remote=remote)
+        rows[engine] = build_tables(con, f"{out}/{engine}")
+        seconds[engine] = time.perf_counter() - t
+        print(f"build on {engine}: {seconds[engine]:.1f} s (session start included)", flush=True)
+    assert rows["duckdb"] == rows["spark"], "the engines built different row counts"
+    print(f"Spark / DuckDB: {seconds['spark'] / seconds['duckdb']:.1f}x")
+    responses = duckdb_on_parquet(parquet, ["responses"]).execute("select count(*) from responses").fetchone()[0]
+    per_m = 1_000_000 / responses
+    print("| table | rows | Parquet MB | rows per 1M responses | MB per 1M responses |\n|---|---|---|---|---|")
+    for table, n in rows["duckdb"].items():
+        mb = sum(p.stat().st_size for p in Path(f"{out}/duckdb/{table}").rglob("*.parquet")) / 1e6
+        print(f"| {table} | {n:,} | {mb:.1f} | {n * per_m:,.0f} | {mb * per_m:.2f} |")
+    serve = Path(out) / "serve.duckdb"
+    serve.unlink(missing_ok=True)
+    t = time.perf_counter()
+    attach(serve, f"{out}/spark")
+    mb = serve.stat().st_size / 1e6
+    print(f"attach: {time.perf_counter() - t:.1f} s; the served file: {mb:.0f} MB for {responses:,} responses "
+          f"({mb * per_m:.1f} MB per 1M responses)")
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m cxdata.engine.bench")
     sub = p.add_subparsers(dest="what", required=True)
@@ -103,11 +160,21 @@ def main(argv: list[str] | None = None) -> None:
     e = sub.add_parser("engines")
     e.add_argument("--parquet", required=True)
     e.add_argument("--spark-remote")
-    for sp in (w, e):
+    c = sub.add_parser("chain")
+    c.add_argument("--db", required=True)
+    b = sub.add_parser("build")
+    b.add_argument("--parquet", required=True)
+    b.add_argument("--out", required=True, help="a scratch folder for both builds")
+    b.add_argument("--spark-remote")
+    for sp in (w, e, c):
         sp.add_argument("--runs", type=int, default=3)
     args = p.parse_args(argv)
     if args.what == "walk":
         bench_walk(args.db, args.runs)
+    elif args.what == "chain":
+        bench_chain(args.db, args.runs)
+    elif args.what == "build":
+        bench_build(args.parquet, args.out, args.spark_remote)
     else:
         bench_engines(args.parquet, args.runs, args.spark_remote)
 
