@@ -53,6 +53,7 @@ __all__ = ["CHUNK_ROWS", "HELD_TABLES", "SQL_TYPES", "STAGED", "TABLES", "Writte
            "undo_import", "write_import"]
 
 CHUNK_ROWS = 250_000
+ROW_HASH = "row_hash"
 
 
 def staging_rows(prepared: Prepared) -> pa.Table:
@@ -96,40 +97,47 @@ def stage(con, prepared: Prepared, raw_rows: pa.Table | None = None, *,
     its canonical values and attributes when no raw rows are given. Returns its row count.
 
     ``rows`` (instead of ``prepared``'s frames and ``raw_rows``): ``[staging_rows(prepared),
-    raw_rows]``, handed over: each is copied into a DuckDB temp table and dropped from the list
-    before the staging query runs, so no Python copy of the file's rows is held while DuckDB works
-    within its memory limit."""
-    return staged(con, prepared, take_rows(con, prepared, raw_rows, rows))
-
-
-def take_rows(con, prepared: Prepared, raw_rows: pa.Table | None = None,
-              rows: list[pa.Table | None] | None = None) -> list[str] | None:
-    """Copy the rows to stage into temp tables (``stage``): the staged rows whole, the raw rows as
-    the hash of each row without an id; each is dropped from ``rows`` once copied. Returns the raw
-    rows' column names, or None. Call it outside a transaction: DuckDB keeps what was registered
-    in a transaction until the transaction ends."""
+    raw_rows]``, handed over: emptied here, so that once the staged table is built no Python copy
+    of the file's rows is left. Call it outside a transaction: DuckDB keeps what was registered in
+    a transaction until the transaction ends."""
     rows = rows if rows is not None else [staging_rows(prepared), raw_rows]
     raw_columns = None if rows[1] is None else rows[1].column_names
-    _take_in(con, STAGE_SRC, rows, 0)
-    if raw_columns is not None:
-        _take_in(con, RAW_SRC, rows, 1)
+    con.register(STAGE_SRC, rows[0])
+    rows[0] = None
+    try:
+        if raw_columns is not None:
+            _take_in(con, _raw_hash_sql(raw_columns, ID_FIELD[prepared.kind]), f"{RAW_SRC}_arrow", rows, 1)
+        count = _staged(con, prepared, raw_columns)
+    finally:
+        unregister(con, STAGE_SRC)
+        con.execute(f"drop table if exists {RAW_SRC}")  # noqa: S608 - constant
     pa.default_memory_pool().release_unused()
-    return raw_columns
+    return count
 
 
-def staged(con, prepared: Prepared, raw_columns: list[str] | None) -> int:
-    """``stage``'s query, over the rows ``take_rows`` copied in; the staged row count."""
+def _take_in(con, sql: str, name: str, rows: list, i: int) -> None:
+    """Run ``sql`` over ``rows[i]`` registered as ``name``, and let go of it."""
+    table, rows[i] = rows[i], None
+    con.register(name, table)
+    try:
+        con.execute(sql)
+    finally:
+        unregister(con, name)
+
+
+def _staged(con, prepared: Prepared, raw_columns: list[str] | None) -> int:
+    """``stage``'s query, over the staged rows and the raw rows' hashes; the staged row count."""
     kind = prepared.kind
     fields = FIELDS[kind]
     id_field = ID_FIELD[kind]
     attrs, params = _attributes_sql(prepared.attributes)
     typed = [f"cast({f} as {SQL_TYPES.get(f, 'varchar')}) as {f}" for f in fields if f != id_field]
-    content, join = _row_content_sql(fields, id_field, len(prepared.attributes), raw_columns)
+    row_hash, join = _row_hash_sql(fields, id_field, len(prepared.attributes), raw_columns)
     sql = f"""
         create or replace temp table {STAGED} as
         with src as (
             select s.*, coalesce(cast(s.{id_field} as varchar),
-                                 'h:' || sha1(concat_ws(chr(31), {content}))) as row_key
+                                 'h:' || {row_hash}) as row_key
             from {STAGE_SRC} s {join}
         ),
         numbered as (
@@ -143,19 +151,7 @@ def staged(con, prepared: Prepared, raw_columns: list[str] | None) -> int:
         from numbered order by line
     """  # noqa: S608 - identifiers from schema field tuples and generated names
     con.execute(sql, params)
-    for t in (STAGE_SRC, RAW_SRC):
-        con.execute(f"drop table if exists {t}")  # noqa: S608 - constant names
-    return con.execute(f"select count(*) from {STAGED}").fetchone()[0]  # noqa: S608 - constant
-
-
-def _take_in(con, name: str, rows: list, i: int) -> None:
-    """Copy ``rows[i]`` into temp table ``name`` and let go of it."""
-    table, rows[i] = rows[i], None
-    con.register(f"{name}_arrow", table)
-    try:
-        con.execute(f"create or replace temp table {name} as select * from {name}_arrow")  # noqa: S608 - constants
-    finally:
-        unregister(con, f"{name}_arrow")
+    return con.execute(f"select count(*) from {STAGED}").fetchall()[0][0]  # noqa: S608 - constant
 
 
 def _attributes_sql(attributes: list[str]) -> tuple[str, dict[str, str]]:
@@ -170,17 +166,25 @@ def _attributes_sql(attributes: list[str]) -> tuple[str, dict[str, str]]:
     return attrs, params
 
 
-def _row_content_sql(fields, id_field: str, n_attributes: int,
-                     raw_columns: list[str] | None) -> tuple[str, str]:
-    """(what a row without an id is hashed on, the join that brings it): the raw row when given,
-    else its canonical values and attributes."""
+def _row_hash_sql(fields, id_field: str, n_attributes: int,
+                  raw_columns: list[str] | None) -> tuple[str, str]:
+    """(the hash of a row without an id, the join that brings it): the raw row's, hashed as the
+    raw rows were taken in (``_raw_hash_sql``), when there are raw rows; else one of its canonical
+    values and attributes."""
     if raw_columns is not None:
-        raw_cols = [c for c in raw_columns if c != "line"]
-        content = ", ".join(f"coalesce(r.{c}, '')" for c in raw_cols) or "''"
-        return content, f"left join {RAW_SRC} r using (line)"
+        return f"r.{ROW_HASH}", f"left join {RAW_SRC} r using (line)"
     content = ", ".join([*(f"coalesce(cast(s.{f} as varchar), '')" for f in fields if f != id_field),
                          *(f"coalesce(s.a{i}, '')" for i in range(n_attributes))])
-    return content, ""
+    return f"sha1(concat_ws(chr(31), {content}))", ""
+
+
+def _raw_hash_sql(raw_columns: list[str], id_field: str) -> str:
+    """The temp table of (line, hash of the whole raw row) of the staged rows without an id: all
+    the staging needs of the raw rows, far smaller than the rows themselves."""
+    content = ", ".join(f"coalesce({c}, '')" for c in raw_columns if c != "line") or "''"
+    return (f"create or replace temp table {RAW_SRC} as "  # noqa: S608 - generated names
+            f"select line, sha1(concat_ws(chr(31), {content})) as {ROW_HASH} from {RAW_SRC}_arrow "
+            f"where line in (select line from {STAGE_SRC} where {id_field} is null)")
 
 
 def _split_new(con, kind: str, source: str) -> tuple[int, int, int]:
@@ -220,7 +224,7 @@ def _insert_chunk(con, kind: str, first: int, last: int, import_id: int) -> None
 
 
 def _drop_temp(con) -> None:
-    for t in (STAGED, NEW, HELD, PROMOTE, STAGE_SRC, RAW_SRC):
+    for t in (STAGED, NEW, HELD, PROMOTE, RAW_SRC):
         con.execute(f"drop table if exists {t}")  # noqa: S608 - constant names
 
 
@@ -252,13 +256,13 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
     kind = prepared.kind
     replace = list(replace or [])
     try:
-        raw_columns = take_rows(con, prepared, raw_rows, rows)
+        report(0.45, "Keying the rows")
+        stage(con, prepared, raw_rows, rows=rows)  # before the transaction: see ``stage``
         con.execute("begin transaction")
         for earlier in replace:
             report(0.45, f"Undoing import {earlier}, which this one replaces")
             undo_in_transaction(con, earlier, note=f"replaced by a new import of {file_name}")
         report(0.5, "Checking for rows already imported")
-        staged(con, prepared, raw_columns)
         new, in_source, in_file = _split_new(con, kind, source)
         con.execute(f"drop table {STAGED}")  # noqa: S608 - constant; split into NEW and HELD
         owners = _owners(con, kind, source) if in_source else {}

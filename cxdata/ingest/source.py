@@ -57,7 +57,7 @@ def memory_cap(con=None) -> int:
     ``CX_MEMORY_LIMIT``, else a quarter of the machine's memory (as the command line's default)."""
     if con is not None:
         try:
-            found = size_bytes(con.execute("select current_setting('memory_limit')").fetchone()[0])
+            found = size_bytes(con.execute("select current_setting('memory_limit')").fetchall()[0][0])
         except Exception:  # noqa: BLE001 - a closed or foreign connection: fall back to the settings
             found = None
         if found:
