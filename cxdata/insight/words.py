@@ -82,10 +82,11 @@ def terms(text: str, stop: frozenset[str] | None = None) -> set[str]:
 # it and their shortest readable texts. ``{corpus}``: a query of (text, low, high) per distinct text
 # (whitespace already collapsed). Each text becomes tokens (the contractions first), each token is
 # marked content or negation by a hash join on the stop words and negations, ``lag`` over the
-# token's position gives the phrases, and ``union`` counts a term once per text.
+# token's position gives the phrases, and ``union`` counts a term once per text. The last row,
+# without a term, holds the comments of each group.
 TERMS_SQL = r"""
 with src as ({corpus}),
-docs as (
+docs as materialized (
     select row_number() over () as doc, text, low, high,
            len(string_split(text, ' ')) between $ex_lo and $ex_hi as readable,
            regexp_extract_all(case when not regexp_matches(text, 'n[''’]t') then lower(text)
@@ -117,6 +118,8 @@ select term, sum(d.low)::bigint as low, sum(d.high)::bigint as high,
        min_by(d.text, {{'l': length(d.text), 't': d.text}}, $examples) filter (where d.high > 0 and d.readable) as ex_high
 from terms join docs d using (doc)
 group by term
+union all  -- the totals: the comments of each group, as a row without a term
+select null, coalesce(sum(low), 0)::bigint, coalesce(sum(high), 0)::bigint, null, null from docs
 """
 
 
