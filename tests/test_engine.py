@@ -238,3 +238,19 @@ def test_build_and_attach_inputs_that_do_not_fit_say_so(demo_db, built, tmp_path
     fill = {"raw": built / "raw", "derived": built / "derived", "tmp": tmp_path, "db": demo_db}
     assert main([a.format(**fill) for a in argv]) == 2
     assert said in capsys.readouterr().err
+
+
+def test_a_served_file_says_what_needs_raw_rows_and_its_dates(con, built):
+    from cxdata.engine.attach import NEEDS_RAW, raw_rows_needed, served_date_bounds
+
+    served = db.connect(built / "serve.duckdb", read_only=True)
+    try:
+        gold = Filters(attrs=(("loyalty_tier", ("Gold",)),))
+        assert raw_rows_needed(served, gold) == NEEDS_RAW["attribute"]
+        assert raw_rows_needed(served, Filters(), "events") == NEEDS_RAW["events"]
+        assert raw_rows_needed(served, Filters(channel=("web",))) is None
+        assert raw_rows_needed(con, gold) is None  # raw rows here
+        lo, hi = con.execute("select min(responded_at)::date, max(responded_at)::date from responses").fetchone()
+        assert [d.date() for d in served_date_bounds(served)] == [lo, hi]
+    finally:
+        served.close()

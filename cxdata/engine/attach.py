@@ -15,6 +15,7 @@ folder can go), and loading costs seconds per million rows (``docs/scale.md``).
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from pathlib import Path
 
 from .. import cube, journeys
@@ -70,6 +71,14 @@ def _load(con, table: str, folder: Path) -> int:
 def served_from(con) -> str | None:
     """The build folder a served database was attached from, or None for a database of raw rows."""
     return get_setting(con, SERVED_KEY)
+
+
+def served_date_bounds(con):
+    """(first, last) day of the responses a served database's daily count table holds, as
+    timestamps at midnight (its raw rows, which ``lookups.date_bounds`` reads, are not there);
+    (None, None) when it holds none."""
+    lo, hi = con.execute("select min(day), max(day) from kpi_daily_core").fetchone()
+    return tuple(None if d is None else datetime.combine(d, time()) for d in (lo, hi))
 
 
 # What a page asks that only the raw rows answer, and the sentence it shows on a served database.
