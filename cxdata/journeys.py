@@ -2,7 +2,8 @@
 
 How it works. Stages come in their stored order. For each customer, channel and day with an event
 of the first stage, the journey starts at that day's first such event (``anchor``); step k is
-reached at the earliest event of stage k no earlier than step k-1 (an ASOF join per stage).
+reached at the earliest event of stage k no earlier than step k-1 (an ASOF join per stage;
+window functions on Spark, which has no ASOF join: ``chain_sql``).
 ``t_2``..``t_N`` hold the step times (NULL where never reached). The same rows are made per customer
 across channels, with channel ``(all channels)``.
 

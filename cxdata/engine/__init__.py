@@ -10,6 +10,9 @@ rules (``rules.py``) and binds the parameters. No query module is forked per eng
   files Spark reads: for comparing the two);
 - ``spark_on_parquet(directory, remote=None)``: Spark over an export's Parquet folders.
 
+``build.build_tables`` computes the derived tables from an export on either engine (the builders'
+own selects) into Parquet; ``attach.attach`` loads them into a DuckDB file the dashboard serves.
+
 pyspark is imported only by ``spark_on_parquet`` and ``spark.spark_session``.
 """
 
