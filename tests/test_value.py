@@ -116,11 +116,20 @@ def test_window_edges_and_filters(con):
         value.value_of_experience(con, Filters(), days=-1)
 
 
-def test_same_instant_takes_the_greatest_id():
-    con = tiny_db("responses", R_COLUMNS, [("a", "T", datetime(2024, 1, 1), "web", 0, 1),
-                                           ("b", "T", datetime(2024, 1, 1), "web", 10, 5)])
+@pytest.mark.parametrize("first", ["a", "b"])
+def test_same_instant_takes_the_higher_score(first):
+    rows = [("a", "T", datetime(2024, 1, 1), "web", 0, 5), ("b", "T", datetime(2024, 1, 1), "web", 10, 1)]
+    con = tiny_db("responses", R_COLUMNS, rows if first == "a" else rows[::-1])
     out = value.value_of_experience(con, Filters())
     assert out["groups"]["promoter"]["customers"] == 1 and out["groups"]["detractor"]["customers"] == 0
+    assert out["csat"]["satisfied"]["customers"] == 1  # CSAT 5 (of response a) at the same instant
+
+
+def test_responses_before_1970():
+    con = tiny_db("responses", R_COLUMNS, [("a", "T", datetime(1965, 5, 1, 8), "web", 3, 2)])
+    tiny_db("interactions", E_COLUMNS, [("e", "T", datetime(1965, 6, 1), "web", "purchase", 12.5)], con=con)
+    out = value.value_of_experience(con, Filters())
+    assert out["groups"]["detractor"]["revenue_per_customer"] == 12.5
 
 
 def test_cli_json(tmp_path, capsys):
