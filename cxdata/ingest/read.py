@@ -1,10 +1,11 @@
 """Reading an export as it comes: encoding, delimiter, the survey tools' header rows, line numbers.
 
-The bytes are decoded in Python (DuckDB and Arrow read only UTF-8 well): a BOM decides, else
-UTF-16 without BOM is recognised by its NUL bytes, else UTF-8 if it decodes, else Windows-1252.
-The header rows are read with the ``csv`` module (Qualtrics' 3 rows, its legacy export's 2 with
-the question texts in the second, SurveyMonkey's 2); the data rows, the bulk of the file, by Arrow's
-CSV reader with every column as text, so a million rows take a second, not a minute.
+The file is never held whole (``source``): one pass fingerprints it and finds its encoding (a BOM
+decides, else UTF-16 without BOM is recognised by its NUL bytes, else UTF-8 if it decodes, else
+Windows-1252). The header rows are decoded and read with the ``csv`` module (Qualtrics' 3 rows,
+its legacy export's 2 with the question texts in the second, SurveyMonkey's 2); the data rows, the
+bulk of the file, by Arrow's CSV reader with every column as text, from the file itself or from a
+UTF-8 copy transcoded block by block (``data_part``), so a million rows take a second, not a minute.
 
 Every data record keeps the 1-based line number where it starts in the source file, header lines
 counted, so a reject can point at the line an analyst sees in a text editor.

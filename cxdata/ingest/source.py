@@ -200,10 +200,9 @@ def encoding_of_head(head: bytes, name: str) -> str | None:
 
 
 def _scan(src: Source) -> None:
-    """One pass over the content: sha256, blank or not, carriage returns, encoding."""
+    """One pass over the content: sha256, blank or not, carriage returns, lines, encoding."""
     sha = hashlib.sha256()
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    is_utf8, cp1252 = True, True
+    guess = _EncodingGuess()
     with src.open() as f:
         block = f.read(BLOCK)
         src.encoding = encoding_of_head(block[:HEAD], src.name) or ""
@@ -213,16 +212,32 @@ def _scan(src: Source) -> None:
             src.lines += block.count(b"\n")
             src.blank = src.blank and block.isspace()
             if not src.encoding:
-                is_utf8 = is_utf8 and _decodes(utf8, block)
-                cp1252 = cp1252 and not any(h in block for h in _CP1252_HOLES)
+                guess.feed(block)
             block = f.read(BLOCK)
     src.sha256 = sha.hexdigest()
     if not src.lines and src.has_cr:  # old Mac line breaks: count those
         with src.open() as f:
             src.lines = sum(b.count(b"\r") for b in iter(lambda: f.read(BLOCK), b""))
-    if not src.encoding:
-        is_utf8 = is_utf8 and _decodes(utf8, b"", final=True)
-        src.encoding = "UTF-8" if is_utf8 else "Windows-1252" if cp1252 else "Latin-1"
+    src.encoding = src.encoding or guess.result()
+
+
+class _EncodingGuess:
+    """UTF-8 if every block decodes, else Windows-1252 unless a byte it leaves undefined occurs,
+    else Latin-1 (which decodes anything)."""
+
+    def __init__(self) -> None:
+        self.utf8 = codecs.getincrementaldecoder("utf-8")()
+        self.is_utf8 = True
+        self.cp1252 = True
+
+    def feed(self, block: bytes) -> None:
+        self.is_utf8 = self.is_utf8 and _decodes(self.utf8, block)
+        self.cp1252 = self.cp1252 and not any(h in block for h in _CP1252_HOLES)
+
+    def result(self) -> str:
+        if self.is_utf8 and _decodes(self.utf8, b"", final=True):
+            return "UTF-8"
+        return "Windows-1252" if self.cp1252 else "Latin-1"
 
 
 def _decodes(decoder, block: bytes, final: bool = False) -> bool:
