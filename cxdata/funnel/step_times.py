@@ -50,12 +50,19 @@ select ckey, channel, anchor as t_1 from journey_starts where {journey_where} an
 ANY_ENTRIES_BY_CUSTOMER = """\
 select ckey, channel, min(anchor) as t_1 from journey_starts where {journey_where} group by ckey, channel"""
 ANY_FROM_TABLE = """\
-with entry as (select p.ckey, p.channel, c.ch, p.t_1, {limit} as lim
+with entry as (select p.ckey, coalesce(c.ch, 0) as ch, p.channel, p.t_1, {limit} as lim
   from ({entries}) p left join channel_keys c on c.channel = p.channel),
-firsts as (select p.channel, p.t_1{mins}
-  from entry p left join journey_events e on e.ckey = p.ckey and (p.ch is null or e.ch = p.ch)
+ev as (select ckey, ch, k, occurred_at from journey_events where {events_where}),
+firsts as (
+  select min(p.channel) as channel, min(p.t_1) as t_1{mins}
+  from (select * from entry where ch <> 0) p left join ev e on e.ckey = p.ckey and e.ch = p.ch
     and e.occurred_at >= p.t_1 and epoch_us(e.occurred_at) <= p.lim
-  group by p.ckey, p.channel, p.t_1)
+  group by p.ckey, p.ch
+  union all
+  select min(p.channel) as channel, min(p.t_1) as t_1{mins}
+  from (select * from entry where ch = 0) p left join ev e on e.ckey = p.ckey
+    and e.occurred_at >= p.t_1 and epoch_us(e.occurred_at) <= p.lim
+  group by p.ckey)
 select channel, t_1{completion} from firsts"""
 ANY_FROM_EVENTS = ENTRY_CTES + """,
 firsts as (select p.channel, p.t_1{mins}
@@ -115,6 +122,14 @@ def _any_parts(n: int) -> dict[str, str]:
     return {"mins": mins, "completion": completion}
 
 
+def _period(q: FunnelQuery) -> str:
+    """The events a journey of the period can reach: from its start to its end (``journey_events``
+    is in time order per channel: a period reads a slice of it)."""
+    clauses = (["occurred_at >= $f_from"] if "f_from" in q.params else []) + \
+        (["occurred_at < $to_bound"] if q.bounded else [])
+    return " and ".join(clauses) or "true"
+
+
 def any_sql(con, q: FunnelQuery) -> tuple[str, dict]:
     n = q.n_steps
     if from_journey_table(q):
@@ -122,7 +137,8 @@ def any_sql(con, q: FunnelQuery) -> tuple[str, dict]:
             entries = fill(ANY_ENTRIES_FIRST, journey_where=q.journey_where, first=_first(q))
         else:
             entries = fill(ANY_ENTRIES_BY_CUSTOMER, journey_where=q.journey_where)
-        return fill(ANY_FROM_TABLE, entries=entries, limit=limit("p.t_1", q.bounded), **_any_parts(n)), q.params
+        return fill(ANY_FROM_TABLE, entries=entries, limit=limit("p.t_1", q.bounded), events_where=_period(q),
+                    **_any_parts(n)), q.params
     events_where, event_params = q.filters.where_sql("interactions", skip=EVENT_FILTER_SKIP)
     sql = fill(ANY_FROM_EVENTS, events_where=events_where, journey_where=q.journey_where,
                stage_position=stage_position(n), limit=limit("t_1", q.bounded), **_any_parts(n))
