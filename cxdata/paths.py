@@ -40,9 +40,10 @@ from collections import Counter
 from .db import stages as stored_stages
 from .filters import Filters
 from .funnel.choice import uses_journey_table
+from .funnel.first_entry import FIRST_EVER, FIRST_IN_PERIOD
 from .funnel.query import DEFAULT_WINDOW_DAYS, FunnelQuery
-from .funnel.sql import fill, limit, steps_list
-from .journeys import ALL_CHANNELS, chain_params
+from .funnel.sql import fill, limit
+from .journeys import ALL_CHANNELS, JOURNEY_DIMENSIONS, chain_params, constant_dimensions
 
 TOP_PATHS = 20
 PURCHASE_STAGE = "purchase"
@@ -68,47 +69,71 @@ select path, count(*) as customers from walked group by path"""
 # journey filters apply to a journey's first event; the period bounds the events too (see above)
 EVENT_FILTER_SKIP = ("stage", "segment", "region", "product")
 
-# From the journey tables (no touchpoint or attribute filter, at most one channel): each customer's
-# first start in the period passing the journey filter (``journey_starts``, the rows of ``$chan``:
-# the cross-channel label, or the one chosen channel) gives the step times; a step counts when its
-# time is within ``lim``. The channel of step 1 is the first channel in alphabetical order whose
-# own start has the same instant (its anchor that day is that event); of step k, the first channel
-# of a stage-k event at the step's instant (``journey_events``). Integers all along; same paths as
-# the events (tested). Placeholders: ``steps`` (``sql.steps_list``), ``limit``, ``journey_where``,
-# ``reached`` (one ``select`` per step), ``first_channel``. Binds ``$chan``, ``$all_label``,
-# ``$window_us``, ``$to_bound`` and the filters' values.
-TABLE_PATHS_SQL = """with entry as (select ckey, r, {limit} as lim from (
-  select ckey, min(anchor) as a, arg_min({steps}, anchor) as r
-  from journey_starts where ({journey_where}) and channel = $chan group by ckey)),
-reached as ({reached}),
-named as (
-  select s.ckey, 1 as k, {first_channel} as channel from reached s where s.k = 1
-  union all
-  select s.ckey, s.k, min(c.channel) from reached s
-    join journey_events e on e.ckey = s.ckey and e.k = s.k and e.occurred_at = s.t
-    join channel_keys c on c.ch = e.ch
-  where s.k > 1 group by s.ckey, s.k),
-walked as (select ckey, list(channel order by k) as path from named group by ckey)
-select path, count(*) as customers from walked group by path"""
+# From the journey tables (no touchpoint or attribute filter, at most one channel). ``entry``: each
+# customer's first start in the period passing the journey filter, from the ``journey_starts`` rows
+# of ``$chan`` (the cross-channel label, or the one chosen channel): read off ``prev_anchor`` when
+# the filtered dimensions are constant per customer and channel (``ENTRY_FIRST``, as
+# ``funnel.first_entry``), else by a group-by (``ENTRY_GROUPED``). A step counts when its time is
+# within ``lim``. Across channels, the channel of step 1 is the first channel (alphabetical rank
+# ``r`` of ``chans``) whose own start has the entry's instant, of step k the first channel of a
+# stage-k event at the step's instant (``journey_events``); each path's channels come back as
+# ranks ``c1..cN`` and are named in Python. One channel: every step is on it, so only how far each
+# journey got is counted. Integers all along; the same paths as the events (tested).
+# Binds ``$chan``, ``$all_label``, ``$window_us``, ``$to_bound``, ``$f_from`` and the filters' values.
+ENTRY_GROUPED = """\
+entry as (select ckey, a{times}, {limit} as lim from (
+  select ckey, min(anchor) as a{first_times} from journey_starts
+  where ({journey_where}) and channel = $chan group by ckey))"""
+ENTRY_FIRST = """\
+entry as (select ckey, anchor as a{times}, {limit} as lim from journey_starts
+  where ({journey_where}) and channel = $chan and {first})"""
+CHANNEL_RANKS = "select channel, cast(rank() over (order by channel) as integer) as r from channel_keys"
+FIRST_STEP = """\
+select s.ckey, 1 as k, min(c.r) as r from entry s
+  join journey_starts j on j.ckey = s.ckey and j.anchor = s.a and j.channel <> $all_label
+  join chans c on c.channel = j.channel group by s.ckey"""
+LATER_STEP = """\
+select s.ckey, {k} as k, min(c.r) as r from entry s
+  join journey_events e on e.ckey = s.ckey and e.k = {k} and e.occurred_at = s.t_{k}
+  join channel_keys h on h.ch = e.ch join chans c on c.channel = h.channel
+  where epoch_us(s.t_{k}) <= s.lim group by s.ckey"""
+ACROSS_PATHS = """\
+with {entry},
+chans as ({ranks}),
+named as ({steps}),
+wide as (select ckey{pivot} from named group by ckey)
+select {columns}, count(*) as customers from wide group by all"""
+ONE_CHANNEL_DEPTHS = """\
+with {entry}
+select 1{depth} as depth, count(*) as customers from entry group by all"""
 
-# step 1's channel: across channels, the first whose start is at the entry's instant
-FIRST_CHANNEL_ACROSS = ("(select min(j.channel) from journey_starts j where j.ckey = s.ckey and j.anchor = s.t "
-                        "and j.channel <> $all_label)")
+
+def _entry(n_steps: int, journey_where: str, bounded: bool, first: str | None) -> str:
+    times = "".join(f", t_{k}" for k in range(2, n_steps + 1))
+    if first is not None:
+        return fill(ENTRY_FIRST, times=times, limit=limit("anchor", bounded), journey_where=journey_where,
+                    first=first)
+    first_times = "".join(f", arg_min(t_{k}, anchor) as t_{k}" for k in range(2, n_steps + 1))
+    return fill(ENTRY_GROUPED, times=times, first_times=first_times, limit=limit("a", bounded),
+                journey_where=journey_where)
+
+
+def table_paths_sql(n_steps: int, entry: str, across: bool) -> str:
+    """The paths (ranks ``c1..cN`` across channels) or depths (one channel) from the tables."""
+    if not across:
+        depth = "".join(f" + coalesce(epoch_us(t_{k}) <= lim, false)::int" for k in range(2, n_steps + 1))
+        return fill(ONE_CHANNEL_DEPTHS, entry=entry, depth=depth)
+    steps = " union all ".join([FIRST_STEP, *(fill(LATER_STEP, k=str(k)) for k in range(2, n_steps + 1))])
+    ks = range(1, n_steps + 1)
+    return fill(ACROSS_PATHS, entry=entry, ranks=CHANNEL_RANKS, steps=steps,
+                pivot="".join(f", min(r) filter (where k = {k}) as c{k}" for k in ks),
+                columns=", ".join(f"c{k}" for k in ks))
 
 
 def paths_sql(n_steps: int, events_where: str, journey_where: str, bounded: bool) -> str:
     position = "case " + " ".join(f"when e.stage = $s{k} then {k}" for k in range(1, n_steps + 1)) + " end"
     return fill(PATHS_SQL, events_where=events_where, journey_where=journey_where, stage_position=position,
                 limit=limit("t_1", bounded))
-
-
-def table_paths_sql(n_steps: int, journey_where: str, bounded: bool, across: bool) -> str:
-    reached = " union all ".join(
-        f"select ckey, {k} as k, r[{k}] as t from entry"  # noqa: S608 - k is an int
-        + ("" if k == 1 else f" where epoch_us(r[{k}]) <= lim") for k in range(1, n_steps + 1))
-    return fill(TABLE_PATHS_SQL, steps=steps_list(n_steps), limit=limit("a", bounded),
-                journey_where=journey_where, reached=reached,
-                first_channel=FIRST_CHANNEL_ACROSS if across else "$chan")
 
 
 def from_tables(filters: Filters) -> bool:
@@ -141,9 +166,22 @@ def path_counts(con, filters: Filters, window_days: int = DEFAULT_WINDOW_DAYS,
 def _from_tables(con, filters: Filters, order: list[str], window_days: int) -> list:
     q = FunnelQuery.build(filters, order, window_days, from_table=True)
     across = not filters.channel  # the cross-channel rows; else the one channel's own
-    sql = table_paths_sql(len(order), q.journey_where, q.bounded, across)
+    entry = _entry(len(order), q.journey_where, q.bounded, _first_condition(con, filters, q))
     params = q.params | {"chan": ALL_CHANNELS if across else filters.channel[0], "all_label": ALL_CHANNELS}
-    return [(tuple(path), int(n)) for path, n in con.execute(sql, params).fetchall()]
+    if not across:  # journey_where names $all_label with a channel filter; the depths do not
+        rows = con.execute(table_paths_sql(len(order), entry, False), params).fetchall()
+        return [((filters.channel[0],) * int(depth), int(n)) for depth, n in rows]
+    rows = con.execute(table_paths_sql(len(order), entry, True), params).fetchall()
+    names = {r: ch for ch, r in con.execute(CHANNEL_RANKS).fetchall()}
+    return [(tuple(names[c] for c in row[:-1] if c is not None), int(row[-1])) for row in rows]
+
+
+def _first_condition(con, filters: Filters, q: FunnelQuery) -> str | None:
+    """How a customer's first start in the period is read off ``journey_starts`` without a
+    group-by, when the filtered dimensions are constant per customer and channel; else None."""
+    if not {d for d in JOURNEY_DIMENSIONS if getattr(filters, d)} <= constant_dimensions(con):
+        return None
+    return FIRST_IN_PERIOD if "f_from" in q.params else FIRST_EVER
 
 
 def purchase_position(order: list[str]) -> int:
