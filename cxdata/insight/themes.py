@@ -109,11 +109,16 @@ def themes(con, filters: Filters, kpi: str = "nps", limit: int = LIMIT) -> dict:
     rows, n_low, n_high = term_table(con, filters, kpi)
     low = Counter({r[0]: r[1] for r in rows if r[1]})
     high = Counter({r[0]: r[2] for r in rows if r[2]})
-    examples = {"low": {r[0]: r[3] or [] for r in rows}, "high": {r[0]: r[4] or [] for r in rows}}
     z, hide = log_odds(low, high), _shadowed(low, high)
     out = {"kpi": kpi, "n_comments": n_low + n_high, "n_low": n_low, "n_high": n_high,
            "low": _side(z, low, 1, limit, hide), "high": _side(z, high, -1, limit, hide)}
-    for side in ("low", "high"):
-        for t in out[side]:
-            t["examples"] = list(examples[side][t["term"]])
+    _add_examples(out, rows)
     return out
+
+
+def _add_examples(out: dict, rows: list[tuple]) -> None:
+    """Each theme's examples from its row of ``term_table`` (the low group's or the high group's)."""
+    by_term = {r[0]: r for r in rows}
+    for side, col in (("low", 3), ("high", 4)):
+        for t in out[side]:
+            t["examples"] = list(by_term[t["term"]][col] or [])

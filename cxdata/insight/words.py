@@ -70,12 +70,17 @@ def terms(text: str, stop: frozenset[str] | None = None) -> set[str]:
     """The words and two-word phrases of ``text`` a theme may be (each once)."""
     stop = stop_words() if stop is None else stop
     toks = tokens(text)
-    content = [len(t) > 1 and not t.isdigit() and t not in stop and t not in NEGATIONS for t in toks]
+    content = [_content(t, stop) for t in toks]
     out = {t for t, ok in zip(toks, content, strict=True) if ok}
-    for i in range(1, len(toks)):
-        if content[i] and (content[i - 1] or toks[i - 1] in NEGATIONS):
-            out.add(f"{toks[i - 1]} {toks[i]}")
+    starts = [ok or t in NEGATIONS for t, ok in zip(toks, content, strict=True)]
+    pairs = zip(toks, toks[1:], starts, content[1:], strict=False)  # the last token starts no phrase
+    out.update(f"{a} {b}" for a, b, first, ok in pairs if first and ok)
     return out
+
+
+def _content(token: str, stop: frozenset[str]) -> bool:
+    """A token that may be a theme: two characters or more, not a bare number, no stop word or negation."""
+    return len(token) > 1 and not token.isdigit() and token not in stop and token not in NEGATIONS
 
 
 # The terms of every comment of a corpus and, per term, the comments of each group that contain
