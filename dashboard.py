@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cxdata import ui
-from cxdata.ui import charts, controls, figures, journeys_view, segments, state
+from cxdata.ui import alerts_view, charts, controls, figures, journeys_view, segments, state
 from cxdata.ui.text import mover_sentence
 
 view = ui.start("Overview", "Customer experience at a glance")
@@ -16,6 +16,7 @@ if not any(summary.current.n(k) for k in controls.KPIS):
     charts.empty(None, "survey responses")
     st.stop()
 
+alerts_view.show_alert_banner(view)
 for column, kpi in zip(st.columns(3), controls.KPIS, strict=True):
     with column:
         charts.kpi_card(summary, kpi, direction, days)
@@ -47,5 +48,7 @@ else:
     charts.show(view, fig, movers, key="overview_movers", n=int(movers["n"].sum()),
                 note="bars: change with its 95% margin; shown: moves beyond the noise after the "
                      "Benjamini-Hochberg correction over every group compared (5%)")
+st.page_link("pages/5_Why.py", label="Why scores move: key drivers, comment themes and pain points",
+             icon=":material/manage_search:", query_params=view.params)
 
 journeys_view.value_tile(view, value_slot)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cxdata import ui
-from cxdata.ui import charts, controls, why
+from cxdata.ui import charts, controls, themes_view, why
 from cxdata.ui.text import plain
 
 view = ui.start("Why", "Why scores move",
@@ -48,4 +48,9 @@ if points.small:
     with st.expander(f"Small samples, not ranked ({len(points.small)})"):
         st.markdown("\n".join(f"- {line}" for line in why.small_lines(points)))
 
-# ==== comment themes: the lead adds the section here (cxdata/ui/themes_view.py) ====
+st.subheader("What customers say: comment themes")
+theme_kpi = kpi if kpi in themes_view.GROUPS else "nps"
+if theme_kpi != kpi:
+    st.caption("Comments are compared between NPS detractors and promoters here: CES has no low and high "
+               "groups of comments of its own.")
+themes_view.show_themes(view, theme_kpi)

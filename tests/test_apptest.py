@@ -17,7 +17,8 @@ from cxdata.ui.text import plain
 APP_ROOT = Path(__file__).resolve().parent.parent
 
 
-PAGES = [None, "pages/1_Trends.py", "pages/2_Segments.py", "pages/3_Funnel.py", "pages/4_Pyramid.py"]
+PAGES = [None, "pages/1_Trends.py", "pages/2_Segments.py", "pages/3_Funnel.py", "pages/4_Pyramid.py",
+         "pages/5_Journeys.py", "pages/5_Why.py"]
 
 
 def run(page: str | None = None, params: dict | None = None) -> AppTest:
@@ -67,8 +68,8 @@ def test_every_page_runs_and_shows_real_charts(ui_env, page):
     assert len(at.get("download_button")) >= 1
     assert not link_notices(at)  # nothing wrong with an empty link
     links = {pl.proto.page: pl.proto.query_string for pl in at.get("page_link")}
-    assert set(links) >= {"Trends", "Segments", "Funnel", "Pyramid"}
-    analysis = ("Overview", "Trends", "Segments", "Funnel", "Pyramid")
+    assert set(links) >= {"Trends", "Segments", "Funnel", "Pyramid", "Journeys", "Why", "Settings"}
+    analysis = ("Overview", "Trends", "Segments", "Funnel", "Pyramid", "Journeys", "Why")
     assert all(f"from={f.date_from.isoformat()}" in qs for name, qs in links.items() if name in analysis)
     if page is None:
         assert shown_metrics(at) == expected_metrics(summary(ui_env, f))
