@@ -4,7 +4,7 @@ imported in one transaction; the other pages show it at once (the data version c
 import streamlit as st
 
 from cxdata import ingest, queries, ui
-from cxdata.ui import auth, charts, state, upload
+from cxdata.ui import alerts_view, auth, charts, state, upload
 from cxdata.ui.text import plain
 
 view = ui.start("Upload", "Upload a CSV export",
@@ -143,16 +143,16 @@ pressed = st.button(f"Import {shown.rows_read:,} rows" + (" again" if again else
                     if shown.earlier and not replace else None)
 if pressed:
     bar = st.progress(0.0, text="Starting the import")
-    result = upload.attempt(lambda: upload.run_import(
+    outcome = upload.attempt(lambda: upload.import_with_alerts(
         db.cur, path, file_name=file.name, kind=base.kind, mapping=overrides,
         mapping_name=mapping_name, save_as=save_as, date_format=date_format, source=source,
         replace=replace, progress=lambda f, msg: bar.progress(min(max(float(f), 0.0), 1.0), text=msg)))
-    if result is not None:
-        st.session_state["upload_result"] = (file_key, result)
+    if outcome is not None:
+        st.session_state["upload_result"] = (file_key, *outcome)
         st.rerun()  # every part of the page (and the cached queries) now sees the new data version
 
 if done and done[0] == file_key:
-    result = done[1]
+    result, new_alerts = done[1], done[2]
     st.subheader("Summary")
     st.success(f"Import {result.import_id} is done: {result.loaded:,} rows loaded from "
                f"{plain(result.file_name)}.", icon=":material/check_circle:")
@@ -170,6 +170,13 @@ if done and done[0] == file_key:
         st.download_button("Download the rejected rows (CSV)", charts.csv_bytes(table),
                            file_name=f"import_{result.import_id}_rejects.csv", mime="text/csv",
                            key="upload_rejects_csv", on_click="ignore", icon=":material/download:")
+    if new_alerts:
+        st.warning(f"{len(new_alerts)} new alert{'s' if len(new_alerts) > 1 else ''} after this import "
+                   "(beyond the noise after the Benjamini-Hochberg correction, or below a target):",
+                   icon=":material/notifications_active:")
+        for a in new_alerts:
+            script, params = alerts_view.link_target(a)
+            st.page_link(script, label=alerts_view.label(a), query_params=params, icon=":material/trending_down:")
     first, last = queries.import_date_range(db.cur, result.kind, result.import_id)
     target = "dashboard.py" if result.kind == "responses" else "pages/3_Funnel.py"
     params = {"from": first.isoformat(), "to": last.isoformat()} if first else None

@@ -283,6 +283,16 @@ def run_import(con, path: str | Path, *, file_name: str, kind: str, mapping: dic
         source=(source or "").strip() or None, replace=replace)
 
 
+def import_with_alerts(con, path: str | Path, **kwargs) -> tuple[ingest.ImportResult, list[dict]]:
+    """``run_import``, and the alerts that fire after it and did not before (``insight.alerts``:
+    the import summary lists them, each linking to the view that shows it)."""
+    from cxdata.insight import alerts
+
+    before = alerts.evaluate(con)["alerts"]
+    result = run_import(con, path, **kwargs)
+    return result, alerts.after_import(con, before)
+
+
 def identity_lines(result: ingest.ImportResult) -> list[str]:
     """How the import identified its rows, in the words of the CLI's summary."""
     lines = [f"Source: **{plain(result.source)}** ({plain(result.source_reason)}).",
