@@ -197,3 +197,15 @@ def test_overview_tile_links_to_journeys_with_the_filters(page_db):
     assert "€40.00" in tile
     links = [pl.proto for pl in at.get("page_link") if pl.proto.label.startswith("Paths and value")]
     assert links and links[0].query_string == "from=2024-01-01&to=2024-12-31"
+
+
+def test_overview_tile_waits_for_a_click_on_a_large_database(page_db, monkeypatch):
+    from cxdata.ui import journeys_view
+
+    monkeypatch.setattr(journeys_view, "TILE_ASKS_ABOVE", 3)  # the page database has 9 responses
+    at = run(None, {"from": "2024-01-01", "to": "2024-12-31"})
+    assert not at.exception
+    assert not any("€40.00" in m.value for m in at.markdown)
+    at.button(key="value_tile_go").click().run()
+    assert not at.exception
+    assert any("€40.00" in m.value for m in at.markdown if "Value of experience" in m.value)

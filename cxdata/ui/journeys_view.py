@@ -206,18 +206,35 @@ def cut_short_note(val: dict) -> str:
             "in the data: their revenue is not all in yet (choose an earlier period for full years)")
 
 
+# Above this many responses the Overview asks before it computes the tile (at 10M responses and
+# 50M events the query takes seconds: bench/journeys.py), so the page keeps its speed.
+TILE_ASKS_ABOVE = 1_000_000
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def response_count(_cur, key: str, version: int) -> int:
+    return _cur.execute("select count(*) from responses").fetchone()[0]
+
+
 def value_tile(view: View, slot=None, days: int = value_lib.DEFAULT_DAYS) -> None:
     """The Overview's tile, drawn in ``slot`` (a container the page placed; it can be filled after
     the rest of the page): promoters - detractors revenue per customer with its interval, and a
-    link to the Journeys page with the same filters."""
-    val = value(view.db.cur, view.db.key, view.db.version, view.filters, days)
-    d = val["difference"]
-    # markdown, not st.metric: the Overview's metrics are its three KPI cards
+    link to the Journeys page with the same filters. On a large database it waits for a click."""
     box = (slot or st).container(border=True)
-    box.markdown(f"**Value of experience** · promoters − detractors, revenue per customer in the {days} "
-                 f"days after their response: **{eur(d['value'])}** (an association, not an effect)")
-    box.caption(f"{interval(d)} · n = {fmt_count(val['customers'])} customers"
-                + ("" if d["significant"] else " · within the noise") + cut_short_note(val))
+    big = response_count(view.db.cur, view.db.key, view.db.version) > TILE_ASKS_ABOVE
+    if big and not st.session_state.get("cx_value_tile"):
+        box.markdown("**Value of experience** · promoters − detractors, revenue per customer in the "
+                     f"{days} days after their response")
+        box.button("Compute it (seconds on this database)", key="value_tile_go",
+                   on_click=lambda: st.session_state.update(cx_value_tile=True))
+    else:
+        val = value(view.db.cur, view.db.key, view.db.version, view.filters, days)
+        d = val["difference"]
+        # markdown, not st.metric: the Overview's metrics are its three KPI cards
+        box.markdown(f"**Value of experience** · promoters − detractors, revenue per customer in the {days} "
+                     f"days after their response: **{eur(d['value'])}** (an association, not an effect)")
+        box.caption(f"{interval(d)} · n = {fmt_count(val['customers'])} customers"
+                    + ("" if d["significant"] else " · within the noise") + cut_short_note(val))
     with box:
         st.page_link("pages/5_Journeys.py", label="Paths and value on the Journeys page",
                      icon=":material/arrow_forward:", query_params=view.filters.to_query_params())
