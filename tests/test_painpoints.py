@@ -133,3 +133,30 @@ def test_cli_json_contract(tmp_path):
     text = subprocess.run([sys.executable, "-m", "cxdata", "painpoints", "--db", str(path), "--kpi", "nps"],
                           capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert "checkout" in text and "Small samples" in text and "tiny survey n=10" in text
+
+
+def test_a_borderline_gap_among_twenty_touchpoints_is_not_ranked_after_the_correction():
+    # 19 touchpoints of 100 answers at P 50 / D 20 (NPS +30) and one, "forms", at P 40 / D 30 (+10)
+    planted = [("forms", 40, 30)] + [(f"tp{k:02d}", 50, 20) for k in range(19)]
+    data, i = [], 0
+    for tp, p, d in planted:
+        for score, count in ((10, p), (8, 100 - p - d), (3, d)):
+            for _ in range(count):
+                data.append((f"b{i}", "2026-03-02", tp, score))
+                i += 1
+    con = tiny_db("responses", ("response_id", "responded_at", "touchpoint", "nps"), data)
+    # forms against the rest (1,900 answers, P 950, D 380 -> +30): gap -20,
+    # se = sqrt((.4 + .3 - .1^2) / 100 + (.5 + .2 - .3^2) / 1900) * 100 = 8.498, z = 2.353, p = 0.0186
+    se = math.sqrt((0.4 + 0.3 - 0.1 ** 2) / 100 + (0.5 + 0.2 - 0.3 ** 2) / 1900) * 100
+    p = math.erfc(20 / se / math.sqrt(2))
+    assert p < 0.05  # a pain point for one test alone
+    result = pain_points(con, Filters(), "nps")
+    assert [q.name for q in result.painpoints] == []  # not ranked: 20 comparisons, p x 20 / 1 > 5%
+    assert result.within_noise == 20
+    # the p and the adjusted p, equal to the hand figures (the smallest of 20 p's: rank 1)
+    from cxdata.insight.painpoints import _corrected, _level
+
+    points, _, _ = _level(con, Filters(), "nps", "touchpoint")
+    got = next(q for q in _corrected(points, sum(q.n for q in points)) if q.name == "forms")
+    assert got.p == pytest.approx(p, rel=1e-9) and got.p_adjusted == pytest.approx(min(1.0, p * 20), rel=1e-9)
+    assert not got.beyond_noise

@@ -19,9 +19,9 @@ never ranked. The counts come from the same count tables as every page (``querie
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
-from .. import catalog, kpis
+from .. import catalog, fdr, kpis
 from ..filters import Filters
 from ..queries import COUNT_COLUMNS, KpiSet, source
 
@@ -46,7 +46,9 @@ class PainPoint:
     margin: float | None
     share: float  # percent of the answers
     impact: float | None  # share x gap, in KPI units (points of the overall figure)
-    beyond_noise: bool
+    beyond_noise: bool  # after the Benjamini-Hochberg correction over every group compared
+    p: float | None = None  # two-sided p of the gap
+    p_adjusted: float | None = None  # Benjamini-Hochberg over every group of both levels
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,16 @@ def _is_pain(p: PainPoint, better_up: bool) -> bool:
     return p.beyond_noise and bool(p.gap) and (p.gap < 0) == better_up
 
 
+def _corrected(points: list[PainPoint], n_all: int) -> list[PainPoint]:
+    """The points with their p, and beyond the noise only when they pass Benjamini-Hochberg at 5%
+    over every group compared (touchpoints and cells together): dozens of comparisons per view
+    would otherwise flag a few by chance."""
+    ps = [fdr.p_value(kpis.Change(p.gap, p.margin, p.beyond_noise), p.n, n_all - p.n) for p in points]
+    passes, adjusted = fdr.bh(ps)
+    return [replace(p, p=pv, p_adjusted=adj, beyond_noise=ok)
+            for p, pv, adj, ok in zip(points, ps, adjusted, passes, strict=True)]
+
+
 def pain_points(con, filters: Filters, kpi: str = "nps") -> PainPoints:
     """Touchpoints and stage x channel cells ranked by the points of ``kpi`` their gap costs."""
     if kpi not in KPIS:
@@ -114,7 +126,7 @@ def pain_points(con, filters: Filters, kpi: str = "nps") -> PainPoints:
     overall = KpiSet.from_counts(totals, direction)
     better_up = catalog.higher_is_better(kpi, direction)
     small = sorted((p for p in found if p.n < SMALL_SAMPLE), key=lambda p: (p.level, p.name))
-    big = [p for p in found if p.n >= SMALL_SAMPLE]
+    big = _corrected([p for p in found if p.n >= SMALL_SAMPLE], overall.n(kpi))
     worse = sorted((p for p in big if _is_pain(p, better_up)), key=lambda p: -abs(p.impact))
     return PainPoints(kpi, overall.n(kpi), overall.headline(kpi)[0], better_up, worse, small,
                       len(big) - len(worse))

@@ -141,7 +141,8 @@ def pain_note(result: pain.PainPoints, level: str) -> str:
     shown = len(pain_table(result, level))
     more = f" (the {MAX_BARS} costliest drawn, all {shown} in the download)" if shown > MAX_BARS else ""
     better = "higher" if result.higher_is_better else "lower"
-    return (f"only gaps to the rest beyond the noise (95%), on the worse side ({better} is better){more}; "
+    return (f"only gaps to the rest beyond the noise (95%, after the Benjamini-Hochberg correction over every "
+            f"group compared), on the worse side ({better} is better){more}; "
             f"{result.within_noise} other groups are within the noise or better")
 
 
