@@ -76,7 +76,7 @@ EVENT_FILTER_SKIP = ("stage", "segment", "region", "product")
 # ``funnel.first_entry``), else by a group-by (``ENTRY_GROUPED``). A step counts when its time is
 # within ``lim``. Across channels, the channel of step 1 is the first channel (alphabetical rank
 # ``r`` of ``chans``) whose own start has the entry's instant, of step k the first channel of a
-# stage-k event at the step's instant (``journey_events``); each path's channels come back as
+# stage-k event at the step's instant (``journey_events``, one join for every later step); each path's channels come back as
 # ranks ``c1..cN`` and are named in Python. One channel: every step is on it, so only how far each
 # journey got is counted. Integers all along; the same paths as the events (tested).
 # Binds ``$chan``, ``$all_label``, ``$window_us``, ``$to_bound``, ``$f_from`` and the filters' values.
@@ -92,15 +92,16 @@ FIRST_STEP = """\
 select s.ckey, 1 as k, min(c.r) as r from entry s
   join journey_starts j on j.ckey = s.ckey and j.anchor = s.a and j.channel <> $all_label
   join chans c on c.channel = j.channel group by s.ckey"""
-LATER_STEP = """\
-select s.ckey, {k} as k, min(c.r) as r from entry s
-  join journey_events e on e.ckey = s.ckey and e.k = {k} and e.occurred_at = s.t_{k}
+LATER_STEPS = """\
+select s.ckey, s.k, min(c.r) as r from later s
+  join journey_events e on e.ckey = s.ckey and e.k = s.k and e.occurred_at = s.t
   join channel_keys h on h.ch = e.ch join chans c on c.channel = h.channel
-  where epoch_us(s.t_{k}) <= s.lim group by s.ckey"""
+  group by s.ckey, s.k"""
 ACROSS_PATHS = """\
 with {entry},
 chans as ({ranks}),
-named as ({steps}),
+later as ({later}),
+named as ({first} union all {steps}),
 wide as (select ckey{pivot} from named group by ckey)
 select {columns}, count(*) as customers from wide group by all"""
 ONE_CHANNEL_DEPTHS = """\
@@ -123,9 +124,11 @@ def table_paths_sql(n_steps: int, entry: str, across: bool) -> str:
     if not across:
         depth = "".join(f" + coalesce(epoch_us(t_{k}) <= lim, false)::int" for k in range(2, n_steps + 1))
         return fill(ONE_CHANNEL_DEPTHS, entry=entry, depth=depth)
-    steps = " union all ".join([FIRST_STEP, *(fill(LATER_STEP, k=str(k)) for k in range(2, n_steps + 1))])
+    # every later step reached, as (customer, stage, time): one join with journey_events for all
+    later = " union all ".join(f"select ckey, {k} as k, t_{k} as t from entry where epoch_us(t_{k}) <= lim"  # noqa: S608
+                               for k in range(2, n_steps + 1)) or "select 0 as ckey, 0 as k, null as t where false"
     ks = range(1, n_steps + 1)
-    return fill(ACROSS_PATHS, entry=entry, ranks=CHANNEL_RANKS, steps=steps,
+    return fill(ACROSS_PATHS, entry=entry, ranks=CHANNEL_RANKS, later=later, first=FIRST_STEP, steps=LATER_STEPS,
                 pivot="".join(f", min(r) filter (where k = {k}) as c{k}" for k in ks),
                 columns=", ".join(f"c{k}" for k in ks))
 
