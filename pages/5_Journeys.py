@@ -13,8 +13,7 @@ window = view.choice("Conversion window", funnels.WINDOWS, key="window", default
                      format_func=funnels.window_label, widget="radio",
                      help="As on the Funnel page: a journey reaches a stage only within this many days of "
                           "its first stage.")
-st.caption("The journeys of the funnel across channels (first entry in the period); the journey-stage "
-           "filter does not apply. At tens of millions of events this follows every journey: seconds.")
+st.caption(journeys_view.PATHS_NOTE + journeys_view.cost_note(view))
 out = journeys_view.paths(db.cur, db.key, db.version, filters, window)
 if out["journeys"] == 0:
     charts.empty(None, "journeys")
