@@ -176,8 +176,12 @@ def test_cli_runs_under_a_memory_limit_and_says_when_it_runs_out(small_db, tmp_p
     # within a roomy cap the import works (from the flag, or from CX_MEMORY_LIMIT like the dashboard)
     out = run("kpis", "--db", str(small_db), "--json", "--memory-limit", "256MB")
     assert out.returncode == 0 and json.loads(out.stdout)["nps"]["n"] == 5
-    # a cap too small for the file: one sentence, exit 1, and nothing of the import is kept
+    # a cap too small for the file: refused before it is read, naming the cap that would do
     out = run("import", str(big), "--db", str(small_db), "--memory-limit", "5MB")
+    assert out.returncode == 2 and "more than an import can read within a memory limit" in out.stderr
+    # past that check (a fixed size limit), DuckDB running out is one sentence, exit 1, nothing kept
+    out = run("import", str(big), "--db", str(small_db), "--memory-limit", "5MB",
+              env=os.environ | {"CX_MAX_IMPORT_MB": "100"})
     assert out.returncode == 1, out.stderr
     assert "ran out of memory (limit: 5MB)" in out.stderr and "Traceback" not in out.stderr
     assert json.loads(run("kpis", "--db", str(small_db), "--json").stdout)["nps"]["n"] == 5
