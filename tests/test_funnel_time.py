@@ -119,3 +119,18 @@ def test_reaching_a_step_is_the_funnel_and_table_equals_events(random_db, f, mod
     # a 30-day window: everyone who converts does so within 30 days, the step's conversion
     reached = both[both["entered"] > 0]
     assert (reached["within_30"] - reached["from_previous"]).abs().max() < 1e-9
+
+
+@pytest.mark.parametrize("mode", funnel.MODES)
+def test_a_segment_that_changes_between_starts(mode):
+    # ann starts as SME on day 0 and as Consumer on day 2 (a segment that varies between a
+    # customer's starts: the journey table is then grouped per customer); her Consumer journey
+    # considers on day 3, a day after its start
+    con = build({"ann": [(0, "web", "awareness", "SME"), (2, "web", "awareness", "Consumer"),
+                         (3, "web", "consideration", "Consumer"), (4, "web", "purchase", "Consumer")]}, STAGES)
+    consumer = Filters(segment=("Consumer",))
+    for source in ("table", "events"):
+        days = funnel.days_to_step(con, consumer, mode=mode, source=source)
+        assert (row(days, "web", "consideration")["median"], row(days, "web", "purchase")["median"]) == (1.0, 1.0)
+    sme = funnel.days_to_step(con, Filters(segment=("SME",)), mode=mode)
+    assert row(sme, "web", "consideration")["median"] == 3.0  # from day 0
