@@ -1,7 +1,7 @@
 """Paths between channels and the value of experience at scale: DuckDB (the library) against a
 pandas baseline on in-memory frames, timed in the same run, and checked equal.
 
-    python -m bench.journeys [--db /tmp/cx-bench-10M.duckdb] [--repeat 3] [--skip-pandas]
+    python -m bench.journeys [--db /tmp/cx-bench-10M.duckdb] [--repeat 3] [--skip-pandas] [--only QUERY]
 
 Opens the file read-only (it never writes). Prints, per query and filter set, the median of
 ``--repeat`` runs in ms for DuckDB and pandas (pandas' load of the columns is not timed, as in
@@ -124,6 +124,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--db", default="/tmp/cx-bench-10M.duckdb")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-pandas", action="store_true")
+    ap.add_argument("--only", action="append", choices=("paths", "paths*", "value"),
+                    help="time only these queries (repeatable; default all three)")
     args = ap.parse_args(argv)
     con = db.connect(args.db, read_only=True, memory_limit="1GB")
     cur = con.cursor()
@@ -142,6 +144,8 @@ def main(argv: list[str] | None = None) -> None:
                 ("paths", lambda f=f: paths.path_counts(cur, f, WINDOW), pandas_paths, _same_paths),
                 ("paths*", lambda f=f: paths.path_counts(cur, f, WINDOW, source="events"), pandas_paths, _same_paths),
                 ("value", lambda f=f: value.value_of_experience(cur, f, DAYS), pandas_value, _same_value)):
+            if args.only and query not in args.only:
+                continue
             d_ms, d_out = timed(duck, args.repeat)
             p_ms, ok = None, "-"
             if frames is not None:
