@@ -73,15 +73,17 @@ def chain_sql(n_steps: int, events_where: str = "true", asof: bool = True) -> st
 def _chain_window_sql(n_steps: int, ctes: list[str]) -> str:
     """The step times without ASOF joins. Every event of a stage before the last carries
     ``t_next``, the time of the first event of the next stage at or after it (a window over the
-    customer's and channel's events from it on, its peers in time included: "at or after");
-    step k is then the ``t_next`` of step k-1's event, found by an equi-join on its time."""
+    customer's and channel's events from it on, its peers in time included: "at or after"; as a
+    running frame in reverse time order, which engines compute in one pass, where a frame
+    "current row to unbounded following" is recomputed for every row on Spark); step k is then
+    the ``t_next`` of step k-1's event, found by an equi-join on its time."""
     position = "case " + " ".join(f"when stage = $s{k} then {k}" for k in range(1, n_steps + 1)) + " end"
     following = "case k " + " ".join(f"when {k - 1} then min(case when k = {k} then occurred_at end) over w"
                                      for k in range(2, n_steps + 1)) + " end"
     ctes = [*ctes, f"nxt as (select distinct customer_id, channel, occurred_at, k, t_next from ("  # noqa: S608
                    f"select customer_id, channel, occurred_at, k, {following} as t_next "
                    f"from (select *, {position} as k from events) window w as (partition by customer_id, channel "
-                   f"order by occurred_at range between current row and unbounded following)) where k < {n_steps})"]
+                   f"order by occurred_at desc range between unbounded preceding and current row)) where k < {n_steps})"]
     columns, joins = "", ""
     for k in range(2, n_steps + 1):
         prev = "p.t_1" if k == 2 else f"n{k - 1}.t_next"
