@@ -28,7 +28,7 @@ CAVEAT = ("An association, not an effect: customers who give high scores may spe
 PATHS_NOTE = ("The journeys of the funnel across channels (first entry in the period, the same counts as the "
               "Funnel page); the journey-stage filter does not apply.")
 COST_NOTE = (" On a database this size both sections take seconds the first time a filter set is asked (at 10 "
-             "million responses and 50 million events: paths 6-14 s, value 7-19 s on a busy 2-core machine), "
+             "million responses and 50 million events: paths 4-13 s, value 7-23 s on a busy 2-core machine), "
              "then come from the cache.")
 
 
