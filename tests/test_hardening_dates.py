@@ -15,7 +15,8 @@ from cxdata import db, queries
 from cxdata.filters import EARLIEST, LATEST, Filters, clamp_dates
 
 APP = Path(__file__).resolve().parent.parent / "dashboard.py"
-FILTER_PAGES = [None, "pages/1_Trends.py", "pages/2_Segments.py", "pages/3_Funnel.py", "pages/4_Pyramid.py"]
+FILTER_PAGES = [None, "pages/1_Trends.py", "pages/2_Segments.py", "pages/3_Funnel.py", "pages/4_Pyramid.py",
+                "pages/5_Journeys.py", "pages/5_Why.py"]
 BOUNDS = (date(2024, 1, 1), date(2026, 10, 31))
 
 
