@@ -210,7 +210,8 @@ def ensure_database(path: str | Path | None = None, memory_limit: str | None = N
     target = Path(path) if path is not None else db.default_db_path()
     con = db.connect(target, memory_limit=memory_limit)
     try:
-        if con.execute("select count(*) from responses").fetchone()[0] == 0:
+        served = db.get_setting(con, "served_from") is not None  # tables built elsewhere: keep them
+        if not served and con.execute("select count(*) from responses").fetchone()[0] == 0:
             generate_demo(con)
             con.execute("checkpoint")
     finally:

@@ -54,7 +54,13 @@ def attribute_keys(con, limit: int = 200) -> list[str]:
 def date_bounds(con, table: str = "responses"):
     """(min, max) timestamps in ``table``; (None, None) when it is empty."""
     col = catalog.TIME_COLUMN[table]
-    return con.execute(f"select min({col}), max({col}) from {table}").fetchone()  # noqa: S608
+    bounds = con.execute(f"select min({col}), max({col}) from {table}").fetchone()  # noqa: S608
+    if bounds[0] is None and table == "responses":
+        from .engine.attach import served_date_bounds, served_from
+
+        if served_from(con) is not None:  # a served database: its count tables know the dates
+            return served_date_bounds(con)
+    return bounds
 
 
 def import_date_range(con, kind: str, import_id: int):

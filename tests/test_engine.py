@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -254,3 +255,43 @@ def test_a_served_file_says_what_needs_raw_rows_and_its_dates(con, built):
         assert [d.date() for d in served_date_bounds(served)] == [lo, hi]
     finally:
         served.close()
+
+
+def test_the_dashboard_on_a_served_file_keeps_it_and_says_what_it_cannot_answer(con, built, tmp_path, monkeypatch):
+    """The dashboard opens a served file as it is (no demo data written into it), finds its dates in
+    the count tables, shows the library's KPIs for the default view, and says what needs the raw
+    rows; an attribute filter in the link gets the sentence, not a silent n = 0."""
+    import shutil
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from cxdata import queries
+    from cxdata.engine.attach import NEEDS_RAW
+    from cxdata.ui.page import SERVED
+
+    path = tmp_path / "serve.duckdb"
+    shutil.copy(built / "serve.duckdb", path)
+    demo.ensure_database(path)  # what the dashboard does first: must leave a served file alone
+    served = db.connect(path, read_only=True)
+    try:
+        assert served.execute("select count(*) from responses").fetchone()[0] == 0
+        lo, hi = queries.date_bounds(served)
+    finally:
+        served.close()
+    assert hi.date() == con.execute("select max(responded_at)::date from responses").fetchone()[0]
+    monkeypatch.setenv("CX_DB", str(path))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=90)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(i.value == SERVED for i in at.info)
+    f = Filters(date_from=hi.date() - timedelta(days=89), date_to=hi.date())
+    want = queries.kpi_summary(con, f).current.nps.value
+    assert {m.label: m.value for m in at.metric}["NPS"] == f"{want:+.0f}"
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=90)
+    at.query_params["attr"] = "loyalty_tier:Gold"
+    at.run()
+    assert not at.exception
+    assert any(w.value == NEEDS_RAW["attribute"] for w in at.warning)
+    st.cache_data.clear()

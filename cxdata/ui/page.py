@@ -131,7 +131,26 @@ def start(page: str, title: str, intro: str | None = None, filters: bool = True)
     dropped = links.dropped_link()
     for n in ([dropped] if dropped else []) + notices:
         st.warning(plain(n), icon=":material/link_off:")
+    served_notes(view)
     return view
+
+
+SERVED = ("This database serves tables built from the raw data elsewhere (`python -m cxdata build`, then "
+          "`attach`): the KPIs, trends, segments, funnel and pyramid are here; what needs the raw rows "
+          "(attribute filters and breakdowns, touchpoint funnels, key drivers, comment themes, paths with "
+          "a touchpoint, the value of experience, imports) runs where the raw data is.")
+
+
+def served_notes(view: View) -> None:
+    """On a served database (``cxdata.engine.attach``): say what it cannot answer, and why an
+    attribute filter in the link shows nothing."""
+    if state.served_from(view.db.cur, view.db.key, view.db.version) is None:
+        return
+    st.info(SERVED, icon=":material/cloud:")
+    if view.filters.attrs:
+        from cxdata.engine.attach import NEEDS_RAW  # only on a served database (it loads sqlglot)
+
+        st.warning(NEEDS_RAW["attribute"], icon=":material/filter_alt_off:")
 
 
 def report_button(view: View) -> None:

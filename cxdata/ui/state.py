@@ -107,6 +107,13 @@ def attribute_options(_cur, key: str, version: int, max_keys: int = 12,
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def served_from(_cur, key: str, version: int) -> str | None:
+    """The build folder a served database was attached from (``python -m cxdata attach``), or None
+    for a database of raw rows."""
+    return db.get_setting(_cur, "served_from")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def stages(_cur, key: str, version: int) -> list[str]:
     return db.stages(_cur)
 
