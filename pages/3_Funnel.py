@@ -53,13 +53,14 @@ if not charts.empty(steps, "journey events"):
     charts.table(funnels.conversion_table(steps), key="funnel_conversion", hide_index=False)
 
     st.subheader("How long each step takes")
-    days = funnel_state.days_to_step(db.cur, db.key, db.version, filters, window, order)
-    charts.show(view, journey_figures.time_to_convert(days, "Days from the previous stage, per channel"),
-                funnels.time_table(days), key="funnel_time", n=funnels.converters(days),
-                note="boxes: 25th-75th percentile around the median; whiskers: 5th and 95th")
-    st.markdown("**Reached the next stage within 7 days of the previous one, per channel** (% of those at the "
-                "previous stage; within 1 and 30 days: the chart's CSV)")
-    charts.table(funnels.within_table(days), key="funnel_within", hide_index=False)
+    if funnel_state.timing_wanted(db.cur, db.key, db.version):
+        days = funnel_state.days_to_step(db.cur, db.key, db.version, filters, window, order)
+        charts.show(view, journey_figures.time_to_convert(days, "Days from the previous stage, per channel"),
+                    funnels.time_table(days), key="funnel_time", n=funnels.converters(days),
+                    note="boxes: 25th-75th percentile around the median; whiskers: 5th and 95th")
+        st.markdown("**Reached the next stage within 7 days of the previous one, per channel** (% of those at "
+                    "the previous stage; within 1 and 30 days: the chart's CSV)")
+        charts.table(funnels.within_table(days), key="funnel_within", hide_index=False)
 
     st.subheader("Scores along the journey")
     along = scores.along_journey(steps, funnel_state.stage_scores(db.cur, db.key, db.version, filters))

@@ -81,3 +81,21 @@ def test_time_to_convert_and_scores_are_the_library_figures(ui_env):
     dots = charts(at)["scatter"]
     shown = along[(along["channel"] == funnel.ALL_CHANNELS) & along["lost_after"].notna()]
     assert values(dots.data[0].y) == shown["nps"].tolist()
+
+
+def test_on_a_large_database_the_steps_are_timed_when_asked(ui_env, monkeypatch):
+    """Above ``TIMING_ASKS_ABOVE`` events the funnel is drawn at once and the days of each step wait
+    for a click (they take seconds at 50M events); the click draws the library's figures."""
+    from cxdata.ui import funnel_state
+
+    monkeypatch.setattr(funnel_state, "TIMING_ASKS_ABOVE", 10)  # the test set counts as large
+    at = run("pages/3_Funnel.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "funnel" in charts(at) and "box" not in charts(at)  # the funnel, not yet the timing
+    assert any("journey events the days of each step" in c.value for c in at.caption)
+    at.button(key="funnel_timing_go").click().run()
+    assert not at.exception
+    box = charts(at)["box"]
+    days = funnel.days_to_step(db.connect(ui_env), default_filters(ui_env), window_days=funnels.DEFAULT_WINDOW)
+    assert len(box.data) >= 1 and int(days["n"].sum()) > 0
+    assert funnels.converters(days) > 0

@@ -32,3 +32,26 @@ def days_to_step(_cur, key: str, version: int, filters: Filters, window_days: in
 @st.cache_data(show_spinner=False, max_entries=256)
 def stage_scores(_cur, key: str, version: int, filters: Filters) -> pd.DataFrame:
     return scores.stage_scores(_cur, filters)
+
+
+# Above this many journey events the time to convert takes seconds (docs/performance.md): the page
+# draws the funnel at once and times the steps when asked.
+TIMING_ASKS_ABOVE = 5_000_000
+_TIMING_FLAG = "cx_funnel_timing"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def event_count(_cur, key: str, version: int) -> int:
+    return int(_cur.execute("select count(*) from interactions").fetchone()[0])
+
+
+def timing_wanted(_cur, key: str, version: int) -> bool:
+    """True on a database small enough to time the steps at once, or once the viewer asked; else
+    draws the button that asks (the funnel above is not held up by it)."""
+    if event_count(_cur, key, version) <= TIMING_ASKS_ABOVE or st.session_state.get(_TIMING_FLAG):
+        return True
+    st.caption(f"On {event_count(_cur, key, version):,} journey events the days of each step take several "
+               "seconds to count (a minute for any order over all dates).")
+    st.button("Count the days each step takes", key="funnel_timing_go", icon=":material/timer:",
+              on_click=lambda: st.session_state.update({_TIMING_FLAG: True}))
+    return False
