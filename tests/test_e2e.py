@@ -18,7 +18,8 @@ from helpers.e2e import CHROMIUM, SHOTS
 
 pytestmark = pytest.mark.e2e
 
-PAGES = {"Overview": "", "Trends": "Trends", "Segments": "Segments", "Funnel": "Funnel", "Pyramid": "Pyramid"}
+PAGES = {"Overview": "", "Trends": "Trends", "Segments": "Segments", "Funnel": "Funnel", "Journeys": "Journeys",
+         "Pyramid": "Pyramid", "Why": "Why"}
 DEEP = "from=2026-06-01&to=2026-08-31&channel=web&channel=app&segment=Families"
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -86,7 +87,7 @@ def test_deep_link_opens_each_page_with_its_filters(server, page, name):
 def test_page_switch_through_the_sidebar_keeps_the_filters(server, page):
     page.goto(f"{server}Segments?{DEEP}&dim=region")
     wait_ready(page)
-    for name in ("Trends", "Funnel", "Pyramid", "Overview"):
+    for name in ("Trends", "Funnel", "Journeys", "Pyramid", "Why", "Overview"):
         page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]').filter(
             has_text=name).click()
         page.wait_for_url(f"**/{PAGES[name]}?*")
