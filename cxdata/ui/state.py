@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cxdata import db, funnel, pyramid, queries
+from cxdata import db, pyramid, queries
 from cxdata.demo import ensure_database, generate_demo
 from cxdata.filters import Filters
 
@@ -150,19 +150,6 @@ def biggest_movers(_cur, key: str, version: int, filters: Filters, kpi: str,
     """The library's movers (groups with fewer than ``kpis.SMALL_SAMPLE`` answers in either period
     are left out there)."""
     return queries.biggest_movers(_cur, filters, kpi=kpi, limit=limit)
-
-
-@st.cache_data(show_spinner="Counting customers at each stage…", max_entries=256)
-def funnel_steps(_cur, key: str, version: int, filters: Filters, window_days: int,
-                 per_channel_only: bool = False) -> pd.DataFrame:
-    """``per_channel_only``: without the funnel across the chosen channels (``funnel_across``;
-    ``funnel.split_across`` says when a page should ask for the two separately)."""
-    return funnel.funnel_steps(_cur, filters, window_days=window_days, across_channels=not per_channel_only)
-
-
-@st.cache_data(show_spinner="Following each customer across the chosen channels…", max_entries=256)
-def funnel_across(_cur, key: str, version: int, filters: Filters, window_days: int) -> pd.DataFrame:
-    return funnel.funnel_steps(_cur, filters, window_days=window_days, per_channel=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
