@@ -18,9 +18,6 @@ def add_report(sub, with_db) -> None:
 
 
 def cmd_report(args) -> int:
-    import streamlit.logger
-
-    streamlit.logger.set_log_level("error")  # its caches warn that no server runs: none is needed here
     from ..filters import clamp_dates
     from ..queries import date_bounds
     from ..ui import links, report, sidebar  # the UI package: the report draws the pages' own charts

@@ -7,13 +7,19 @@ A page reads as: ``view = start(...)`` (sidebar, filters, URL), its own controls
 import functools as _functools
 
 from streamlit import delta_generator as _delta_generator
+from streamlit import logger as _logger
 from streamlit import runtime as _runtime
 from streamlit.runtime import app_session as _app_session
 from streamlit.runtime.state import query_params as _query_params
 
-from . import links as _links
-from . import upload_gate as _upload_gate
-from .page import View, start
+# Imported outside a Streamlit server (``python -m cxdata report`` draws the pages' own charts):
+# every cached function would warn that no server runs, which needs none. Quiet before they load.
+if not _runtime.exists():
+    _logger.set_log_level("error")
+
+from . import links as _links  # noqa: E402 - after the log level
+from . import upload_gate as _upload_gate  # noqa: E402
+from .page import View, start  # noqa: E402
 
 __all__ = ["View", "start"]
 
