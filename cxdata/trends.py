@@ -26,10 +26,9 @@ import pandas as pd
 
 from .filters import Filters
 from .queries import COUNT_COLUMNS, kpi_frame, trend_counts
-from .settings import get_target
+from .settings import TARGETS, get_target
 
 MOVING_WINDOWS = (3, 6, 12)
-TARGET_KEYS = {"nps": "target_nps", "csat": "target_csat", "ces": "target_ces"}
 _STEP = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS"}
 
 
@@ -100,4 +99,5 @@ def _forward(periods: pd.Series, grain: str) -> pd.Series:
 def targets(con) -> dict[str, float]:
     """The target of each KPI that has one (``settings.get_target``: NPS points, CSAT % satisfied,
     CES mean)."""
-    return {kpi: t for kpi in TARGET_KEYS if (t := get_target(con, kpi)) is not None}
+    kpis = (key.removeprefix("target_") for key in TARGETS)
+    return {kpi: t for kpi in kpis if (t := get_target(con, kpi)) is not None}

@@ -97,7 +97,7 @@ def footer(view: View, data: pd.DataFrame, key: str, n: int | None, note: str | 
                        mime="text/csv", key=f"dl_{key}", on_click="ignore", icon=":material/download:")
 
 
-def _margin(kpi: str, cur) -> str:
+def margin_words(kpi: str, cur) -> str:
     """The uncertainty a KPI card states under its value."""
     if kpi == "nps":
         return f"±{cur.moe:.1f} pts" if cur.moe is not None else "no margin"
@@ -128,7 +128,7 @@ def kpi_card(summary, kpi: str, direction: str, period_days: int | None) -> None
         help=KPI_LONG[kpi] + (f" ({ces_better(direction)})" if kpi == "ces" else ""),
         border=True,
     )
-    margin = _margin(kpi, cur)
+    margin = margin_words(kpi, cur)
     line = f"{fmt_n(cur.n)} · {margin} · change vs the {prev}"
     if cur.n and cur.small:
         line += " · **small sample**: read with care"

@@ -26,7 +26,7 @@ from plotly.offline import get_plotlyjs
 from cxdata import catalog, db, funnel, pyramid, queries
 from cxdata.filters import Filters
 
-from . import controls, figures, funnels, pyramids, segments
+from . import charts, controls, figures, funnels, pyramids, segments
 from .text import KPI_NAMES, fmt_count, fmt_delta, fmt_kpi, mover_sentence
 
 PAGES_IN_REPORT = ("Overview", "Trends", "Segments", "Funnel", "Pyramid")
@@ -123,17 +123,9 @@ def kpi_table(summary, direction: str, period_days: int | None) -> pd.DataFrame:
         rows.append({"KPI": KPI_NAMES[kpi], "value": fmt_kpi(kpi, value),
                      f"change vs the previous {period_days or ''} days".replace("  ", " "):
                          f"{change} ({ch.words if ch.delta is not None else 'no comparison'})",
-                     "n": fmt_count(cur.n), "margin": _margin_words(kpi, cur),
+                     "n": fmt_count(cur.n), "margin": charts.margin_words(kpi, cur),
                      "sample": "small: read with care" if cur.n and cur.small else ""})
     return pd.DataFrame(rows)
-
-
-def _margin_words(kpi: str, cur) -> str:
-    if kpi == "nps":
-        return f"±{cur.moe:.1f} pts" if cur.moe is not None else "–"
-    if kpi == "csat":
-        return f"95%: {cur.low:.0f}–{cur.high:.0f}%" if cur.low is not None else "–"
-    return f"±{cur.mean_moe:.2f}" if cur.mean_moe is not None else "–"
 
 
 def _trend_words(trend: pd.DataFrame, kpi: str, grain: str) -> str:
