@@ -9,6 +9,8 @@ take identifiers for SQL only from here (or from ``schema`` for the DDL).
 
 from __future__ import annotations
 
+from cxdata.i18n import N_  # labels are translated where shown: _(FIELD_LABELS[f])
+
 # ---- tables ----------------------------------------------------------------------------------
 KINDS = ("responses", "interactions")
 TIME_COLUMN = {"responses": "responded_at", "interactions": "occurred_at"}
@@ -69,11 +71,15 @@ def higher_is_better(kpi: str, direction: str = "effort") -> bool:
 
 # ---- labels people read ----------------------------------------------------------------------
 FIELD_LABELS = {
-    "response_id": "Response ID", "event_id": "Event ID", "customer_id": "Customer ID",
-    "responded_at": "Answered at", "occurred_at": "Happened at", "channel": "Channel",
-    "touchpoint": "Touchpoint", "journey_stage": "Journey stage", "stage": "Journey stage",
-    "segment": "Customer segment", "region": "Region", "product": "Product", "nps": "NPS (0-10)",
-    "csat": "CSAT (1-5)", "ces": "CES (1-7)", "needs_met": "Needs met (1-5)",
-    "enjoyment": "Enjoyment (1-5)", "cx_level": "CX pyramid level (0-6)", "comment": "Comment",
-    "session_id": "Session ID", "revenue": "Revenue",
+    "response_id": N_("Response ID"), "event_id": N_("Event ID"), "customer_id": N_("Customer ID"),
+    "responded_at": N_("Answered at"), "occurred_at": N_("Happened at"), "channel": N_("Channel"),
+    "touchpoint": N_("Touchpoint"), "journey_stage": N_("Journey stage"), "stage": N_("Journey stage"),
+    "segment": N_("Customer segment"), "region": N_("Region"), "product": N_("Product"), "nps": N_("NPS (0-10)"),
+    "csat": N_("CSAT (1-5)"), "ces": N_("CES (1-7)"), "needs_met": N_("Needs met (1-5)"),
+    "enjoyment": N_("Enjoyment (1-5)"), "cx_level": N_("CX pyramid level (0-6)"), "comment": N_("Comment"),
+    "session_id": N_("Session ID"), "revenue": N_("Revenue"),
 }
+# A field or dimension inside a sentence ("segment: SME", "segment SME moved")
+FIELD_WORDS = {"channel": N_("channel"), "touchpoint": N_("touchpoint"), "segment": N_("segment"),
+               "region": N_("region"), "product": N_("product"), "stage": N_("stage"),
+               "journey_stage": N_("stage")}

@@ -223,22 +223,25 @@ class Filters:
     # ---- words --------------------------------------------------------------------------
     def describe(self) -> str:
         """The caption under a chart: which filters are active, in words."""
+        from cxdata import i18n  # the page's language (cxdata.i18n)
+        from cxdata.i18n import _
+
         parts: list[str] = []
         if self.date_from or self.date_to:
-            a = self.date_from.strftime("%d %b %Y") if self.date_from else "the start"
-            b = self.date_to.strftime("%d %b %Y") if self.date_to else "the latest data"
-            parts.append(f"{a} to {b}")
+            a = i18n.date(self.date_from) if self.date_from else _("the start")
+            b = i18n.date(self.date_to) if self.date_to else _("the latest data")
+            parts.append(_("{start} to {end}").format(start=a, end=b))
         else:
-            parts.append("all dates")
+            parts.append(_("all dates"))
         for key in LIST_FIELDS:
             vals = getattr(self, key)
             if vals:
-                parts.append(f"{key}: {', '.join(vals)}")
+                parts.append(f"{_(catalog.FIELD_WORDS[key])}: {', '.join(vals)}")
         for k, vals in self.attrs:
             parts.append(f"{k}: {', '.join(vals)}")
         if len(parts) == 1:
-            parts.append("all channels, segments and regions")
-        return "Filters: " + "; ".join(parts)
+            parts.append(_("all channels, segments and regions"))
+        return _("Filters: {parts}").format(parts="; ".join(parts))
 
     # ---- helpers ------------------------------------------------------------------------
     def replace(self, **changes) -> Filters:

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from . import catalog
+from . import catalog, i18n
 
 Z95 = 1.96
 
@@ -150,10 +150,10 @@ class Change:
     @property
     def words(self) -> str:
         if self.delta is None:
-            return "no comparison"
+            return i18n._("no comparison")
         if not self.significant:
-            return "within the noise"
-        return "up beyond the noise" if self.delta > 0 else "down beyond the noise"
+            return i18n._("within the noise")
+        return i18n._("up beyond the noise") if self.delta > 0 else i18n._("down beyond the noise")
 
 
 def change(current: float | None, current_se: float | None, previous: float | None,

@@ -8,7 +8,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from cxdata import catalog, kpis
+from cxdata import catalog, i18n, kpis
+from cxdata.i18n import _
 
 from .memo import memo
 from .page import View
@@ -52,7 +53,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def empty(frame: pd.DataFrame | None, what: str) -> bool:
     """True (and a clear message) when there is nothing to draw."""
     if frame is None or len(frame) == 0:
-        st.info(f"No {what} match these filters. Widen the dates or clear a filter in the sidebar.")
+        st.info(_("No {what} match these filters. Widen the dates or clear a filter in the sidebar.").format(what=_(what)))
         return True
     return False
 
@@ -89,34 +90,36 @@ def show_row(view: View, figs: list, data: pd.DataFrame, key: str, note: str | N
 def footer(view: View, data: pd.DataFrame, key: str, n: int | None, note: str | None) -> None:
     bits = [plain(view.filters.describe())]
     if n is not None:
-        bits.append(fmt_n(n) + (" · **small sample**" if n < kpis.SMALL_SAMPLE else ""))
+        bits.append(fmt_n(n) + (" · **" + _("small sample") + "**" if n < kpis.SMALL_SAMPLE else ""))
     if note:
         bits.append(note)
     st.caption(" · ".join(bits))
-    st.download_button("Download the data (CSV)", csv_bytes(data), file_name=f"{key}.csv",
+    st.download_button(_("Download the data (CSV)"), csv_bytes(data), file_name=f"{key}.csv",
                        mime="text/csv", key=f"dl_{key}", on_click="ignore", icon=":material/download:")
 
 
 def margin_words(kpi: str, cur) -> str:
     """The uncertainty a KPI card states under its value."""
+    num = i18n.number
     if kpi == "nps":
-        return f"±{cur.moe:.1f} pts" if cur.moe is not None else "no margin"
+        return _("±{margin} pts").format(margin=num(cur.moe, 1)) if cur.moe is not None else _("no margin")
     if kpi == "csat":
-        return f"95%: {cur.low:.0f}–{cur.high:.0f}%" if cur.low is not None else "no interval"
-    margin = f"±{cur.mean_moe:.2f}" if cur.mean_moe is not None else "no margin"
+        return (f"95%: {num(cur.low, 0)}–{num(cur.high, 0)}%" if cur.low is not None else _("no interval"))
+    margin = f"±{num(cur.mean_moe, 2)}" if cur.mean_moe is not None else _("no margin")
     if cur.low_effort_pct is not None:
-        margin += f" · {cur.low_effort_pct:.0f}% low effort"
+        margin += " · " + _("{pct}% low effort").format(pct=num(cur.low_effort_pct, 0))
     return margin
 
 
 def kpi_card(summary, kpi: str, direction: str, period_days: int | None) -> None:
     """One KPI: value, change vs the previous period (greyed when within the noise), n, margin."""
     cur = getattr(summary.current, kpi)
-    value, _ = summary.current.headline(kpi)
+    value = summary.current.headline(kpi)[0]
     ch = summary.changes[kpi]
     lower_better = not catalog.higher_is_better(kpi, direction)
     label = KPI_NAMES[kpi]
-    prev = f"previous {period_days} days" if period_days else "previous period"
+    prev = (_("change vs the previous {days} days").format(days=period_days) if period_days
+            else _("change vs the previous period"))
     delta = fmt_delta(kpi, ch.delta)
     st.metric(
         label, fmt_kpi(kpi, value),
@@ -125,13 +128,13 @@ def kpi_card(summary, kpi: str, direction: str, period_days: int | None) -> None
         delta_arrow="off" if delta is not None and delta[0] not in "+-" else "auto",
         delta_color=("off" if not ch.significant else "inverse" if lower_better else "normal"),
         delta_description=ch.words if ch.delta is not None else None,
-        help=KPI_LONG[kpi] + (f" ({ces_better(direction)})" if kpi == "ces" else ""),
+        help=_(KPI_LONG[kpi]) + (f" ({ces_better(direction)})" if kpi == "ces" else ""),
         border=True,
     )
     margin = margin_words(kpi, cur)
-    line = f"{fmt_n(cur.n)} · {margin} · change vs the {prev}"
+    line = f"{fmt_n(cur.n)} · {margin} · {prev}"
     if cur.n and cur.small:
-        line += " · **small sample**: read with care"
+        line += " · " + _("**small sample**: read with care")
     if ch.margin is not None:
-        line += f" (noise ±{ch.margin:.2f})" if kpi == "ces" else f" (noise ±{ch.margin:.1f})"
+        line += " " + _("(noise ±{margin})").format(margin=i18n.number(ch.margin, 2 if kpi == "ces" else 1))
     st.caption(line)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from cxdata import catalog
 from cxdata.filters import Filters
+from cxdata.i18n import N_, _
 from cxdata.queries import ATTR_PREFIX, DIMENSIONS, GRAINS
 
 from . import state
@@ -15,7 +16,8 @@ from .page import View
 from .text import KPI_NAMES
 
 KPIS = ("nps", "csat", "ces")
-GRAIN_LABELS = {"day": "Day", "week": "Week", "month": "Month", "quarter": "Quarter"}
+GRAIN_LABELS = {"day": N_("Day"), "week": N_("Week"), "month": N_("Month"), "quarter": N_("Quarter")}
+GRAIN_WORDS = {"day": N_("day"), "week": N_("week"), "month": N_("month"), "quarter": N_("quarter")}
 DIM_LABELS = {d: catalog.FIELD_LABELS[d] for d in catalog.BREAKDOWN_DIMENSIONS}
 # breakdown dimension -> the filter field a click on it narrows
 DIM_FIELD = {"journey_stage": "stage", **{d: d for d in DIMENSIONS if d != "journey_stage"}}
@@ -26,7 +28,12 @@ def kpi_label(kpi: str) -> str:
 
 
 def grain_label(grain: str) -> str:
-    return GRAIN_LABELS[grain]
+    return _(GRAIN_LABELS[grain])
+
+
+def grain_word(grain: str) -> str:
+    """The grain inside a sentence ("NPS by week")."""
+    return _(GRAIN_WORDS[grain])
 
 
 NO_SPLIT = "none"  # a selectbox shows None as "nothing chosen": the absence needs a value
@@ -34,10 +41,10 @@ NO_SPLIT = "none"  # a selectbox shows None as "nothing chosen": the absence nee
 
 def dim_label(dim: str) -> str:
     if dim == NO_SPLIT:
-        return "No split"
+        return _("No split")
     if dim.startswith(ATTR_PREFIX):
-        return f"{dim[len(ATTR_PREFIX):]} (imported)"
-    return DIM_LABELS.get(dim, dim)
+        return _("{key} (imported)").format(key=dim[len(ATTR_PREFIX):])
+    return _(DIM_LABELS[dim]) if dim in DIM_LABELS else dim
 
 
 def dim_field(dim: str) -> str | None:
@@ -100,7 +107,8 @@ def partial_periods(grain: str, filters: Filters,
         covered = (min(last, end) - max(first, start)).days + 1
         total = (end - start).days + 1
         if covered < total:
-            out[pd.Timestamp(start)] = f"partial {grain}: {covered} of {total} days"
+            out[pd.Timestamp(start)] = _("partial {grain}: {covered} of {total} days").format(
+                grain=grain_word(grain), covered=covered, total=total)
     return tuple(out.items())
 
 

@@ -13,6 +13,8 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from cxdata.i18n import N_, _, count
+
 APP_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,17 +27,17 @@ class PageInfo:
 
 
 PAGES = (
-    PageInfo("Overview", "dashboard.py", ""),
-    PageInfo("Trends", "pages/1_Trends.py", "Trends"),
-    PageInfo("Segments", "pages/2_Segments.py", "Segments"),
-    PageInfo("Funnel", "pages/3_Funnel.py", "Funnel"),
-    PageInfo("Journeys", "pages/5_Journeys.py", "Journeys"),
-    PageInfo("Pyramid", "pages/4_Pyramid.py", "Pyramid"),
-    PageInfo("Why", "pages/5_Why.py", "Why"),
+    PageInfo(N_("Overview"), "dashboard.py", ""),
+    PageInfo(N_("Trends"), "pages/1_Trends.py", "Trends"),
+    PageInfo(N_("Segments"), "pages/2_Segments.py", "Segments"),
+    PageInfo(N_("Funnel"), "pages/3_Funnel.py", "Funnel"),
+    PageInfo(N_("Journeys"), "pages/5_Journeys.py", "Journeys"),
+    PageInfo(N_("Pyramid"), "pages/4_Pyramid.py", "Pyramid"),
+    PageInfo(N_("Why"), "pages/5_Why.py", "Why"),
     # A page is linked only once its file exists.
-    PageInfo("Upload", "pages/6_Upload.py", "Upload", carries_filters=False),
-    PageInfo("Imports", "pages/7_Imports.py", "Imports", carries_filters=False),
-    PageInfo("Settings", "pages/8_Settings.py", "Settings", carries_filters=False),
+    PageInfo(N_("Upload"), "pages/6_Upload.py", "Upload", carries_filters=False),
+    PageInfo(N_("Imports"), "pages/7_Imports.py", "Imports", carries_filters=False),
+    PageInfo(N_("Settings"), "pages/8_Settings.py", "Settings", carries_filters=False),
 )
 
 
@@ -50,30 +52,37 @@ def available_pages() -> list[PageInfo]:
 def render_nav(current: str, params: dict[str, list[str]]) -> None:
     """The page links, each carrying the filters (the current page's own controls stay behind:
     a grain means nothing on the Funnel page)."""
+    lang = {k: v for k, v in params.items() if k == "lang"}  # every page keeps the language
     for p in available_pages():
-        st.page_link(p.script, label=p.name, disabled=p.name == current,
-                     query_params=params if p.carries_filters else None)
+        st.page_link(p.script, label=_(p.name), disabled=p.name == current,
+                     query_params=params if p.carries_filters else (lang or None))
 
 
-# session id -> the sentence about the link Streamlit dropped before the session's run (see
+# session id -> what Streamlit dropped before the session's run (see
 # ``cxdata.ui._note_dropped_links``); bounded: a session that never runs leaves its entry behind.
-_dropped: dict[str, str] = {}
+# Put in words by the session's run, in its language.
+_dropped: dict[str, tuple[int, int, int, int]] = {}
 _MAX_DROPPED = 1_000
 
 
 def note_dropped_link(session_id: str, fields: int, length: int, max_fields: int, max_length: int) -> None:
     if len(_dropped) >= _MAX_DROPPED:
         _dropped.clear()
-    why = (f"{fields:,} parameters, more than the {max_fields:,} Streamlit reads" if fields > max_fields
-           else f"{length:,} characters, more than the {max_length:,} Streamlit reads")
-    _dropped[session_id] = (f"This link had {why}: it was ignored whole, and the page opened "
-                            "on its default view.")
+    _dropped[session_id] = (fields, length, max_fields, max_length)
 
 
 def dropped_link() -> str | None:
     """The sentence about the link this session opened, if Streamlit dropped it (once)."""
     ctx = get_script_run_ctx(suppress_warning=True)
-    return _dropped.pop(ctx.session_id, None) if ctx is not None else None
+    dropped = _dropped.pop(ctx.session_id, None) if ctx is not None else None
+    if dropped is None:
+        return None
+    fields, length, max_fields, max_length = dropped
+    why = (_("{fields} parameters, more than the {max} Streamlit reads").format(
+               fields=count(fields), max=count(max_fields)) if fields > max_fields else
+           _("{length} characters, more than the {max} Streamlit reads").format(
+               length=count(length), max=count(max_length)))
+    return _("This link had {why}: it was ignored whole, and the page opened on its default view.").format(why=why)
 
 
 def query_string(params: dict[str, list[str]]) -> str:

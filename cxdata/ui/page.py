@@ -10,9 +10,11 @@ from typing import Any
 
 import streamlit as st
 
+from cxdata import i18n
 from cxdata.filters import Filters
+from cxdata.i18n import N_, _
 
-from . import links, sidebar, state
+from . import language, links, sidebar, state
 from .text import plain
 
 
@@ -55,8 +57,9 @@ class View:
                 if raw[0] in by_url:
                     value = by_url[raw[0]]
                 else:
-                    st.warning(plain(f"Ignored '{key}={raw[0][:40]}' from the link: expected one of "
-                                     f"{', '.join(map(str, options))[:200]}."), icon=":material/link_off:")
+                    st.warning(plain(_("Ignored '{key}={value}' from the link: expected one of {options}.").format(
+                        key=key, value=raw[0][:40], options=", ".join(map(str, options))[:200])),
+                        icon=":material/link_off:")
             st.session_state[wkey] = value if value in options else default
         where = container or st
         draw = {"selectbox": where.selectbox, "radio": where.radio}[widget]
@@ -93,28 +96,33 @@ class View:
 
 def start(page: str, title: str, intro: str | None = None, filters: bool = True) -> View:
     """``filters=False`` for pages the filters mean nothing to (Upload, Imports): no filter
-    sidebar, no share box, no filters in the caption."""
-    st.set_page_config(page_title=f"{title} · CX dashboard", layout="wide",
-                       initial_sidebar_state="auto")  # collapsed on a phone
+    sidebar, no share box, no filters in the caption. ``title`` and ``intro`` are English: they are
+    translated here (the page marks them for the catalogue with ``N_``)."""
     url = _url_now()
+    lang_params, lang_notice = language.start(url)  # before any text
+    title = _(title)
+    st.set_page_config(page_title=_("{title} · CX dashboard").format(title=title), layout="wide",
+                       initial_sidebar_state="auto")  # collapsed on a phone
     db = state.open_database()
     nav = st.sidebar.container()
     if filters:
         active, notices = sidebar.render(db, url)
     else:
         active, notices = Filters(), []
-    view = View(page, db, active, url, dict(active.to_query_params()), notices=notices)
+    notices = ([lang_notice] if lang_notice else []) + notices
+    view = View(page, db, active, url, dict(active.to_query_params()) | lang_params, notices=notices)
     with nav:
-        st.markdown("**CX dashboard**")
+        st.markdown("**" + _("CX dashboard") + "**")
         links.render_nav(page, view.params)
+        language.selector(st)
         st.divider()
     if filters:
         st.sidebar.divider()
         # In a popover: its content is drawn when opened, and the link's box (``st.code``, for its
         # copy button) makes the browser load and run a syntax highlighter, 0.35 s of the main
         # thread that came before the first chart of every page load.
-        with st.sidebar.popover("Share this view", icon=":material/share:"):
-            st.caption("Copy this link: it opens this page with the same filters and settings.")
+        with st.sidebar.popover(_("Share this view"), icon=":material/share:"):
+            st.caption(_("Copy this link: it opens this page with the same filters and settings."))
             view._share = st.empty()
         report_button(view)
     view.sync()
@@ -123,11 +131,11 @@ def start(page: str, title: str, intro: str | None = None, filters: bool = True)
     imported = state.last_import(db.cur, db.key, db.version)
     if imported:
         when, name = imported
-        st.caption(f"Data last imported {when:%d %b %Y, %H:%M} ({plain(name)}).")
+        st.caption(_("Data last imported {when} ({name}).").format(when=i18n.datetime(when), name=plain(name)))
     else:
-        st.caption("No import recorded yet.")
+        st.caption(_("No import recorded yet."))
     if intro:
-        st.markdown(intro)
+        st.markdown(_(intro))
     dropped = links.dropped_link()
     for n in ([dropped] if dropped else []) + notices:
         st.warning(plain(n), icon=":material/link_off:")
@@ -135,7 +143,7 @@ def start(page: str, title: str, intro: str | None = None, filters: bool = True)
     return view
 
 
-SERVED = ("This database serves tables built from the raw data elsewhere (`python -m cxdata build`, then "
+SERVED = N_("This database serves tables built from the raw data elsewhere (`python -m cxdata build`, then "
           "`attach`): the KPIs, trends, segments, funnel and pyramid are here; what needs the raw rows "
           "(attribute filters and breakdowns, touchpoint funnels, key drivers, comment themes, paths with "
           "a touchpoint, the value of experience, imports) runs where the raw data is.")
@@ -146,11 +154,12 @@ def served_notes(view: View) -> None:
     attribute filter in the link shows nothing."""
     if state.served_from(view.db.cur, view.db.key, view.db.version) is None:
         return
-    st.info(SERVED, icon=":material/cloud:")
+    st.info(_(SERVED), icon=":material/cloud:")
     if view.filters.attrs:
         from cxdata.engine.attach import NEEDS_RAW  # only on a served database (it loads sqlglot)
 
-        st.warning(NEEDS_RAW["attribute"], icon=":material/filter_alt_off:")
+        needs = NEEDS_RAW["attribute"]
+        st.warning(_(needs), icon=":material/filter_alt_off:")
 
 
 def report_button(view: View) -> None:
@@ -158,17 +167,20 @@ def report_button(view: View) -> None:
     clicked, on Streamlit's download thread, with a cursor of its own (one per thread)."""
     from . import report
 
-    filters, link, key = view.filters, links.share_url("Overview", dict(view.filters.to_query_params())), view.db.key
+    lang = i18n.get_lang()  # the download runs on another thread: it takes the language along
+    params = dict(view.filters.to_query_params()) | {k: v for k, v in view.params.items() if k == language.KEY}
+    filters, link, key = view.filters, links.share_url("Overview", params), view.db.key
 
     def make() -> bytes:
         cur = state.connection(key).cursor()
         try:
-            return report.build(cur, filters, link=link).encode("utf-8")
+            with i18n.using(lang):
+                return report.build(cur, filters, link=link).encode("utf-8")
         finally:
             cur.close()
 
     day = filters.date_to.isoformat() if filters.date_to else "all"
-    st.sidebar.download_button("Download report", make, file_name=f"cx-report-{day}.html", mime="text/html",
+    st.sidebar.download_button(_("Download report"), make, file_name=f"cx-report-{day}.html", mime="text/html",
                                on_click="ignore", icon=":material/summarize:", key="cx_report",
-                               help="One HTML file of every page's figures and charts under these filters, "
-                                    "with n and margins; it opens offline, to take into a meeting or send.")
+                               help=_("One HTML file of every page's figures and charts under these filters, "
+                                      "with n and margins; it opens offline, to take into a meeting or send."))

@@ -13,11 +13,12 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from cxdata import catalog
+from cxdata import catalog, i18n
 from cxdata.filters import LIST_FIELDS, Filters
+from cxdata.i18n import _
 
 from . import state
-from .text import plain
+from .text import dimension_word, plain
 
 TRUTH = "cx_filters"
 NOTICES = "cx_filter_notices"
@@ -51,14 +52,15 @@ def validate(filters: Filters, options: dict[str, list[str]],
         known = [v for v in vals if v in options.get(field, ())]
         for v in vals:
             if v not in known:
-                notices.append(f"Ignored {field} '{v[:40]}' from the link: no such {field} in the data.")
+                notices.append(_("Ignored {field} '{value}' from the link: no such {field} in the data.").format(
+                    field=dimension_word(field), value=v[:40]))
         if len(known) != len(vals):
             changes[field] = known
     attrs = []
     for k, vals in filters.attrs:
         known = tuple(v for v in vals if v in attr_options.get(k, ()))
         if len(known) != len(vals):
-            notices.append(f"Ignored attribute filter '{k[:40]}' values from the link: not in the data.")
+            notices.append(_("Ignored attribute filter '{key}' values from the link: not in the data.").format(key=k[:40]))
         if known:
             attrs.append((k, known))
     if tuple(attrs) != filters.attrs:
@@ -155,23 +157,25 @@ def _restore_widgets(filters: Filters, options: dict, attr_options: dict, attr_k
 
 def _draw_widgets(filters: Filters, bounds, options: dict, attr_options: dict, attr_keys: list[str]) -> None:
     side = st.sidebar
-    side.header("Filters")
+    side.header(_("Filters"))
     lo, hi = bounds
     if lo and hi:
         side.date_input(
-            "Dates", key=DATE_KEY, format="YYYY-MM-DD",
+            _("Dates"), key=DATE_KEY, format="YYYY-MM-DD",
             min_value=min(lo, filters.date_from or lo), max_value=max(hi, filters.date_to or hi),
-            help=f"Data runs from {lo:%d %b %Y} to {hi:%d %b %Y}. Opens on the last {DEFAULT_DAYS} days.",
+            help=_("Data runs from {first} to {last}. Opens on the last {days} days.").format(
+                first=i18n.date(lo), last=i18n.date(hi), days=DEFAULT_DAYS),
         )
     else:
-        side.caption("No data yet: dates appear after the first import.")
+        side.caption(_("No data yet: dates appear after the first import."))
     for field in LIST_FIELDS:
-        side.multiselect(LABELS[field], options[field], key=widget_key(field), placeholder="All")
+        side.multiselect(_(LABELS[field]), options[field], key=widget_key(field), placeholder=_("All"))
     if attr_keys:
-        with side.expander("Imported attributes", expanded=bool(filters.attrs)):
+        with side.expander(_("Imported attributes"), expanded=bool(filters.attrs)):
             for k in attr_keys:
                 # a widget label is markdown: an attribute name from a file is shown as typed
-                st.multiselect(plain(k), attr_options.get(k, []), key=ATTR_KEY_PREFIX + k, placeholder="All")
+                st.multiselect(plain(k), attr_options.get(k, []), key=ATTR_KEY_PREFIX + k,
+                               placeholder=_("All"))
 
 
 def render(db: state.Database, url: dict[str, list[str]]) -> tuple[Filters, list[str]]:
@@ -190,7 +194,7 @@ def render(db: state.Database, url: dict[str, list[str]]) -> tuple[Filters, list
     _restore_widgets(filters, options, attr_options, attr_keys)
     _draw_widgets(filters, bounds, options, attr_options, attr_keys)
     defaults = Filters(*default_dates(bounds))
-    st.sidebar.button("Reset filters", on_click=_reset, args=(defaults,), key="flt_reset",
+    st.sidebar.button(_("Reset filters"), on_click=_reset, args=(defaults,), key="flt_reset",
                 disabled=filters == defaults)
 
     new = filters_from_widgets(filters, attr_keys)

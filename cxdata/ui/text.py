@@ -17,7 +17,8 @@ import math
 import re
 import string
 
-from cxdata import catalog, kpis
+from cxdata import catalog, i18n, kpis
+from cxdata.i18n import N_, _
 
 _PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
 # Direction overrides, embeddings and isolates: one in a label reverses what follows it on screen
@@ -53,12 +54,12 @@ def esc(label: object) -> str:
 
 
 KPI_NAMES = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
-KPI_LONG = {
-    "nps": "Net Promoter Score",
-    "csat": "Customer satisfaction (% satisfied)",
-    "ces": "Customer effort (mean, 1-7)",
+KPI_LONG = {  # translated where shown: _(KPI_LONG[kpi])
+    "nps": N_("Net Promoter Score"),
+    "csat": N_("Customer satisfaction (% satisfied)"),
+    "ces": N_("Customer effort (mean, 1-7)"),
 }
-KPI_UNITS = {"nps": "points", "csat": "points", "ces": ""}
+KPI_UNITS = {"nps": N_("points"), "csat": N_("points"), "ces": ""}
 
 
 def missing(v) -> bool:
@@ -66,15 +67,14 @@ def missing(v) -> bool:
 
 
 def signed(v: float, decimals: int) -> str:
-    """``v`` with ``decimals`` decimals and its sign; a value that rounds to zero shows without a
-    sign ("0.0", never "-0.0" or "+0.0")."""
-    text = f"{v:+.{decimals}f}"
-    return text[1:] if float(text) == 0 else text
+    """``v`` with ``decimals`` decimals and its sign, in the page's language; a value that rounds
+    to zero shows without a sign ("0.0", never "-0.0" or "+0.0")."""
+    return i18n.number(v, decimals, sign=True)
 
 
 def fmt_count(n) -> str:
-    """A count (answers, customers, rows) with thousands separators: 1,200,000."""
-    return f"{int(n):,}"
+    """A count (answers, customers, rows) with thousands separators: 1,200,000 (1.200.000)."""
+    return i18n.count(n)
 
 
 def fmt_kpi(kpi: str, v) -> str:
@@ -84,8 +84,8 @@ def fmt_kpi(kpi: str, v) -> str:
     if kpi == "nps":
         return signed(v, 0)
     if kpi == "csat":
-        return f"{v:.0f}%"
-    return f"{v:.1f}"
+        return i18n.number(v, 0) + "%"
+    return i18n.number(v, 1)
 
 
 def fmt_delta(kpi: str, v) -> str | None:
@@ -94,7 +94,7 @@ def fmt_delta(kpi: str, v) -> str | None:
         return None
     if kpi == "ces":
         return signed(v, 2)
-    return f"{signed(v, 1)} pts"
+    return _("{delta} pts").format(delta=signed(v, 1))
 
 
 def fmt_n(n) -> str:
@@ -102,22 +102,31 @@ def fmt_n(n) -> str:
 
 
 def small_mark(n) -> str:
-    return " · small sample" if int(n) < kpis.SMALL_SAMPLE else ""
+    return " · " + _("small sample") if int(n) < kpis.SMALL_SAMPLE else ""
 
 
 def ces_better(direction: str) -> str:
-    return "higher is better" if catalog.higher_is_better("ces", direction) else "lower is better"
+    return _("higher is better") if catalog.higher_is_better("ces", direction) else _("lower is better")
+
+
+def dimension_word(dimension: str) -> str:
+    """A breakdown dimension in a sentence ("segment SME"); an attribute ("attr:plan") shows its key."""
+    if dimension in catalog.FIELD_WORDS:
+        return _(catalog.FIELD_WORDS[dimension])
+    return dimension.split(":", 1)[-1]
 
 
 def mover_sentence(row: dict, kpi: str, markdown: bool = True) -> str:
     """'touchpoint delivery: NPS up 10.6 points, from -33 to -23 (±10.0, n = 552).' — markdown-safe,
     or (``markdown=False``) plain text, for a medium that escapes it itself (the HTML report)."""
     q, bold = (plain, "**") if markdown else (visible, "")
-    direction = "up" if row["delta"] > 0 else "down"
-    unit = "" if kpi == "ces" else " points"
-    size = f"{abs(row['delta']):.2f}" if kpi == "ces" else f"{abs(row['delta']):.1f}"
-    margin = f"{row['margin']:.2f}" if kpi == "ces" else f"{row['margin']:.1f}"
-    return (f"{bold}{q(row['dimension'])} {q(row['value'])}{bold}: {KPI_NAMES[kpi]} {direction} "
-            f"{size}{unit}, from {q(fmt_kpi(kpi, row['previous']))} to "
-            f"{q(fmt_kpi(kpi, row['current']))} (beyond the noise of ±{margin}; "
-            f"{q(fmt_n(row['n']))})")
+    decimals = 2 if kpi == "ces" else 1
+    size, margin = i18n.number(abs(row["delta"]), decimals), i18n.number(row["margin"], decimals)
+    if kpi == "ces":
+        how = _("up {size}") if row["delta"] > 0 else _("down {size}")
+    else:
+        how = _("up {size} points") if row["delta"] > 0 else _("down {size} points")
+    label = f"{bold}{q(dimension_word(row['dimension']))} {q(row['value'])}{bold}"
+    return _("{label}: {kpi} {how}, from {before} to {after} (beyond the noise of ±{margin}; {n})").format(
+        label=label, kpi=KPI_NAMES[kpi], how=how.format(size=size), before=q(fmt_kpi(kpi, row["previous"])),
+        after=q(fmt_kpi(kpi, row["current"])), margin=margin, n=q(fmt_n(row["n"])))
