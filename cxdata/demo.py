@@ -82,6 +82,24 @@ from .demo_rows import (
     journey_batch,
     response_batch,
 )
+from .i18n import N_
+
+# The generated rows' share of a build's progress (a response weighs as much as three journey
+# events); the derived tables after them take the rest (about 60% of a build at the default size,
+# as timed on a 2-core machine).
+ROWS_SHARE = 0.4
+RESPONSE_WEIGHT = 3
+
+
+class ProgressText(str):
+    """A progress message: plain English to any caller (``st.progress`` takes it as it is), with its
+    ``template`` (marked for the catalogue) and ``values`` kept for a UI in another language:
+    ``_(text.template).format(**values)``, the counts formatted there."""
+
+    def __new__(cls, template: str, **values: int):
+        text = super().__new__(cls, template.format(**{k: f"{v:,}" for k, v in values.items()}))
+        text.template, text.values = template, values
+        return text
 
 
 def demo_import_ids(con) -> list[int]:
@@ -94,8 +112,9 @@ def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, 
                   progress=None) -> dict:
     """Replace the demo rows of ``con`` with a fresh seeded set, in one transaction.
 
-    ``progress(fraction, text)`` is called after every chunk (a ``st.progress`` bar's ``progress``
-    method fits). Returns ``{"responses", "interactions", "customers", "import_id", "seconds"}``."""
+    ``progress(fraction, text)`` is called after every chunk and before the derived tables (a
+    ``st.progress`` bar's ``progress`` method fits; ``text`` is a ``ProgressText``). Returns
+    ``{"responses", "interactions", "customers", "import_id", "seconds"}``."""
     if responses < 0 or interactions < 0 or chunk < 1 or years < 1:
         raise ValueError("responses and interactions must be >= 0, chunk and years >= 1")
     began = time.perf_counter()
@@ -104,7 +123,7 @@ def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, 
     cust = Customers(n_customers, seed)
     cal = Calendar(end, years)
     d = story_dates(end)
-    total = max(1, responses + interactions)
+    total = max(1, RESPONSE_WEIGHT * responses + interactions)
     report = progress or (lambda fraction, text: None)
 
     con.execute("begin transaction")
@@ -117,8 +136,9 @@ def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, 
         _record(con, import_id, seed, responses, interactions, years, end, started_at,
                 f"{responses:,} responses and {interactions:,} interactions of "
                 f"{n_customers:,} demo customers, {cal.start} to {end}")
-        report(1.0, "Demo data: daily counts and journeys for the funnel")
+        report(ROWS_SHARE, ProgressText(N_("Daily counts for the charts and journeys for the funnel")))
         upkeep.rebuild_all(con, forget=old, ordered_import=import_id)
+        report(1.0, ProgressText(N_("Writing the demo data to disk")))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -152,6 +172,10 @@ class _Run:
     report: Callable[[float, str], None]
     total: int
 
+    def _step(self, units: float, template: str, **values: int) -> None:
+        """Report ``units`` of the rows' work done (a response counts ``RESPONSE_WEIGHT``)."""
+        self.report(ROWS_SHARE * min(1.0, units / self.total), ProgressText(template, **values))
+
     def _insert(self, table: pa.Table, sql: str) -> None:
         self.con.register("demo_batch", table)
         self.con.execute(sql, self.params)
@@ -163,30 +187,36 @@ class _Run:
         (DuckDB's zone maps) instead of reading every row. The sort is Arrow's, on the generated
         columns (a few hundred bytes a row)."""
         done, i, batches = 0, 0, []
+        self._step(0, N_("Survey responses: {done} of {count} generated"), done=0, count=count)
         while done < count:
             n = min(self.chunk, count - done)
             batches.append(response_batch(np.random.default_rng([self.seed, 1, i]), n, done + 1, self.cust,
                                           self.cal, self.d))
             done, i = done + n, i + 1
-            self.report(done / self.total / 2, f"Demo data: {done:,} of {count:,} responses")
+            self._step(RESPONSE_WEIGHT * done / 2, N_("Survey responses: {done} of {count} generated"),
+                       done=done, count=count)
         if not batches:
             return
         ordered = pa.concat_tables(batches).sort_by("responded_at")
         del batches
         for at in range(0, ordered.num_rows, self.chunk):
             self._insert(ordered.slice(at, self.chunk), INSERT_RESPONSES)
-            self.report(min(count, at + self.chunk) / self.total, "Demo data: storing the responses in time order")
+            stored = min(count, at + self.chunk)
+            self._step(RESPONSE_WEIGHT * (count + stored) / 2,
+                       N_("Survey responses: {done} of {count} stored in time order"), done=stored, count=count)
 
     def events(self, count: int, before: int) -> None:
         per_journey = events_per_journey()
         events, sessions, i = 0, 0, 0
+        self._step(RESPONSE_WEIGHT * before, N_("Journey events: {done} of {count} generated"), done=0, count=count)
         while events < count:
             n_j = max(100, int(min(self.chunk, (count - events) * 1.05) / per_journey))
             cols, keep = journey_batch(np.random.default_rng([self.seed, 2, i]), n_j, self.cust, self.cal, self.d)
             take = np.flatnonzero(keep)[:count - events]
             self._insert(interaction_table(cols, take, events + 1, sessions + 1, self.cust), INSERT_INTERACTIONS)
             events, sessions, i = events + len(take), sessions + int(cols["session"][-1]) + 1, i + 1
-            self.report((before + events) / self.total, f"Demo data: {events:,} of {count:,} journey events")
+            self._step(RESPONSE_WEIGHT * before + events, N_("Journey events: {done} of {count} generated"),
+                       done=events, count=count)
 
 
 def _record(con, import_id: int, seed: int, responses: int, interactions: int, years: int, end: date,
@@ -202,17 +232,21 @@ def _record(con, import_id: int, seed: int, responses: int, interactions: int, y
          "message": message})
 
 
-def ensure_database(path: str | Path | None = None, memory_limit: str | None = None) -> Path:
+def ensure_database(path: str | Path | None = None, memory_limit: str | None = None,
+                    progress: Callable[[float, str], None] | None = None) -> Path:
     """Create the database at ``path`` (default ``db.default_db_path()``) with the default demo set
     when it does not exist or holds no responses; return its path. ``memory_limit`` caps DuckDB
     while it does so (and while it upgrades an older file: at 10M/50M rows the v5 upgrade peaks at
-    9 GB uncapped, 1.1 GB capped at 1GB)."""
+    9 GB uncapped, 1.1 GB capped at 1GB). ``progress`` goes to ``generate_demo``."""
     target = Path(path) if path is not None else db.default_db_path()
     con = db.connect(target, memory_limit=memory_limit)
     try:
         served = db.get_setting(con, "served_from") is not None  # tables built elsewhere: keep them
         if not served and con.execute("select count(*) from responses").fetchone()[0] == 0:
-            generate_demo(con)
+            if progress is None:
+                generate_demo(con)
+            else:
+                generate_demo(con, progress=progress)
             con.execute("checkpoint")
     finally:
         con.close()

@@ -16,9 +16,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cxdata import db, pyramid, queries
+from cxdata import db, i18n, pyramid, queries
 from cxdata.demo import ensure_database, generate_demo
 from cxdata.filters import Filters
+from cxdata.i18n import N_, _
+from cxdata.ui import startup
 
 # DuckDB's memory for the dashboard process (env CX_MEMORY_LIMIT overrides): at 10M responses and
 # 50M events the funnel's events path took 2.3 GiB without a cap and 1.1 GiB with 1GB, at the
@@ -27,23 +29,32 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 
 
 # What the first start builds (generate_demo's defaults, so the words follow the code) and how
-# long it takes: 11-12 s on a 2-core machine shared with other work, up to 30 s on a slow one.
+# long it takes: 6-12 s on a 2-core machine shared with other work, up to 30 s on a slow one.
 _DEMO = inspect.signature(generate_demo).parameters
-BUILD_MESSAGE = (f"Building the demo data set: {_DEMO['responses'].default:,} responses and "
-                 f"{_DEMO['interactions'].default:,} journey events, about 10 to 30 seconds, once. "
-                 "Later starts open it at once.")
-OPEN_MESSAGE = "Opening the database…"
+BUILD_MESSAGE = N_("Building the demo data set: {responses} responses and {events} journey events, about "
+                   "10 to 30 seconds, once. Later starts open it at once.")
+OPEN_MESSAGE = N_("Opening the database…")
+
+
+def build_message() -> str:
+    return _(BUILD_MESSAGE).format(responses=i18n.count(_DEMO["responses"].default),
+                                   events=i18n.count(_DEMO["interactions"].default))
 
 
 def opening_message(path: str) -> str:
-    """What the spinner says while the connection is made: the demo build on a first start (no
+    """What the page says while the database is made ready: the demo build on a first start (no
     database file yet), else the opening."""
-    return OPEN_MESSAGE if Path(path).exists() else BUILD_MESSAGE
+    return _(OPEN_MESSAGE) if Path(path).exists() else build_message()
+
+
+def memory_limit() -> str:
+    """DuckDB's memory cap for the dashboard process (env CX_MEMORY_LIMIT, else 1GB)."""
+    return os.environ.get("CX_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
 
 
 @st.cache_resource(show_spinner=False)  # open_database says what is happening
 def _connection(path: str):
-    limit = os.environ.get("CX_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+    limit = memory_limit()
     ensure_database(path, memory_limit=limit)  # a fresh clone starts on the demo data; an old file is upgraded
     return db.connect(path, memory_limit=limit)
 
@@ -68,6 +79,8 @@ def open_database() -> Database:
     another process holds the file."""
     path = str(db.default_db_path())
     try:
+        # A first start: the demo data built on a background thread, its progress drawn here.
+        startup.wait_for_demo(path, memory_limit(), build_message())
         # st.spinner shows after 0.5 s only: an open connection (every later run) shows nothing
         with st.spinner(opening_message(path), show_time=True):
             con = _connection(path)
