@@ -17,13 +17,14 @@ import pandas as pd
 from . import catalog, cube
 from .db import get_setting
 from .filters import TIME_COLUMN, Filters
+from .i18n import N_
 from .queries import GRAINS, dimension_column, dimension_expr, low_effort_params
 
-MODELS = {
-    3: ("Under the pyramid: needs not met", "Meets needs", "Easy", "Enjoyable"),
-    6: ("Under the pyramid", "Relevant information", "Solves the problem",
-        "Answers the need behind it", "Anticipates needs", "Predicts future needs",
-        "Values the customer"),
+MODELS = {  # English names, marked for the catalogue: a page shows ``i18n._(name)``
+    3: (N_("Under the pyramid: needs not met"), N_("Meets needs"), N_("Easy"), N_("Enjoyable")),
+    6: (N_("Under the pyramid"), N_("Relevant information"), N_("Solves the problem"),
+        N_("Answers the need behind it"), N_("Anticipates needs"), N_("Predicts future needs"),
+        N_("Values the customer")),
 }
 
 _LEVEL_SQL = {  # the 3-level rule of cxdata/cube.py's cells, per row; $le_lo/$le_hi: the low-effort band

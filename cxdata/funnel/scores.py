@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import kpis, queries
+from .. import i18n, kpis, queries
 from ..filters import Filters
+from ..i18n import N_, _
 from ..journeys import ALL_CHANNELS
 
 KPI_COLUMNS = ["nps", "nps_moe", "nps_n", "promoters", "passives", "detractors", "csat", "csat_n", "ces", "ces_n"]
@@ -81,11 +82,22 @@ def biggest_loss(along: pd.DataFrame, channel: str = ALL_CHANNELS, min_customers
 
 def loss_words(row) -> str:
     """One sentence: where the channel loses most customers and how that stage is rated."""
-    lost = f"{row.lost_after:.0f}% of the {row.customers:,} customers at {row.stage} do not go on"
+    lost = _("{pct}% of the {n} customers at {stage} do not go on").format(
+        pct=i18n.number(row.lost_after, 0), n=i18n.count(row.customers), stage=row.stage)
     if row.nps_n == 0:
-        return f"{lost}; no survey response was given at that stage."
-    nps = f"NPS there is {row.nps:+.0f} (n = {row.nps_n:,}{', small sample' if row.nps_small else ''})"
+        return _("{lost}; no survey response was given at that stage.").format(lost=lost)
+    n = i18n.count(row.nps_n) + (", " + _("small sample") if row.nps_small else "")
+    nps = _("NPS there is {nps} (n = {n})").format(nps=i18n.number(row.nps, 0, sign=True), n=n)
     if pd.isna(row.nps_vs_rest):
         return f"{lost}; {nps}."
-    gap = f"{abs(row.nps_vs_rest):.0f} points {'below' if row.nps_vs_rest < 0 else 'above'} the other stages"
-    return f"{lost}; {nps}, {gap}, {'beyond' if row.nps_differs else 'within'} the noise."
+    gap = _(GAP_WORDS[(bool(row.nps_vs_rest < 0), bool(row.nps_differs))]).format(
+        points=i18n.number(abs(row.nps_vs_rest), 0))
+    return f"{lost}; {nps}, {gap}."
+
+
+GAP_WORDS = {  # (below, beyond the noise) -> words
+    (True, True): N_("{points} points below the other stages, beyond the noise"),
+    (True, False): N_("{points} points below the other stages, within the noise"),
+    (False, True): N_("{points} points above the other stages, beyond the noise"),
+    (False, False): N_("{points} points above the other stages, within the noise"),
+}

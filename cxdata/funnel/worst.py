@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .. import i18n
+from ..i18n import _
 from ..journeys import ALL_CHANNELS
 
 
@@ -21,12 +23,14 @@ class WorstStep:
 
     @property
     def words(self) -> str:
-        head = (f"on {self.channel}, from {self.from_stage} to {self.to_stage}: {self.drop_off:.0f}% of "
-                f"customers ({self.lost:,}) do not go on")
+        fields = {"channel": self.channel, "start": self.from_stage, "end": self.to_stage,
+                  "pct": i18n.number(self.drop_off, 0), "lost": i18n.count(self.lost)}
         if self.others_drop_off is None:
-            return f"The biggest drop-off is {head}."
-        return (f"The weakest step is {head}, against {self.others_drop_off:.0f}% on the other channels "
-                "(a gap beyond the noise).")
+            return _("The biggest drop-off is on {channel}, from {start} to {end}: {pct}% of customers ({lost}) "
+                     "do not go on.").format(**fields)
+        return _("The weakest step is on {channel}, from {start} to {end}: {pct}% of customers ({lost}) do not "
+                 "go on, against {others}% on the other channels (a gap beyond the noise).").format(
+            others=i18n.number(self.others_drop_off, 0), **fields)
 
 
 def worst_step(frame: pd.DataFrame, min_customers: int = 100) -> WorstStep | None:
