@@ -1,5 +1,5 @@
 """Small facts stored in the database: data-set settings, the funnel's stage order and the data
-version every write bumps. A leaf module (it imports nothing of ours), so that the modules that keep
+version every write bumps. A leaf module (it imports only ``i18n``, itself a leaf), so that the modules that keep
 the derived tables can read the stage order without importing ``db``.
 """
 
@@ -8,7 +8,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+from . import i18n
 from .catalog import CES_DIRECTIONS
+from .i18n import _
 from .schema import DEFAULT_SETTINGS
 
 
@@ -25,7 +27,7 @@ CLEAR = ("", "none", "off")  # a target set to one of these is removed
 
 def set_setting(con, key: str, value: str) -> None:
     if key == "ces_direction" and value not in CES_DIRECTIONS:
-        raise ValueError("ces_direction is 'effort' (1 = least effort) or 'ease' (7 = easiest)")
+        raise ValueError(_("ces_direction is 'effort' (1 = least effort) or 'ease' (7 = easiest)"))
     if key in TARGETS:
         if value.strip().lower() in CLEAR:
             con.execute("delete from settings where key = $k", {"k": key})
@@ -35,14 +37,22 @@ def set_setting(con, key: str, value: str) -> None:
 
 
 def _target_value(key: str, value: str) -> str:
+    """The target as stored (``repr`` of the float); a decimal comma is read as a point (72,5)."""
     lo, hi = TARGETS[key]
     try:
-        number = float(value)
+        number = float(value.strip().replace(",", "."))
     except ValueError:
         number = float("nan")
     if not lo <= number <= hi:  # NaN fails too
-        raise ValueError(f"{key} is a number from {lo:g} to {hi:g} (or 'none' to remove it), not {value!r}")
+        raise ValueError(_("{key} is a number from {low} to {high} (or 'none' to remove it), not {value}").format(
+            key=key, low=number_words(lo), high=number_words(hi), value=repr(value)))
     return repr(number)
+
+
+def number_words(value: float) -> str:
+    """A setting's number as short as it is (30, 72.5, -100) in the current language (72,5)."""
+    text = f"{value:g}"
+    return i18n.number(value, len(text.split(".")[1]) if "." in text else 0)
 
 
 def get_target(con, kpi: str) -> float | None:
@@ -91,7 +101,7 @@ def update(con, values: dict[str, str | None]) -> list[str]:
     having written nothing."""
     unknown = [k for k in values if k not in EDITABLE]
     if unknown:
-        raise ValueError(f"not a setting this can change: {', '.join(unknown)}")
+        raise ValueError(_("not a setting this can change: {keys}").format(keys=", ".join(unknown)))
     before = {k: get_setting(con, k) for k in values}
     with transaction(con):
         for key, value in values.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .. import i18n
 from .common import EXIT_INPUT, EXIT_OK, _connect, add_filter_options, filters_from_args
 
 
@@ -15,6 +16,8 @@ def add_report(sub, with_db) -> None:
     r.add_argument("--out", required=True, metavar="FILE.html")
     r.add_argument("--link", metavar="URL", help="the dashboard's address (e.g. http://cx.example:8501/), "
                                                 "to write the link back to this view")
+    r.add_argument("--lang", choices=list(i18n.LANGS), default=i18n.DEFAULT,
+                   help="the report's language: its words, numbers and dates (default: en)")
 
 
 def cmd_report(args) -> int:
@@ -38,9 +41,11 @@ def cmd_report(args) -> int:
                        f"the last {sidebar.DEFAULT_DAYS} days of data.")
     link = None
     if args.link:
-        qs = links.query_string(filters.to_query_params())
+        lang = {"lang": [args.lang]} if args.lang != i18n.DEFAULT else {}  # the link opens in its language
+        qs = links.query_string(filters.to_query_params() | lang)
         link = args.link.rstrip("/") + "/" + (("?" + qs) if qs else "")
-    text = report.build(con, filters, link=link)
+    with i18n.using(args.lang):
+        text = report.build(con, filters, link=link)
     out.write_text(text, encoding="utf-8")
     for n in notices:
         print(n, file=sys.stderr)

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from .. import catalog, fdr, kpis, queries
+from .. import catalog, fdr, i18n, kpis, queries
 from ..filters import Filters
-from ..settings import get_target
+from ..i18n import N_, _
+from ..settings import get_target, number_words
 
 KPIS = ("nps", "csat", "ces")
 SCOPES = ("channel", "segment")  # besides "overall"
@@ -40,8 +41,17 @@ class Period:
 
     @property
     def label(self) -> str:
-        a, b = self.current
-        return f"week {a:%d %b} to {b:%d %b %Y}" if self.grain == "week" else f"{a:%B %Y}"
+        return period_label(self.grain, *self.current)
+
+
+def period_label(grain: str, start: date, end: date) -> str:
+    """'week 21 Jul to 27 Jul 2025' or 'July 2025', in the current language (``i18n``)."""
+    from babel.dates import format_date
+
+    if grain == "week":
+        return _("week {start} to {end}").format(start=format_date(start, "dd MMM", locale=i18n.locale()),
+                                                 end=i18n.date(end))
+    return format_date(start, "LLLL y", locale=i18n.locale())
 
 
 def last_day(con) -> date | None:
@@ -144,13 +154,24 @@ def comparisons(con, period: Period, direction: str, targets: dict) -> tuple[lis
     return out, skipped
 
 
-def _reason(c: dict) -> str:
+REASONS = {  # (test, side, grain) -> why an alert fires, translated where said: reason(c)
+    ("target", "below", None): N_("{kpi} below its target of {target}, beyond the noise"),
+    ("target", "above", None): N_("{kpi} above its target of {target}, beyond the noise"),
+    ("change", "rose", "week"): N_("{kpi} rose against the previous week, beyond the noise after the correction"),
+    ("change", "fell", "week"): N_("{kpi} fell against the previous week, beyond the noise after the correction"),
+    ("change", "rose", "month"): N_("{kpi} rose against the previous month, beyond the noise after the correction"),
+    ("change", "fell", "month"): N_("{kpi} fell against the previous month, beyond the noise after the correction"),
+}
+
+
+def reason(c: dict) -> str:
+    """Why an alert (or a comparison) fires, in the current language."""
     name = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}[c["kpi"]]
     if c["test"] == "target":
         side = "below" if c["current"] < c["target"] else "above"
-        return f"{name} {side} its target of {c['target']:g}, beyond the noise"
+        return _(REASONS[("target", side, None)]).format(kpi=name, target=number_words(c["target"]))
     what = "rose" if c["change"] > 0 else "fell"
-    return f"{name} {what} against the previous {c['period']}, beyond the noise after the correction"
+    return _(REASONS[("change", what, c["period"])]).format(kpi=name)
 
 
 def evaluate(con, as_of: date | None = None) -> dict:
@@ -170,7 +191,7 @@ def evaluate(con, as_of: date | None = None) -> dict:
     alerts = []
     for c, ok, p_adj in zip(made, passes, adjusted, strict=True):
         if ok and c["worse"]:
-            alerts.append({k: v for k, v in c.items() if k != "worse"} | {"p_adjusted": p_adj, "reason": _reason(c)})
+            alerts.append({k: v for k, v in c.items() if k != "worse"} | {"p_adjusted": p_adj, "reason": reason(c)})
     alerts.sort(key=lambda a: (a["p_adjusted"], a["kpi"], a["scope"], a["period"]))
     return {"as_of": as_of, "end": end, "periods": spans, "comparisons": len(made), "skipped": skipped,
             "alerts": alerts}

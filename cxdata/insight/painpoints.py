@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from .. import catalog, fdr, kpis
 from ..filters import Filters
+from ..i18n import _
 from ..queries import COUNT_COLUMNS, KpiSet, source
 
 KPIS = ("nps", "csat", "ces")
@@ -133,8 +134,8 @@ def pain_points(con, filters: Filters, kpi: str = "nps") -> PainPoints:
 
 
 def margin_words(kpi: str) -> str:
-    """The unit of a gap and its impact, for captions."""
-    return "CES points" if kpi == "ces" else "points"
+    """The unit of a gap and its impact, for captions (in the current language)."""
+    return _("CES points") if kpi == "ces" else _("points")
 
 
 __all__ = ["KPIS", "PainPoint", "PainPoints", "kpis", "margin_words", "pain_points"]

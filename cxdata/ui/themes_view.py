@@ -10,7 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from cxdata import i18n, kpis
 from cxdata.filters import Filters
+from cxdata.i18n import N_, _
 from cxdata.insight import themes as lib
 
 from . import charts
@@ -18,12 +20,20 @@ from .page import View
 from .plot import BAD, GOOD, layout
 from .text import esc, fmt_count, plain
 
-GROUPS = {"nps": ("detractors (0-6)", "promoters (9-10)"), "csat": ("CSAT 1-3", "CSAT 4-5")}
+GROUPS = {"nps": (N_("detractors (0-6)"), N_("promoters (9-10)")), "csat": ("CSAT 1-3", "CSAT 4-5")}
+# the table's headers as shown (the CSV keeps the frame's own names)
+HEADERS = {"term": N_("term"), "comments": N_("comments"), "z": "z", "examples": N_("examples")}
 
 
-@st.cache_data(show_spinner="Reading the comments…", max_entries=64)
-def themes(_cur, key: str, version: int, filters: Filters, kpi: str) -> dict:
-    """``insight.themes.themes``, cached by database, data version, filters and KPI."""
+def themes(cur, key: str, version: int, filters: Filters, kpi: str) -> dict:
+    """``insight.themes.themes``, cached by database, data version, filters and KPI (the spinner
+    in the page's language)."""
+    with st.spinner(_("Reading the comments…")):
+        return _themes(cur, key, version, filters, kpi)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _themes(_cur, key: str, version: int, filters: Filters, kpi: str) -> dict:
     return lib.themes(_cur, filters, kpi)
 
 
@@ -40,11 +50,11 @@ def theme_bars(items: list[dict], title: str, color: str) -> go.Figure:
     items = items[::-1]  # Plotly draws the first bar at the bottom
     fig = go.Figure(go.Bar(
         x=[abs(t["z"]) for t in items], y=[esc(t["term"]) for t in items], orientation="h",
-        marker_color=color, text=[f"{t['count']:,}" for t in items], textposition="inside", textangle=0,
+        marker_color=color, text=[fmt_count(t["count"]) for t in items], textposition="inside", textangle=0,
         customdata=[[esc(t["examples"][0]) if t["examples"] else ""] for t in items],
-        hovertemplate="%{y}: z %{x:.1f} · %{text} comments<br>%{customdata[0]}<extra></extra>",
+        hovertemplate=_("%{y}: z %{x:.1f} · %{text} comments") + "<br>%{customdata[0]}<extra></extra>",
     ))
-    fig.update_xaxes(title="|z|: how much more this group says it (> 1.96)")
+    fig.update_xaxes(title=_("|z|: how much more this group says it (> {z})").format(z=i18n.number(lib.Z_MIN, 2)))
     return layout(fig, title, height=max(260, 60 + 26 * len(items)))
 
 
@@ -52,25 +62,28 @@ def show_themes(view: View, kpi: str) -> None:
     """The themes of ``kpi`` (nps or csat) under the view's filters: n of comments, two ranked bar
     charts (each with its CSV), and a table with example comments."""
     out = themes(view.db.cur, view.db.key, view.db.version, view.filters, kpi)
-    low_name, high_name = GROUPS[kpi]
+    low_name, high_name = (_(g) for g in GROUPS[kpi])
     if not out["n_low"] or not out["n_high"]:
-        st.info(f"Comment themes need comments from both {low_name} and {high_name}: these filters "
-                f"leave {fmt_count(out['n_low'])} and {fmt_count(out['n_high'])}. Widen the dates or "
-                "clear a filter.")
+        st.info(_("Comment themes need comments from both {low} and {high}: these filters leave {n_low} and "
+                  "{n_high}. Widen the dates or clear a filter.").format(
+            low=low_name, high=high_name, n_low=fmt_count(out["n_low"]), n_high=fmt_count(out["n_high"])))
         return
-    small = " · **small sample**" if min(out["n_low"], out["n_high"]) < 30 else ""
-    st.caption(f"{fmt_count(out['n_comments'])} comments: {fmt_count(out['n_low'])} from {low_name}, "
-               f"{fmt_count(out['n_high'])} from {high_name}{small}. Weighted log-odds with an "
-               "informative prior (Monroe et al. 2008); a theme has |z| > 1.96 and 10 comments.")
+    small = " · **" + _("small sample") + "**" if min(out["n_low"], out["n_high"]) < kpis.SMALL_SAMPLE else ""
+    st.caption(_("{n} comments: {n_low} from {low}, {n_high} from {high}{small}. Weighted log-odds with an "
+                 "informative prior (Monroe et al. 2008); a theme has |z| > {z} and {min} comments.").format(
+        n=fmt_count(out["n_comments"]), n_low=fmt_count(out["n_low"]), low=low_name,
+        n_high=fmt_count(out["n_high"]), high=high_name, small=small, z=i18n.number(lib.Z_MIN, 2),
+        min=lib.MIN_COMMENTS))
     left, right = st.columns(2)
     for column, side, name, color in ((left, "low", low_name, BAD), (right, "high", high_name, GOOD)):
         with column:
             items = out[side]
             if not items:
-                st.info(plain(f"No word or phrase that {name} use more, beyond the noise."))
+                st.info(plain(_("No word or phrase that {group} use more, beyond the noise.").format(group=name)))
                 continue
             frame = theme_frame(items)
-            charts.show(view, theme_bars(items, f"Said more by {name}", color), frame,
+            charts.show(view, theme_bars(items, _("Said more by {group}").format(group=name), color), frame,
                         key=f"themes_{kpi}_{side}", n=out[f"n_{side}"],
-                        note="bar: |z|; number: comments of this group with the term")
-            charts.table(frame, key=f"themes_table_{kpi}_{side}")
+                        note=_("bar: |z|; number: comments of this group with the term"))
+            charts.table(frame.rename(columns={c: _(h) for c, h in HEADERS.items()}),
+                         key=f"themes_table_{kpi}_{side}")
