@@ -1,4 +1,4 @@
-"""Chart readability (issue 22): numbers in a manager's format, colour ranges fixed per KPI,
+"""Chart readability (issue 22): numbers in a manager's format, the heatmap centred on the overall,
 colour-blind-safe colours, one colour per group, small samples and partial periods marked.
 Expectations are computed by hand from the literal frames here."""
 
@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from cxdata.ui import figures, memo, text
+from cxdata.ui import figures, memo, palette, text
 
 
 @pytest.fixture(autouse=True)
@@ -68,29 +68,38 @@ def _grid(nps: list[float], rows: list[str], cols: list[str]) -> pd.DataFrame:
                          "nps_n": [1500] * len(nps)})
 
 
-@pytest.mark.parametrize(("kpi", "better_up", "lo", "hi", "mid"), [
-    ("nps", True, -100, 100, 0), ("csat", True, 0, 100, 50), ("ces", True, 1, 7, 4), ("ces", False, 1, 7, 4)])
-def test_heatmap_colours_sit_on_a_fixed_range_per_kpi(kpi, better_up, lo, hi, mid):
+@pytest.mark.parametrize(("kpi", "better_up", "span"), [
+    ("nps", True, 50.0), ("csat", True, 25.0), ("ces", True, 1.5), ("ces", False, 1.5)])
+def test_heatmap_colours_are_centred_on_the_overall_with_a_fixed_span_per_kpi(kpi, better_up, span):
     frame = pd.DataFrame({"row": ["a", "b"], "col": ["x", "x"], kpi: [3.0, 5.0], f"{kpi}_n": [100, 200],
                           f"{kpi}_moe": [0.1, 0.1], f"{kpi}_low": [2.9, 4.9], f"{kpi}_high": [3.1, 5.1]})
     hm = figures.heatmap(frame, kpi, "r", "c", "t", better_up).data[0]
-    assert (hm.zmin, hm.zmax, hm.zmid) == (lo, hi, mid)
+    mid = (3.0 * 100 + 5.0 * 200) / 300  # the answers' overall figure, by hand
+    assert hm.zmid == pytest.approx(mid)
+    assert (hm.zmin, hm.zmax) == (pytest.approx(mid - span), pytest.approx(mid + span))
     assert bool(hm.reversescale) is (not better_up)
 
 
-def test_heatmap_range_does_not_follow_the_filter():
-    # all Enterprise cells between +20 and +30: a rescaling map would paint +23 near its bottom
+def test_heatmap_colour_of_a_gap_to_the_overall_does_not_follow_the_filter():
+    # two views with different overall figures (+11 and +24.3): a cell 23 points above each
+    # overall sits at the same place of the colour scale, so it has the same colour
     wide = figures.heatmap(_grid([-60.0, 23.0, 70.0], ["a", "b", "c"], ["x"] * 3), "nps", "r", "c", "t", True)
     narrow = figures.heatmap(_grid([20.0, 23.0, 30.0], ["a", "b", "c"], ["x"] * 3), "nps", "r", "c", "t", True)
-    for fig in (wide, narrow):
-        assert (fig.data[0].zmin, fig.data[0].zmax, fig.data[0].zmid) == (-100, 100, 0)
+    places = []
+    for fig, overall in ((wide, (-60 + 23 + 70) / 3), (narrow, (20 + 23 + 30) / 3)):
+        hm = fig.data[0]
+        assert hm.zmid == pytest.approx(overall)
+        places.append((overall + 23 - hm.zmin) / (hm.zmax - hm.zmin))
+    assert places[0] == pytest.approx(places[1]) == pytest.approx(0.5 + 23 / 100)
 
 
 def test_heatmap_scale_is_blue_orange_not_red_green():
     hm = figures.heatmap(_grid([10.0], ["a"], ["x"]), "nps", "r", "c", "t", True).data[0]
     colours = [c for _, c in hm.colorscale]
     assert colours[0] == "#B35806" and colours[-1] == "#2166AC"  # orange worst, blue best
-    assert list(hm.colorbar.ticktext) == ["-100 worse", "0", "+100 better"]
+    assert list(hm.colorbar.ticktext) == ["-50.0 pts: worse", "+10: overall", "+50.0 pts: better"]
+    assert list(hm.colorbar.tickvals) == [-40.0, 10.0, 60.0]
+    assert hm.colorbar.title.text.replace("<br>", " ") == "centred on the overall NPS of this view (+10)"
 
 
 def test_heatmap_hover_shows_n_with_separators():
@@ -150,7 +159,8 @@ def test_a_group_has_the_same_colour_in_the_lines_and_the_bars():
     # sorted by name, "b" would come first; by answers "c" is the largest, then "a", then "b"
     frame = _split_trend({"b": 100, "a": 200, "c": 300})
     colors = figures.group_colors(frame, "nps")
-    assert colors == (("c", figures.PALETTE[0]), ("a", figures.PALETTE[1]), ("b", figures.PALETTE[2]))
+    own = palette.colours(["a", "b", "c"])  # each group's own colour, whatever its rank
+    assert colors == (("c", own["c"]), ("a", own["a"]), ("b", own["b"]))
     lines = _colour_of(figures.trend(frame, "nps", "channel", "t", colors))
     bars = _colour_of(figures.sample_sizes(frame, "nps", "channel", "t", colors))
     assert lines == bars == dict(colors)
@@ -201,7 +211,7 @@ def test_small_sample_points_are_hollow_at_the_normal_size_and_the_legend_says_n
     # the hollow marker is drawn in the line's colour (it was white on white) and at the same size
     assert line.marker.color == line.line.color == figures.PALETTE[0]
     assert line.marker.size == figures.MARKER_SIZE
-    assert "n = 12" not in line.hovertemplate and "n < 30: read with care" in line.customdata[1][3]
+    assert "n = 12" not in line.hovertemplate and "n < 30: read with care" in line.customdata[1][4]
     assert [t.name for t in fig.data if _legend_only(t)] == ["hollow: n < 30"]
     band = next(t for t in fig.data if t.fill == "toself")
     assert band.mode == "lines"  # its corners are not drawn as points
@@ -256,12 +266,13 @@ def test_partial_periods_are_dashed_hollow_and_said_in_the_hover():
     assert len(dashed) == 2
     for t, words in zip(dashed, ["45 of 90 days", "10 of 92 days"], strict=True):
         i = list(t.marker.symbol).index("diamond-open")
-        assert words in t.customdata[i][3]
+        assert words in t.customdata[i][4]
     assert "partial period" in " ".join(t.name for t in fig.data if _legend_only(t))
     bars = figures.sample_sizes(frame, "nps", None, "t", (), partial).data[0]
     assert list(bars.marker.pattern.shape) == [".", "", "."]
-    assert [list(c) for c in bars.customdata] == [["<br>partial quarter: 45 of 90 days"], [""],
-                                                  ["<br>partial quarter: 10 of 92 days"]]
+    assert [list(c) for c in bars.customdata] == [["01 Jan 2026", "<br>partial quarter: 45 of 90 days"],
+                                                  ["01 Apr 2026", ""],
+                                                  ["01 Jul 2026", "<br>partial quarter: 10 of 92 days"]]
     assert "a period the dates cover only in part" in figures.trend_note(frame, "nps", (), partial)
 
 

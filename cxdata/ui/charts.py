@@ -11,6 +11,7 @@ import streamlit as st
 from cxdata import catalog, i18n, kpis
 from cxdata.i18n import _
 
+from .figures import BANDS_UP_TO, MAX_LINES
 from .memo import memo
 from .page import View
 from .text import KPI_LONG, KPI_NAMES, ces_better, fmt_delta, fmt_kpi, fmt_n, plain
@@ -138,3 +139,18 @@ def kpi_card(summary, kpi: str, direction: str, period_days: int | None) -> None
     if ch.margin is not None:
         line += " " + _("(noise ±{margin})").format(margin=i18n.number(ch.margin, 2 if kpi == "ces" else 1))
     st.caption(line)
+
+
+def lines_choice(view: View, groups: int, container=None) -> int | None:
+    """How many groups a split trend draws: the largest ``figures.MAX_LINES`` (the default) or,
+    behind this choice (URL key ``lines``), every group; no control when there are no more
+    groups than that. The value is ``figures.group_colors``'s ``max_groups``."""
+    if groups <= MAX_LINES:
+        return MAX_LINES
+    labels = {"top": _("The {n} largest groups").format(n=MAX_LINES),
+              "all": _("All {n} groups").format(n=groups)}
+    value = view.choice(_("Lines"), list(labels), key="lines", default="top", format_func=labels.get,
+                        container=container, help=_("More than {n} lines are hard to tell apart; their "
+                                                    "confidence bands are drawn up to {bands} lines.").format(
+                            n=MAX_LINES, bands=BANDS_UP_TO))
+    return None if value == "all" else MAX_LINES

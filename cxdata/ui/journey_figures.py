@@ -1,4 +1,7 @@
-"""The funnel and pyramid figures (re-exported by ``figures``, where the pages find them)."""
+"""The funnel and pyramid figures (re-exported by ``figures``, where the pages find them).
+
+A channel has its own colour (``palette.colour``), the one it has on every page; the stages keep
+the funnel's order (the frames' ``step``)."""
 
 from __future__ import annotations
 
@@ -6,28 +9,33 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from cxdata import i18n
 from cxdata.funnel import ALL_CHANNELS
+from cxdata.i18n import _
 from cxdata.kpis import SMALL_SAMPLE
 from cxdata.pyramid import MODELS
 
-from .memo import memo
-from .plot import KPI_AXIS, PALETTE, hex_rgba, layout, wrap
-from .text import esc
+from . import palette
+from .plot import OTHERS, PRIMARY, hex_rgba, kpi_axis, layout, memo, wrap
+from .text import esc, fmt_count
 
 
 @memo
 def funnel_overall(frame: pd.DataFrame, title: str) -> go.Figure:
     d = frame[frame["channel"] == ALL_CHANNELS].sort_values("step")
     fig = go.Figure(go.Funnel(
-        y=[esc(s) for s in d["stage"]], x=d["customers"], texttemplate="%{value:,}<br>%{percentInitial:.0%} of starters",
+        y=[esc(s) for s in d["stage"]], x=d["customers"],
+        texttemplate="%{value:,}<br>" + _("{share} of starters").format(share="%{percentInitial:.0%}"),
         # narrow bars cannot hold the text: it goes beside them
         textposition=["inside" if (v or 0) >= 35 else "outside" for v in d["from_start"]],
-        marker={"color": PALETTE[0]}, connector={"fillcolor": "#DCE6F0"},
-        hovertemplate="%{y}<br>%{x:,} customers<br>%{percentInitial:.1%} of those who started"
-                      "<br>%{percentPrevious:.1%} of the previous stage<extra></extra>"))
+        marker={"color": PRIMARY}, connector={"fillcolor": "#DCE6F0"},
+        hovertemplate="%{y}<br>" + _("{n} customers").format(n="%{x:,}") + "<br>"
+                      + _("{share} of those who started").format(share="%{percentInitial:.1%}") + "<br>"
+                      + _("{share} of the previous stage").format(share="%{percentPrevious:.1%}")
+                      + "<extra></extra>"))
     layout(fig, title, height=380)
-    fig.update_yaxes(type="category")
-    fig.update_xaxes(tickformat=",")
+    fig.update_yaxes(type="category", title=_("stage"))
+    fig.update_xaxes(tickformat=",", title=_("customers"))
     return fig
 
 
@@ -36,18 +44,20 @@ def funnel_by_channel(frame: pd.DataFrame, title: str) -> go.Figure:
     """% of each channel's starters still there at each stage: lines a manager compares at once."""
     d = frame[frame["channel"] != ALL_CHANNELS]
     fig = go.Figure()
-    for i, (ch, part) in enumerate(d.groupby("channel", sort=True)):
+    colours = palette.colours(d["channel"])
+    hover = ("%{fullData.name} · %{x}<br>" + _("{share} of starters").format(share="%{y:,.1f}%")
+             + "<br>" + _("{n} customers").format(n="%{customdata[1]}") + "<extra></extra>")
+    for ch, part in d.groupby("channel", sort=True):
         part = part.sort_values("step")
         fig.add_trace(go.Bar(
             x=[esc(s) for s in part["stage"]], y=part["from_start"], name=esc(ch),
-            marker_color=PALETTE[i % len(PALETTE)],
-            customdata=[[str(ch), c, dp] for c, dp in zip(part["customers"], part["drop_off"], strict=True)],
-            hovertemplate=("%{fullData.name} · %{x}<br>%{y:.1f}% of starters"
-                           "<br>%{customdata[1]:,} customers<extra></extra>")))
+            marker_color=colours[str(ch)],
+            customdata=[[str(ch), fmt_count(c), dp] for c, dp in zip(part["customers"], part["drop_off"], strict=True)],
+            hovertemplate=hover))
     layout(fig, title, height=420)
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15, "x": 0, "xanchor": "left",
                                                "yanchor": "top"})
-    fig.update_yaxes(title="% of customers who started", ticksuffix="%")
+    fig.update_yaxes(title=_("% of customers who started"), ticksuffix="%")
     fig.update_xaxes(type="category", categoryorder="array",
                      categoryarray=list(dict.fromkeys(esc(s) for s in d.sort_values("step")["stage"])))
     return fig
@@ -55,9 +65,9 @@ def funnel_by_channel(frame: pd.DataFrame, title: str) -> go.Figure:
 
 def _by_channel(d: pd.DataFrame):
     """(channel, colour, its rows) for each channel with rows: the journeys across channels first,
-    in dark grey, then each channel in its palette colour."""
-    singles = sorted(c for c in set(d["channel"]) if c != ALL_CHANNELS)
-    colors = {ALL_CHANNELS: "#3C4650"} | {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(singles)}
+    in dark grey, then each channel in its own colour (``palette.colours``)."""
+    singles = sorted(str(c) for c in set(d["channel"]) if c != ALL_CHANNELS)
+    colors = {ALL_CHANNELS: palette.ACROSS} | palette.colours(singles)
     for ch, color in colors.items():
         part = d[d["channel"] == ch]
         if len(part):
@@ -65,16 +75,20 @@ def _by_channel(d: pd.DataFrame):
 
 
 def _small_words(n) -> list[str]:
-    return ["small sample" if v < SMALL_SAMPLE else "" for v in n]
+    return [_("small sample") if v < SMALL_SAMPLE else "" for v in n]
 
 
 def step_label(from_stage: str, stage: str) -> str:
     return f"{esc(from_stage)} → {esc(stage)}"
 
 
-BOX_HOVER = ("%{fullData.name} · %{x}<br>median %{customdata[4]:.1f} days (25-75%: %{customdata[5]:.1f}-"
-             "%{customdata[6]:.1f})<br>n = %{customdata[0]:,} of %{customdata[1]:,} %{customdata[3]}"
-             "<br>%{customdata[2]:.0f}% within 7 days<extra></extra>")
+def _box_hover() -> str:
+    return ("%{fullData.name} · %{x}<br>"
+            + _("median {median} days (25-75%: {p25}-{p75})").format(
+                median="%{customdata[4]:,.1f}", p25="%{customdata[5]:,.1f}", p75="%{customdata[6]:,.1f}")
+            + "<br>" + _("n = {n} of {entered}").format(n="%{customdata[0]}", entered="%{customdata[1]}")
+            + " %{customdata[3]}<br>" + _("{share} within 7 days").format(share="%{customdata[2]:,.0f}%")
+            + "<extra></extra>")
 
 
 @memo
@@ -82,19 +96,21 @@ def time_to_convert(days: pd.DataFrame, title: str) -> go.Figure:
     """Days from the previous stage per step, one box per channel: the box from the 25th to the
     75th percentile around the median, whiskers at the 5th and 95th (``funnel.days_to_step``)."""
     fig = go.Figure()
+    hover = _box_hover()
     for ch, color, part in _by_channel(days[days["n"] > 0]):
         fig.add_trace(go.Box(
             x=[step_label(a, b) for a, b in zip(part["from_stage"], part["stage"], strict=True)],
             q1=part["p25"], median=part["median"], q3=part["p75"], lowerfence=part["p05"],
             upperfence=part["p95"], name=esc(ch), marker_color=color, boxpoints=False,
-            customdata=list(zip(part["n"], part["entered"], part["within_7"], _small_words(part["n"]),
+            customdata=list(zip([fmt_count(n) for n in part["n"]], [fmt_count(n) for n in part["entered"]],
+                                part["within_7"], _small_words(part["n"]),
                                 part["median"], part["p25"], part["p75"], strict=True)),
-            hovertemplate=BOX_HOVER))
+            hovertemplate=hover))
     layout(fig, title, height=440)
     fig.update_layout(boxmode="group", legend={"orientation": "h", "y": -0.18, "x": 0, "xanchor": "left",
                                                "yanchor": "top"})
-    fig.update_yaxes(title="days from the previous stage", rangemode="tozero")
-    fig.update_xaxes(type="category")
+    fig.update_yaxes(title=_("days from the previous stage"), rangemode="tozero", tickformat=",")
+    fig.update_xaxes(type="category", title=_("step"))
     return fig
 
 
@@ -102,16 +118,19 @@ def _score_points(ch: str, color: str, part: pd.DataFrame, kpi: str) -> go.Scatt
     """One channel's stages; the stages named on the journeys across channels only (seven
     channels' labels would overlap)."""
     across = ch == ALL_CHANNELS
+    lost = _("{share} of {n} customers lost before the next stage").format(
+        share="%{x:,.0f}%", n="%{customdata[0]}")
     return go.Scatter(
         x=part["lost_after"], y=part[kpi], mode="markers+text" if across else "markers", name=esc(ch),
         text=[esc(s) for s in part["stage"]], textposition="top center", textfont={"size": 11},
         marker={"color": color, "size": 13 if across else 10, "line": {"width": 2},
                 "symbol": ["circle-open" if n < SMALL_SAMPLE else "circle" for n in part[f"{kpi}_n"]]},
         error_y={"type": "data", "array": part["nps_moe"], "visible": kpi == "nps", "thickness": 1},
-        customdata=list(zip(part["customers"], part[f"{kpi}_n"], _small_words(part[f"{kpi}_n"]), strict=True)),
-        hovertemplate=("%{fullData.name} · %{text}<br>%{x:.0f}% of %{customdata[0]:,} customers lost before the "
-                       "next stage<br>" + KPI_AXIS[kpi] + " %{y:.1f} (n = %{customdata[1]:,}) %{customdata[2]}"
-                       "<extra></extra>"))
+        customdata=list(zip([fmt_count(c) for c in part["customers"]], [fmt_count(n) for n in part[f"{kpi}_n"]],
+                            _small_words(part[f"{kpi}_n"]), [i18n.number(v, 1) for v in part[kpi]],
+                            strict=True)),
+        hovertemplate=("%{fullData.name} · %{text}<br>" + lost + "<br>" + kpi_axis(kpi)
+                       + " %{customdata[3]} (n = %{customdata[1]}) %{customdata[2]}<extra></extra>"))
 
 
 @memo
@@ -125,9 +144,19 @@ def loss_and_scores(along: pd.DataFrame, title: str, kpi: str = "nps") -> go.Fig
         fig.add_trace(_score_points(ch, color, part, kpi))
     layout(fig, title, height=460)
     fig.update_layout(legend={"orientation": "h", "y": -0.15, "x": 0, "xanchor": "left", "yanchor": "top"})
-    fig.update_xaxes(title="% of the stage's customers lost before the next stage", ticksuffix="%")
-    fig.update_yaxes(title=KPI_AXIS[kpi] + " at the stage", range=[-100, 100] if kpi == "nps" else [0, 100])
+    fig.update_xaxes(title=_("% of the stage's customers lost before the next stage"), ticksuffix="%")
+    fig.update_yaxes(title=_("{axis} at the stage").format(axis=kpi_axis(kpi)),
+                     range=[-100, 100] if kpi == "nps" else [0, 100])
     return fig
+
+
+def level_name(name: str) -> str:
+    """A pyramid level's name in the page's language (``pyramid.MODELS``)."""
+    return _(name)
+
+
+def _percent(v: float, decimals: int = 0) -> str:
+    return i18n.number(v, decimals) + "%"
 
 
 @memo
@@ -135,15 +164,17 @@ def pyramid(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
     """The pyramid: one centred bar per level, its width the share that reached the level (or
     higher), top level at the top."""
     d = frame[frame["level"] > 0].sort_values("level", ascending=False)
+    hover = ("%{y}<br>" + _("{share} reach this level or higher").format(share="%{x:,.1f}%") + "<br>"
+             + _("{share} stop here (n = {n})").format(share="%{customdata[1]}", n="%{customdata[0]}")
+             + "<extra></extra>")
     fig = go.Figure(go.Funnel(
-        y=[esc(x) for x in d["level_name"]], x=d["reached"].round(1),
-        text=[f"{r:.0f}%" for r in d["reached"]], textinfo="text",
-        textposition=["inside" if r >= 15 else "outside" for r in d["reached"]], marker={"color": PALETTE[:1] * len(d)},
+        y=[esc(level_name(x)) for x in d["level_name"]], x=d["reached"].round(1),
+        text=[_percent(r) for r in d["reached"]], textinfo="text",
+        textposition=["inside" if r >= 15 else "outside" for r in d["reached"]], marker={"color": [PRIMARY] * len(d)},
         connector={"visible": False},
-        customdata=list(zip(d["n"], d["share"], strict=True)),
-        hovertemplate="%{y}<br>%{x:.1f}% reach this level or higher<br>%{customdata[1]:.1f}% stop here"
-                      " (n = %{customdata[0]:,})<extra></extra>"))
-    colors = [hex_rgba(PALETTE[0], 0.45 + 0.55 * (lv / (len(MODELS[model]) - 1))) for lv in d["level"]]
+        customdata=list(zip([fmt_count(n) for n in d["n"]], [_percent(s, 1) for s in d["share"]], strict=True)),
+        hovertemplate=hover))
+    colors = [hex_rgba(PRIMARY, 0.45 + 0.55 * (lv / (len(MODELS[model]) - 1))) for lv in d["level"]]
     fig.update_traces(marker={"color": colors})
     layout(fig, title, height=120 + 60 * len(d))
     fig.update_yaxes(type="category")
@@ -152,17 +183,21 @@ def pyramid(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
 
 @memo
 def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_groups: int = 6) -> go.Figure:
+    """One small pyramid per group (the ``max_groups`` largest), each in the group's colour."""
     groups = frame.groupby("group")["n"].sum().sort_values(ascending=False).index[:max_groups]
+    colours = palette.colours(frame["group"])
     fig = make_subplots(rows=1, cols=len(groups), shared_yaxes=True, horizontal_spacing=0.02,
                         subplot_titles=[wrap(esc(g)) for g in groups])
     for i, g in enumerate(groups, start=1):
         d = frame[(frame["group"] == g) & (frame["level"] > 0)].sort_values("level", ascending=False)
         total = int(d["total"].iloc[0]) if len(d) else 0
+        reach = _("{level}: {share} reach it (n total = {n})").format(
+            level="%{y}", share="%{x:,.1f}%", n=fmt_count(total))
         fig.add_trace(go.Funnel(
-            y=[esc(x) for x in d["level_name"]], x=d["reached"].round(1), name=esc(g),
-            textinfo="text", text=[f"{r:.0f}%" for r in d["reached"]], textposition="inside",
-            marker={"color": PALETTE[(i - 1) % len(PALETTE)]}, connector={"visible": False},
-            hovertemplate=f"{esc(g)}<br>%{{y}}: %{{x:.1f}}% reach it (n total = {total:,})<extra></extra>"),
+            y=[esc(level_name(x)) for x in d["level_name"]], x=d["reached"].round(1), name=esc(g),
+            textinfo="text", text=[_percent(r) for r in d["reached"]], textposition="inside",
+            marker={"color": colours[str(g)]}, connector={"visible": False},
+            hovertemplate=f"{esc(g)}<br>{reach}<extra></extra>"),
             row=1, col=i)
     fig.update_layout(showlegend=False, uniformtext={"minsize": 10, "mode": "hide"})
     layout(fig, title, height=160 + 55 * (len(MODELS[model]) - 1))
@@ -179,14 +214,17 @@ def pyramid_over_time(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
     levels = list(range(len(MODELS[model])))
     for lv in levels:
         part = frame[frame["level"] == lv].sort_values("period")
-        color = "#C9CED6" if lv == 0 else hex_rgba(PALETTE[0], 0.3 + 0.7 * lv / (len(levels) - 1))
+        color = OTHERS if lv == 0 else hex_rgba(PRIMARY, 0.3 + 0.7 * lv / (len(levels) - 1))
+        name = level_name(MODELS[model][lv])
+        words = _("{level}: {share} (n = {n} of {total})").format(
+            level=esc(name), share="%{y:,.1f}%", n="%{customdata[0]}", total="%{customdata[1]}")
         fig.add_trace(go.Bar(
-            x=part["period"], y=part["share"], name=MODELS[model][lv], marker_color=color,
-            customdata=list(zip(part["n"], part["total"], strict=True)),
-            hovertemplate="%{x|%d %b %Y}<br>" + MODELS[model][lv] +
-                          ": %{y:.1f}% (n = %{customdata[0]:,} of %{customdata[1]:,})<extra></extra>"))
+            x=part["period"], y=part["share"], name=esc(name), marker_color=color,
+            customdata=list(zip([fmt_count(n) for n in part["n"]], [fmt_count(t) for t in part["total"]],
+                                [i18n.date(pd.Timestamp(p).date()) for p in part["period"]], strict=True)),
+            hovertemplate="%{customdata[2]}<br>" + words + "<extra></extra>"))
     layout(fig, title, height=460)
     fig.update_layout(barmode="stack", legend={"traceorder": "reversed", "orientation": "h", "y": -0.12,
                                                "x": 0, "xanchor": "left", "yanchor": "top"})
-    fig.update_yaxes(title="% of answered responses", range=[0, 100], ticksuffix="%")
+    fig.update_yaxes(title=_("% of answered responses"), range=[0, 100], ticksuffix="%")
     return fig

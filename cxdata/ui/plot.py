@@ -1,28 +1,56 @@
-"""What every figure shares: the palette, the better/worse colours, the fixed KPI colour ranges,
-the layout, and small helpers. ``figures`` and ``journey_figures`` build on it."""
+"""What every figure shares: the colours (``palette``), the heatmap's scale, the axis titles with
+their units, the layout (the language's separators), the per-language memo, and small helpers.
+``figures`` and ``journey_figures`` build on it."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import TypeVar
+
+import pandas as pd
 import plotly.graph_objects as go
 
+from cxdata import i18n, kpis
+from cxdata.i18n import N_, _
+
+from . import memo as _memo
+from .palette import BAD, GOOD, NEUTRAL, OTHERS, SAFE  # noqa: F401 - the figures' names for them
 from .text import esc
 
-PALETTE = ["#2E6F9E", "#E07B39", "#3A9D5D", "#B0413E", "#7D5BA6", "#8C6D31", "#C2549D",
-           "#5F7A8A", "#D4A017", "#2AA198"]
-# Better and worse in blue and orange, told apart by viewers who do not see red from green (and
-# written in the bars' text too: colour is never the only sign).
-GOOD, BAD, NEUTRAL = "#2166AC", "#D95F02", "#8A94A6"
-BETTER_MARK, WORSE_MARK = "▲ better", "▼ worse"
-# The heatmap's colours: one fixed range per KPI, the same under every filter, so that a colour
-# means the same figure in every view: (low, high, middle). NPS over its whole scale centred at 0,
-# CSAT over 0-100% centred at 50%, CES over its 1-7 answer scale centred at 4.
-KPI_RANGE = {"nps": (-100, 100, 0), "csat": (0, 100, 50), "ces": (1, 7, 4)}
-# Diverging orange (worse) - near white (middle) - blue (better): safe for colour-blind viewers
-# (ColorBrewer PuOr's orange arm and RdBu's blue arm).
+PRIMARY = "#2E6F9E"  # a chart of one series (a KPI without a split, the funnel, the pyramid)
+PALETTE = [PRIMARY, *SAFE]  # PALETTE[0] for one series; groups take ``palette.colour(value)``
+BETTER_MARK, WORSE_MARK = N_("▲ better"), N_("▼ worse")
+# The heatmap: diverging orange (worse) - near white (the view's overall figure) - blue (better),
+# safe for colour-blind viewers (ColorBrewer PuOr's orange arm and RdBu's blue arm). The middle is
+# the overall KPI of the current view and the span either side is fixed per KPI, so a cell 23
+# points above the overall has the same colour under every filter (full colour at the span).
 DIVERGING = [[0.0, "#B35806"], [0.25, "#F1A340"], [0.5, "#F7F7F7"], [0.75, "#92C5DE"], [1.0, "#2166AC"]]
+HEAT_SPAN = {"nps": 50.0, "csat": 25.0, "ces": 1.5}
 # counts in a hover and on an axis with thousands separators (1,200,000, never 1200000 or 1.2M)
 N_HOVER = "%{fullData.name} · %{x|%d %b %Y}<br>n = %{y:,}<extra></extra>"
-KPI_AXIS = {"nps": "NPS (-100 to +100)", "csat": "% satisfied (4-5 of 5)", "ces": "Mean effort (1-7)"}
+KPI_AXIS = {"nps": N_("NPS (points)"), "csat": N_("CSAT (% satisfied)"), "ces": N_("CES (mean, 1-7)")}
+
+
+def with_interval(frame: pd.DataFrame, kpi: str) -> pd.DataFrame:
+    """``est``, ``low``, ``high``, ``n`` and ``small`` columns for ``kpi`` (95% intervals)."""
+    out = frame.copy()
+    if kpi == "nps":
+        out["est"], out["low"], out["high"] = out["nps"], out["nps"] - out["nps_moe"], out["nps"] + out["nps_moe"]
+    elif kpi == "csat":
+        out["est"], out["low"], out["high"] = out["csat"], out["csat_low"], out["csat_high"]
+    elif kpi == "ces":
+        out["est"], out["low"], out["high"] = out["ces"], out["ces"] - out["ces_moe"], out["ces"] + out["ces_moe"]
+    else:
+        raise ValueError(kpi)
+    out["n"] = out[f"{kpi}_n"].astype("int64")
+    out["small"] = out["n"] < kpis.SMALL_SAMPLE
+    return out
+
+
+def kpi_axis(kpi: str) -> str:
+    """A KPI's axis title with its unit, in the page's language."""
+    return _(KPI_AXIS[kpi])
 
 
 def wrap(text: str, width: int = 12) -> str:
@@ -37,11 +65,13 @@ def wrap(text: str, width: int = 12) -> str:
 
 
 def layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    """The house layout; ``separators`` makes Plotly write numbers the language's way (1,200.5 /
+    1.200,5) in ticks and in ``%{y:,.1f}``-style templates."""
     fig.update_layout(
         title={"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 17}},
         height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
-        hoverlabel={"namelength": -1},
+        hoverlabel={"namelength": -1}, separators=i18n.plotly_separators(),
     )
     return fig
 
@@ -49,3 +79,23 @@ def layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
 def hex_rgba(color: str, alpha: float) -> str:
     c = color.lstrip("#")
     return f"rgba({int(c[0:2], 16)},{int(c[2:4], 16)},{int(c[4:6], 16)},{alpha})"
+
+
+T = TypeVar("T")
+
+
+def memo(build: Callable[..., T]) -> Callable[..., T]:
+    """``memo.memo`` keyed by the language too: a figure holds translated words and separators,
+    so an Italian viewer never gets the English figure built for someone else."""
+    def keyed(frame, lang: str, *args, **kwargs):
+        with i18n.using(lang):
+            return build(frame, *args, **kwargs)
+
+    keyed.__module__, keyed.__qualname__ = build.__module__, build.__qualname__
+    cached = _memo.memo(keyed)
+
+    @functools.wraps(build)
+    def wrapper(frame, *args, **kwargs) -> T:
+        return cached(frame, i18n.get_lang(), *args, **kwargs)
+
+    return wrapper

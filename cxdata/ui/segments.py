@@ -1,4 +1,5 @@
-"""Presentation helpers of the Segments page: the every-KPI table in a manager's columns."""
+"""Presentation helpers of the Segments page: the every-KPI table in a manager's columns, the
+heatmap's axis order and caption."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from cxdata import catalog
+from cxdata.i18n import N_, _
 from cxdata.queries import ATTR_PREFIX
 
-from .figures import KPI_RANGE
-from .text import fmt_kpi
+from . import heat_figures
+from .text import KPI_NAMES
 
 higher_is_better = catalog.higher_is_better  # the pages' name for it
 
@@ -17,30 +19,46 @@ higher_is_better = catalog.higher_is_better  # the pages' name for it
 def _flag(differs: bool, vs_rest, better_when_up: bool) -> str:
     if not differs or pd.isna(vs_rest):
         return ""
-    return "better than the rest" if (vs_rest > 0) == better_when_up else "worse than the rest"
+    return _("better than the rest") if (vs_rest > 0) == better_when_up else _("worse than the rest")
+
+
+# the table's column headers: (key, header) with the header translated where the table is made
+COLUMNS = {"group": N_("Group"), "moe": N_("{kpi} ±"), "n": N_("{kpi} n"), "vs": N_("{kpi} vs rest"),
+           "csat": N_("CSAT %"), "csat_ci": N_("CSAT 95%")}
+
+
+def _col(key: str, kpi: str = "") -> str:
+    return _(COLUMNS[key]).format(kpi=KPI_NAMES.get(kpi, ""))
 
 
 def kpi_table(frame: pd.DataFrame, direction: str) -> pd.DataFrame:
     """One row per group: each KPI with its margin, n and whether it differs from the rest."""
-    out = pd.DataFrame({"Group": frame["value"].astype(str)})
+    out = pd.DataFrame({_col("group"): frame["value"].astype(str)})
     out["NPS"] = frame["nps"].round(1)
-    out["NPS ±"] = frame["nps_moe"].round(1)
-    out["NPS n"] = frame["nps_n"]
-    out["NPS vs rest"] = [_flag(d, v, True) for d, v in zip(frame["nps_differs"], frame["nps_vs_rest"], strict=True)]
-    out["CSAT %"] = frame["csat"].round(1)
-    out["CSAT 95%"] = [("" if pd.isna(lo) else f"{lo:.0f}–{hi:.0f}")
-                       for lo, hi in zip(frame["csat_low"], frame["csat_high"], strict=True)]
-    out["CSAT n"] = frame["csat_n"]
-    out["CSAT vs rest"] = [_flag(d, v, True) for d, v in zip(frame["csat_differs"], frame["csat_vs_rest"], strict=True)]
+    out[_col("moe", "nps")] = frame["nps_moe"].round(1)
+    out[_col("n", "nps")] = frame["nps_n"]
+    out[_col("vs", "nps")] = [_flag(d, v, True) for d, v in zip(frame["nps_differs"], frame["nps_vs_rest"], strict=True)]
+    out[_col("csat")] = frame["csat"].round(1)
+    out[_col("csat_ci")] = [("" if pd.isna(lo) else f"{lo:.0f}–{hi:.0f}")
+                            for lo, hi in zip(frame["csat_low"], frame["csat_high"], strict=True)]
+    out[_col("n", "csat")] = frame["csat_n"]
+    out[_col("vs", "csat")] = [_flag(d, v, True)
+                               for d, v in zip(frame["csat_differs"], frame["csat_vs_rest"], strict=True)]
     out["CES"] = frame["ces"].round(2)
-    out["CES ±"] = frame["ces_moe"].round(2)
-    out["CES n"] = frame["ces_n"]
-    out["CES vs rest"] = [_flag(d, v, direction != "effort")
-                          for d, v in zip(frame["ces_differs"], frame["ces_vs_rest"], strict=True)]
+    out[_col("moe", "ces")] = frame["ces_moe"].round(2)
+    out[_col("n", "ces")] = frame["ces_n"]
+    out[_col("vs", "ces")] = [_flag(d, v, direction != "effort")
+                              for d, v in zip(frame["ces_differs"], frame["ces_vs_rest"], strict=True)]
     return out
 
 
-# the counts of ``kpi_table`` with thousands separators (in the viewer's locale: 1,234 in English)
+def table_config() -> dict:
+    """``kpi_table``'s counts with thousands separators (in the viewer's locale: 1,234 in
+    English, 1.234 in Italian), under the headers of the page's language."""
+    return {_col("n", k): st.column_config.NumberColumn(format="localized") for k in ("nps", "csat", "ces")}
+
+
+# the English headers' config, for a caller that does not translate the table
 KPI_TABLE_CONFIG = {c: st.column_config.NumberColumn(format="localized") for c in ("NPS n", "CSAT n", "CES n")}
 
 
@@ -50,15 +68,23 @@ def axis_order(dim: str, stages: list[str]) -> tuple[str, ...]:
     return tuple(stages) if dim == "journey_stage" else ()
 
 
-def scale_words(kpi: str) -> str:
-    """The heatmap's fixed colour range in words: '-100 to +100, middle 0'."""
-    lo, hi, mid = KPI_RANGE[kpi]
-    return f"{fmt_kpi(kpi, lo)} to {fmt_kpi(kpi, hi)}, middle {fmt_kpi(kpi, mid)}"
+def scale_words(kpi: str, middle: float | None = None) -> str:
+    """The heatmap's colour scale in words: 'centred on the overall NPS of this view (+12), full
+    colour at ±50.0 pts from it'."""
+    return heat_figures.scale_words(kpi, middle)
+
+
+def heatmap_note(grid: pd.DataFrame, kpi: str, middle: float | None = None) -> str:
+    """The heatmap's caption: what its colours mean, around the view's overall figure (``middle``,
+    by default the cells' own, ``heat_figures.overall``)."""
+    middle = heat_figures.overall(grid, kpi) if middle is None else middle
+    return _("colours {scale}: blue better, orange worse; * small sample").format(
+        scale=scale_words(kpi, middle))
 
 
 def heatmap_problem(rows: str, cols: str) -> str | None:
     if rows == cols:
-        return "Pick two different dimensions for the rows and the columns."
+        return _("Pick two different dimensions for the rows and the columns.")
     if rows.startswith(ATTR_PREFIX) and cols.startswith(ATTR_PREFIX):
-        return "The heatmap takes at most one imported attribute: pick a built-in dimension for the other."
+        return _("The heatmap takes at most one imported attribute: pick a built-in dimension for the other.")
     return None
