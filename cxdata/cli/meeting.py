@@ -23,7 +23,7 @@ def add_report(sub, with_db) -> None:
 def cmd_report(args) -> int:
     from ..filters import clamp_dates
     from ..queries import date_bounds
-    from ..ui import links, report, sidebar  # the UI package: the report draws the pages' own charts
+    from ..ui import report, sidebar  # the UI package: the report draws the pages' own charts
 
     out = Path(args.out)
     if out.is_dir() or not out.parent.exists():
@@ -39,15 +39,21 @@ def cmd_report(args) -> int:
         filters = filters.replace(date_from=d_from, date_to=d_to)
         notices.append("No dates given: the report covers the dashboard's default view, "
                        f"the last {sidebar.DEFAULT_DAYS} days of data.")
-    link = None
-    if args.link:
-        lang = {"lang": [args.lang]} if args.lang != i18n.DEFAULT else {}  # the link opens in its language
-        qs = links.query_string(filters.to_query_params() | lang)
-        link = args.link.rstrip("/") + "/" + (("?" + qs) if qs else "")
     with i18n.using(args.lang):
-        text = report.build(con, filters, link=link)
+        text = report.build(con, filters, link=_link(args.link, filters, args.lang))
     out.write_text(text, encoding="utf-8")
     for n in notices:
         print(n, file=sys.stderr)
     print(f"Wrote {out} ({len(text.encode('utf-8')) / 1e6:.1f} MB): {filters.describe()}.")
     return EXIT_OK
+
+
+def _link(base: str | None, filters, lang: str) -> str | None:
+    """The dashboard's link to this view (in the report's language), or None without ``--link``."""
+    if not base:
+        return None
+    from ..ui import links
+
+    params = filters.to_query_params() | ({"lang": [lang]} if lang != i18n.DEFAULT else {})
+    qs = links.query_string(params)
+    return base.rstrip("/") + "/" + (("?" + qs) if qs else "")

@@ -188,7 +188,8 @@ def _segments(con, filters: Filters, direction: str) -> Section:
         fig = figures.heatmap(grid, "nps", controls.dim_label("segment"), controls.dim_label("channel"), title, True,
                               segments.axis_order("segment", db.stages(con)),
                               segments.axis_order("channel", db.stages(con)))
-        s.items.append(Chart(title, fig, _heatmap_words(grid) + " " + segments.heatmap_note(grid, "nps") + "."))
+        note = segments.heatmap_note(grid, "nps")
+        s.items.append(Chart(title, fig, f"{_heatmap_words(grid)} {note[:1].upper()}{note[1:]}."))
     return s
 
 
@@ -274,13 +275,33 @@ def _section_html(section: Section) -> str:
 _chart_ids = iter(range(1, 1 << 30))
 
 
+def plotly_locale() -> dict:
+    """plotly.js's config for the language: the month and day names its date axes and ``%b``
+    hover formats write (plotly.js knows only English without a locale file, which the report
+    does not fetch: the names come from Babel, inline in each chart's config)."""
+    lang = i18n.get_lang()
+    if lang == i18n.DEFAULT:
+        return {}
+    from babel import dates
+
+    loc = i18n.locale()
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # Babel's days start on Monday, d3's on Sunday
+    months = {w: [dates.get_month_names(w, locale=loc)[m] for m in range(1, 13)] for w in ("wide", "abbreviated")}
+    days = {w: [dates.get_day_names(w, locale=loc)[d] for d in sunday_first] for w in ("wide", "abbreviated")}
+    fmt = {"months": months["wide"], "shortMonths": months["abbreviated"], "days": days["wide"],
+           "shortDays": days["abbreviated"], "decimal": i18n.plotly_separators()[0],
+           "thousands": i18n.plotly_separators()[1],
+           "dayMonth": "%-d %b", "dayMonthYear": "%-d %b %Y"}  # the day first, as in Italian
+    return {"locale": lang, "locales": {lang: {"format": fmt}}}
+
+
 def _chart_html(chart: Chart) -> str:
     fig = go.Figure(chart.fig)  # a copy: the builders' figures are shared (memo)
     # Streamlit's chart theme grows the margins to fit the tick labels; out of Streamlit, say so
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
     div = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"cx-chart-{next(_chart_ids)}",
-                            config={"displaylogo": False, "responsive": True})
+                      config={"displaylogo": False, "responsive": True} | plotly_locale())
     caption = html.escape(chart.caption)
     return (f'<figure role="group" aria-label="{html.escape(chart.title, quote=True)}: {caption}">{div}'
             f"<figcaption>{caption}</figcaption></figure>")

@@ -8,6 +8,7 @@ from cxdata import catalog, i18n, settings
 from cxdata.i18n import N_, _
 
 from . import auth
+from .text import plain
 
 DIRECTION_WORDS = {"effort": N_("1 = least effort (lower is better)"), "ease": N_("7 = easiest (higher is better)")}
 TARGET_LABELS = {"target_nps": N_("NPS target (-100 to 100)"), "target_csat": N_("CSAT target (% satisfied)"),
@@ -62,7 +63,7 @@ def save(cur, values: dict[str, str]) -> list[str] | None:
         auth.require_write()
         return settings.update(cur, values)
     except (ValueError, auth.NotAllowed) as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return None
 
 
