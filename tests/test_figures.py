@@ -5,6 +5,7 @@ stays within its memory budget."""
 import pandas as pd
 import pytest
 
+from cxdata import i18n
 from cxdata.ui import charts, figures, memo
 
 
@@ -117,3 +118,18 @@ def test_csv_download_follows_the_data():
     a = charts.csv_bytes(_breakdown_frame(30.0))
     b = charts.csv_bytes(_breakdown_frame(31.0))
     assert b"30.0" in a and b"31.0" in b and b"30.0" not in b
+
+
+def test_the_memo_keeps_one_figure_per_language():
+    """A figure holds words and separators: an Italian viewer never gets the English one."""
+    frame = pd.DataFrame({"period": pd.to_datetime(["2026-01-01"]), "nps": [10.0], "nps_moe": [4.0],
+                          "nps_n": [1200]})
+    english = figures.sample_sizes(frame, "nps", None, "t")
+    with i18n.using("it"):
+        italian = figures.sample_sizes(frame, "nps", None, "t")
+    assert italian is not english
+    assert english.layout.yaxis.title.text == "responses"
+    assert italian.layout.separators == ",." and italian.layout.yaxis.title.text == "risposte"
+    assert figures.sample_sizes(frame, "nps", None, "t") is english  # kept per language
+    with i18n.using("it"):
+        assert figures.sample_sizes(frame, "nps", None, "t") is italian

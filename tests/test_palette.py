@@ -129,6 +129,22 @@ def test_journey_figures_colour_each_channel_its_own_way():
     assert boxes == {"(all channels)": palette.ACROSS, "phone": "#AA4499", "web": "#332288"}
 
 
+def test_a_split_trend_says_in_the_chart_which_groups_and_bands_it_leaves_out():
+    seven = _trend_by(["web", "app", "email", "social", "phone", "store", "chat"])
+    top = figures.trend(seven, "nps", "channel", "t", figures.group_colors(seven, "nps"))
+    # sizes 100 + 50 i: chat (i = 6) largest ... web (i = 0) smallest; five lines, no bands
+    assert [t.name for t in top.data if t.mode == "lines+markers" and t.line.dash is None] == [
+        "chat", "store", "phone", "social", "email"]
+    assert sum(t.fill == "toself" for t in top.data) == 0
+    assert top.layout.title.subtitle.text.replace("&#37;", "%") == "the 5 largest of 7 groups; no 95% bands with more than 3 lines"
+    every = figures.trend(seven, "nps", "channel", "t", figures.group_colors(seven, "nps", None))
+    assert len([t for t in every.data if t.mode == "lines+markers" and t.line.dash is None]) == 7
+    assert every.layout.title.subtitle.text.replace("&#37;", "%") == "no 95% bands with more than 3 lines"
+    three = _trend_by(["web", "app", "chat"])
+    fig = figures.trend(three, "nps", "channel", "t", figures.group_colors(three, "nps"))
+    assert sum(t.fill == "toself" for t in fig.data) == 3 and fig.layout.title.subtitle.text is None
+
+
 # ---- better and worse ----------------------------------------------------------------------------
 def _hue(colour: str) -> float:
     r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
@@ -276,16 +292,6 @@ def test_separators_follow_the_language(lang, separators, n):
     assert hover[0] == n  # the point's n, grouped the language's way
     assert figs["movers"].data[0].customdata[0][2] == n
     assert f"n={n}" in figs["heatmap"].data[0].text[0][0]
-
-
-def test_an_english_figure_is_not_served_to_an_italian_viewer():
-    frame = _trend_by(["web"])
-    english = figures.sample_sizes(frame, "nps", None, "t")
-    with i18n.using("it"):
-        italian = figures.sample_sizes(frame, "nps", None, "t")
-    assert italian is not english
-    assert english.layout.yaxis.title.text == "responses"
-    assert italian.layout.separators == ",."
 
 
 def test_every_kpi_axis_states_its_unit():

@@ -204,6 +204,16 @@ def trend_note(frame: pd.DataFrame, kpi: str, colors: tuple[tuple[str, str], ...
     return "; ".join(bits)
 
 
+def split_words(frame: pd.DataFrame, colors: tuple[tuple[str, str], ...]) -> str:
+    """A split trend's subtitle: the groups drawn of how many, the bands not drawn ("" if all
+    groups are drawn with their bands)."""
+    total, shown = frame["split"].nunique(), len(colors)
+    bits = [_("the {shown} largest of {total} groups").format(shown=shown, total=total)] if total > shown else []
+    if shown > BANDS_UP_TO:
+        bits.append(_("no 95% bands with more than {most} lines").format(most=BANDS_UP_TO))
+    return "; ".join(bits)
+
+
 @memo
 def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
           colors: tuple[tuple[str, str], ...] = (), partial: tuple = ()) -> go.Figure:
@@ -223,6 +233,9 @@ def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
         _band_and_line(fig, d, kpi, KPI_NAMES[kpi], PRIMARY, True, partial=cut)
     _marker_legend(fig, d, cut)
     layout(fig, title, height=460)
+    words = split_words(frame, colors) if split else ""
+    if words:  # in the chart itself too: in a PNG or the report the caption may be far away
+        fig.update_layout(title_subtitle_text=esc(words), margin_t=84)
     fig.update_yaxes(title=kpi_axis(kpi), tickformat=",")
     fig.update_xaxes(title=None)
     return fig
