@@ -1,0 +1,134 @@
+"""The first start, in a real server and Chromium: on a database path with no file yet, the first
+view says it builds the demo data, with a progress bar whose step and share move on, in the viewer's
+language; then the Overview comes by itself, on the same demo data as ever (the docs' figures).
+``streamlit run app.py`` (st.App with a lifespan hook) starts that build before any viewer comes and
+serves the same pages."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from helpers import e2e
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+BUILD_EN = "Building the demo data set: 200,000 responses and 1,000,000 journey events"
+BUILD_IT = "Creazione dei dati demo: 200.000 risposte e 1.000.000 eventi dei percorsi"
+STEP_EN = re.compile(r"^(Starting|Survey responses: [\d,]+ of 200,000 (generated|stored in time order)|"
+                     r"Journey events: [\d,]+ of 1,000,000 generated|Daily counts for the charts and journeys "
+                     r"for the funnel|Writing the demo data to disk) \(\d+ s\)$")
+STEP_IT = re.compile(r"^(Avvio|Risposte al sondaggio: [\d.]+ di 200\.000 (generate|salvate in ordine di tempo)|"
+                     r"Eventi dei percorsi: [\d.]+ di 1\.000\.000 generati|Conteggi giornalieri per i grafici e "
+                     r"percorsi per il funnel|Scrittura dei dati demo su disco) \(\d+ s\)$")
+CHART = ".js-plotly-plot .main-svg"
+BAR = '[data-testid="stProgress"]'
+
+
+@contextlib.contextmanager
+def served(script: str, db_path: Path):
+    """``streamlit run SCRIPT`` on ``db_path``; yields (base URL, log path) once it answers."""
+    port = e2e.free_port()
+    log_path = db_path.parent.parent / f"{script}.log"  # the database's folder is made by the build
+    env = dict(os.environ, CX_DB=str(db_path), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+                                 "--server.headless", "true"], cwd=e2e.APP_ROOT, env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}/"
+        try:
+            deadline = time.time() + 90
+            while True:
+                with contextlib.suppress(OSError), urllib.request.urlopen(base + "_stcore/health", timeout=2):
+                    break
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"streamlit did not start: {log_path.read_text()}")
+                time.sleep(0.2)
+            yield base, log_path
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _progress(page) -> tuple[str, int]:
+    """The progress bar's text and value (0-100)."""
+    return (page.locator(BAR).inner_text(timeout=5_000).strip(),
+            int(page.locator("[role=progressbar]").get_attribute("aria-valuenow", timeout=5_000)))
+
+
+def _watch_progress(page, seconds: float) -> list[tuple[str, int]]:
+    """The bar's (text, value) every 0.3 s for ``seconds`` or until it goes (the first read
+    must find it)."""
+    seen = [_progress(page)]
+    end = time.time() + seconds
+    while time.time() < end and page.query_selector(BAR) is not None:
+        with contextlib.suppress(Exception):  # it may go between two reads: the build is done
+            seen.append(_progress(page))
+        time.sleep(0.3)
+    return seen
+
+
+def _demo_figures(db_path: Path) -> tuple[int, int, float]:
+    from cxdata import db, queries
+    from cxdata.filters import Filters
+
+    con = db.connect(db_path, read_only=True)
+    try:
+        n = con.execute("select count(*) from responses").fetchone()[0]
+        events = con.execute("select count(*) from interactions").fetchone()[0]
+        return n, events, round(queries.kpi_set(con, Filters()).nps.value, 1)
+    finally:
+        con.close()
+
+
+def test_first_start_shows_the_build_with_progress_then_the_overview(browser, tmp_path):
+    db_path = tmp_path / "fresh" / "cx.duckdb"
+    assert not db_path.exists()
+    with served("dashboard.py", db_path) as (base, _log), e2e.new_page(browser) as en, \
+            e2e.new_page(browser) as it:
+        en.goto(base)
+        it.goto(base + "?lang=it")  # a second viewer at the same time, in Italian: the same build
+        en.get_by_text(BUILD_EN).wait_for(timeout=60_000)  # the words come first, the data later
+        it.get_by_text(BUILD_IT).wait_for(timeout=60_000)
+        italian, english = _watch_progress(it, 0), _watch_progress(en, 6)
+        assert all(STEP_IT.match(text) for text, _v in italian), italian
+        assert all(STEP_EN.match(text) for text, _v in english), english
+        values = [v for _t, v in english]
+        assert values == sorted(values) and 0 <= values[0] < 100
+        for page in (en, it):
+            page.wait_for_selector(CHART, timeout=240_000)  # the Overview, without a reload
+            assert page.query_selector(BAR) is None
+        en.locator("h1", has_text="Customer experience at a glance").wait_for()
+        assert not en.get_by_text(BUILD_EN).is_visible()
+        assert it.get_by_text("L'esperienza dei clienti in sintesi").is_visible()
+    # the default demo set, as docs/demo_stories.md describes it (overall NPS +28.8)
+    assert _demo_figures(db_path) == (200_000, 1_000_000, 28.8)
+
+
+def test_app_launcher_builds_before_any_viewer_and_serves_every_page(browser, tmp_path):
+    db_path = tmp_path / "fresh" / "cx.duckdb"
+    with served("app.py", db_path) as (base, log_path), e2e.new_page(browser) as page:
+        deadline = time.time() + 60
+        while not db_path.exists():  # no viewer yet: the lifespan hook started the build
+            assert time.time() < deadline, log_path.read_text()
+            time.sleep(0.2)
+        page.goto(base)
+        page.wait_for_selector(CHART, timeout=240_000)
+        page.locator("h1", has_text="Customer experience at a glance").wait_for()
+        page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]').filter(
+            has_text="Trends").click()  # pages/ served through st.App, the link's filters kept
+        page.wait_for_url("**/Trends?*")
+        page.locator("h1", has_text="How the KPIs move over time").wait_for()
+        page.wait_for_selector(CHART)
+        assert "warmed up" in log_path.read_text()
