@@ -133,3 +133,14 @@ def test_the_memo_keeps_one_figure_per_language():
     assert figures.sample_sizes(frame, "nps", None, "t") is english  # kept per language
     with i18n.using("it"):
         assert figures.sample_sizes(frame, "nps", None, "t") is italian
+
+
+def test_the_chart_config_speaks_the_page_language():
+    # plotly.js writes the date axes' month names and the toolbar's tooltips itself
+    assert charts.plotly_config() == charts.PLOTLY_CONFIG
+    with i18n.using("it"):
+        config = charts.plotly_config()
+    assert config["locale"] == "it" and config["displaylogo"] is False
+    spec = config["locales"]["it"]
+    assert spec["format"]["shortMonths"][:3] == ["gen", "feb", "mar"]
+    assert spec["dictionary"]["Reset axes"] == "Ripristina gli assi"

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from cxdata import catalog, i18n, kpis
-from cxdata.i18n import _
+from cxdata.i18n import N_, _
 
 from .figures import BANDS_UP_TO, MAX_LINES
 from .memo import memo
@@ -65,6 +65,23 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": [
     "lasso2d", "select2d", "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d"]}
 
 
+# the toolbar's tooltips that plotly.js writes itself (its own words, looked up in our catalogue)
+TOOLBAR_WORDS = (N_("Download plot as a png"), N_("Download plot"), N_("Reset axes"), N_("Autoscale"),
+                 N_("Show closest data on hover"), N_("Compare data on hover"), N_("Toggle Spike Lines"),
+                 N_("Double-click to zoom back out"))
+
+
+def plotly_config() -> dict:
+    """``PLOTLY_CONFIG`` with the page's language: plotly.js's month and day names on date axes
+    (``report.plotly_locale``) and its toolbar's tooltips."""
+    from .report import plotly_locale  # report draws these charts too: imported where used
+
+    locale = plotly_locale()
+    for spec in locale.get("locales", {}).values():
+        spec["dictionary"] = {w: _(w) for w in TOOLBAR_WORDS}
+    return PLOTLY_CONFIG | locale
+
+
 def show(view: View, fig, data: pd.DataFrame, key: str, n: int | None = None,
          note: str | None = None, narrow_field: str | None = None) -> None:
     """The chart, then one caption line (filters, n, small-sample warning) and its CSV."""
@@ -77,14 +94,15 @@ def plot(view: View, fig, key: str, narrow_field: str | None = None) -> None:
     kwargs: dict = {}
     if narrow_field:
         kwargs = {"on_select": view.narrow_callback(key, narrow_field), "selection_mode": "points"}
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, **kwargs)
+    st.plotly_chart(fig, key=key, config=plotly_config(), **kwargs)
 
 
 def show_row(view: View, figs: list, data: pd.DataFrame, key: str, note: str | None = None) -> None:
     """Small charts side by side over one data set: one caption and one CSV for the row."""
+    config = plotly_config()
     for i, (column, fig) in enumerate(zip(st.columns(len(figs)), figs, strict=True)):
         with column:
-            st.plotly_chart(fig, key=f"{key}_{i}", config=PLOTLY_CONFIG)
+            st.plotly_chart(fig, key=f"{key}_{i}", config=config)
     footer(view, data, key, None, note)
 
 
