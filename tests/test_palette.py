@@ -304,3 +304,18 @@ def test_every_kpi_axis_states_its_unit():
                            "previous": [1.0], "current": [3.0], "n": [100]})
     assert figures.movers(movers, "nps", "t", True).layout.xaxis.title.text == (
         "change in NPS vs the previous period (points)")
+
+
+def test_the_segments_table_has_no_negative_zero():
+    from cxdata.ui import segments
+    frame = pd.DataFrame({
+        "value": ["SME"], "nps": [-0.04], "nps_moe": [5.0], "nps_n": [1200], "nps_vs_rest": [-0.5],
+        "nps_differs": [False], "csat": [80.0], "csat_low": [78.4], "csat_high": [81.6], "csat_n": [1300],
+        "csat_vs_rest": [1.0], "csat_differs": [False], "ces": [3.0], "ces_moe": [0.1], "ces_n": [1100],
+        "ces_vs_rest": [0.1], "ces_differs": [False]})
+    table = segments.kpi_table(frame, "effort")
+    assert str(table["NPS"].iloc[0]) == "0.0"  # -0.04 rounded, without its sign
+    assert table["CSAT 95%"].iloc[0] == "78–82"
+    with i18n.using("it"):
+        assert list(segments.kpi_table(frame, "effort").columns[:5]) == [
+            "Gruppo", "NPS", "NPS ±", "NPS n", "NPS vs resto"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cxdata import catalog
+from cxdata import catalog, i18n
 from cxdata.i18n import N_, _
 from cxdata.queries import ATTR_PREFIX
 
@@ -31,20 +31,25 @@ def _col(key: str, kpi: str = "") -> str:
     return _(COLUMNS[key]).format(kpi=KPI_NAMES.get(kpi, ""))
 
 
+def _rounded(column: pd.Series, decimals: int) -> pd.Series:
+    """Rounded, a value that rounds to zero without its sign (-0.04 shows "0.0", not "-0.0")."""
+    return column.round(decimals) + 0.0
+
+
 def kpi_table(frame: pd.DataFrame, direction: str) -> pd.DataFrame:
     """One row per group: each KPI with its margin, n and whether it differs from the rest."""
     out = pd.DataFrame({_col("group"): frame["value"].astype(str)})
-    out["NPS"] = frame["nps"].round(1)
+    out["NPS"] = _rounded(frame["nps"], 1)
     out[_col("moe", "nps")] = frame["nps_moe"].round(1)
     out[_col("n", "nps")] = frame["nps_n"]
     out[_col("vs", "nps")] = [_flag(d, v, True) for d, v in zip(frame["nps_differs"], frame["nps_vs_rest"], strict=True)]
     out[_col("csat")] = frame["csat"].round(1)
-    out[_col("csat_ci")] = [("" if pd.isna(lo) else f"{lo:.0f}–{hi:.0f}")
+    out[_col("csat_ci")] = [("" if pd.isna(lo) else f"{i18n.number(lo, 0)}–{i18n.number(hi, 0)}")
                             for lo, hi in zip(frame["csat_low"], frame["csat_high"], strict=True)]
     out[_col("n", "csat")] = frame["csat_n"]
     out[_col("vs", "csat")] = [_flag(d, v, True)
                                for d, v in zip(frame["csat_differs"], frame["csat_vs_rest"], strict=True)]
-    out["CES"] = frame["ces"].round(2)
+    out["CES"] = _rounded(frame["ces"], 2)
     out[_col("moe", "ces")] = frame["ces_moe"].round(2)
     out[_col("n", "ces")] = frame["ces_n"]
     out[_col("vs", "ces")] = [_flag(d, v, direction != "effort")
