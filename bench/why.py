@@ -1,7 +1,7 @@
 """Benchmark of the Why page's queries (key drivers, pain points) against a numpy baseline, in one run.
 
     python -m bench.why [--db /tmp/cx-bench-10M.duckdb] [--repeat 3] [--baseline-repeat 1]
-                        [--kpi nps] [--json OUT]
+                        [--kpi nps] [--exact] [--json OUT]
 
 1. Opens ``--db`` read-only (never writes to it) and takes the filter combinations of
    ``bench.run.filter_combos`` (last 90 days; 1 year, web+app, one segment; all dates, one region;
@@ -9,12 +9,15 @@
 2. Times, ``--repeat`` times each on one connection like the dashboard (DuckDB has no result
    cache, so every run is uncached): ``key_drivers`` (every driver kind), ``pain_points``, and
    the page's set (both).
+   Key drivers read the fixed sample (``cube.SAMPLE_TABLE``) where the library does (filters
+   keeping more than ``drivers.SAMPLE_ABOVE`` answers), every row with ``--exact``.
 3. The baseline: loads the needed columns once into numpy (not timed: scores as float with NaN,
    each category as small integer codes), then per combination, timed: the row mask of the
    filters, the listwise rows, the moment matrix of [outcome, scores, one-hot dummies] accumulated
    from the rows in chunks (``X'X``, what ``np.cov`` on a dummy matrix does, without holding 10M x
    100 floats), the same merge of rare levels and reference levels, and the same Shapley
-   decomposition (``dominance``); the pain points' counts by ``np.bincount`` and the same KPI
+   decomposition (``dominance``), from the same rows as the library (the sample's where it
+   samples); the pain points' counts by ``np.bincount`` and the same KPI
    formulas. It checks the baseline's R^2 and pain points equal the library's, so the ratio
    compares equal work.
 4. Prints medians (ms) and ratios; ``--json`` writes them. Figures live here, never in a test.
@@ -31,9 +34,9 @@ import time
 import numpy as np
 
 from bench.run import filter_combos
-from cxdata import db
+from cxdata import cube, db
 from cxdata.filters import Filters
-from cxdata.insight import dominance
+from cxdata.insight import dominance, driver_cells
 from cxdata.insight import drivers as drv
 from cxdata.insight import painpoints as pain
 from cxdata.queries import COUNT_COLUMNS
@@ -61,19 +64,21 @@ def timed(fn, repeat: int) -> tuple[float, list[float], object]:
 
 
 # ---- the baseline's data: loaded once, not timed -------------------------------------------------
-def load(con) -> dict:
-    """Every needed column as numpy: scores as float64 (NaN = no answer), categories as codes
-    (0 = none; 1.. = ``levels[name][k - 1]``), the day as days since 1970."""
+def load(con, table: str = "responses") -> dict:
+    """Every needed column of ``table`` (``responses``, or the drivers' sample, which has the same
+    columns) as numpy: scores as float64 (NaN = no answer), categories as codes (0 = none;
+    1.. = ``levels[name][k - 1]``), the day as days since 1970."""
     levels = {}
     for name, expr in CATS.items():
-        sql = f"select distinct {expr} from responses where {expr} is not null order by 1"  # noqa: S608
+        sql = f"select distinct {expr} from {table} where {expr} is not null order by 1"  # noqa: S608
         levels[name] = [r[0] for r in con.execute(sql).fetchall()]
     cols = [f"coalesce(cast({s} as double), 'nan'::double) as {s}" for s in SCORES]
     cols += [f"cast(coalesce(list_position($l{i}, {e}), 0) as smallint) as c{i}" for i, e in enumerate(CATS.values())]
     cols.append("cast(cast(responded_at as date) - date '1970-01-01' as integer) as day")
+    cols.append("part" if table == cube.SAMPLE_TABLE else "0 as part")
     params = {f"l{i}": levels[n] for i, n in enumerate(CATS)}
-    raw = con.execute(f"select {', '.join(cols)} from responses", params).fetchnumpy()  # noqa: S608
-    data = {s: np.asarray(raw[s]) for s in SCORES} | {"day": np.asarray(raw["day"])}
+    raw = con.execute(f"select {', '.join(cols)} from {table}", params).fetchnumpy()  # noqa: S608
+    data = {s: np.asarray(raw[s]) for s in SCORES} | {"day": np.asarray(raw["day"]), "part": np.asarray(raw["part"])}
     data |= {n: np.asarray(raw[f"c{i}"]) for i, n in enumerate(CATS)}
     return {"data": data, "levels": levels, "direction": db.get_setting(con, "ces_direction") or "effort"}
 
@@ -94,10 +99,13 @@ def row_mask(base: dict, f: Filters) -> np.ndarray:
 
 
 # ---- the baseline: key drivers ---------------------------------------------------------------
-def base_drivers(base: dict, f: Filters, kpi: str) -> float:
-    """R^2 of the same model, and the same Shapley decomposition, from the rows in numpy."""
+def base_drivers(base: dict, f: Filters, kpi: str, every: int | None = None) -> float:
+    """R^2 of the same model, and the same Shapley decomposition, from the rows in numpy (of a
+    sample's base: its parts that make 1 in ``every``)."""
     d = base["data"]
     keep = row_mask(base, f) & ~np.isnan(d[kpi])
+    if every:
+        keep &= d["part"] < cube.SAMPLE_EVERY * cube.SAMPLE_PARTS // every
     nums = [s for s in ("csat", "ces", "needs_met", "enjoyment") if s != kpi]
     nums = [s for s in nums if (~np.isnan(d[s][keep])).sum() >= drv.MIN_COVERAGE * keep.sum()]
     for s in nums:
@@ -210,6 +218,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--baseline-repeat", type=int, default=1)
     ap.add_argument("--kpi", default="nps", choices=drv.KPIS)
+    ap.add_argument("--exact", action="store_true", help="key drivers from every row, never the sample")
     ap.add_argument("--json", metavar="OUT")
     args = ap.parse_args()
     con = db.connect(args.db, read_only=True, memory_limit=os.environ.get("CX_MEMORY_LIMIT", "1GB"))
@@ -218,7 +227,9 @@ def main() -> None:
     log(f"{args.db}: {n:,} responses; load average {os.getloadavg()[0]:.1f}; kpi {args.kpi}")
     combos = filter_combos(cur)
     t0 = time.perf_counter()
-    base = load(cur)
+    base = {"responses": load(cur)}
+    if driver_cells.has_sample(cur):  # the rows key_drivers reads when it samples
+        base["sample"] = load(cur, cube.SAMPLE_TABLE)
     log(f"baseline: columns loaded into numpy in {time.perf_counter() - t0:.1f} s (not timed)")
     results = {name: _one(cur, base, f, args) for name, f in combos.items()}
     if args.json:
@@ -226,19 +237,21 @@ def main() -> None:
             json.dump({"db": args.db, "responses": n, "kpi": args.kpi, "results": results}, fh, indent=1)
 
 
-def _one(cur, base: dict, f: Filters, args) -> dict:
-    d_ms, d_runs, d_res = timed(lambda: drv.key_drivers(cur, f, args.kpi), args.repeat)
+def _one(cur, bases: dict, f: Filters, args) -> dict:
+    above = None if args.exact else drv.SAMPLE_ABOVE
+    d_ms, d_runs, d_res = timed(lambda: drv.key_drivers(cur, f, args.kpi, sample_above=above), args.repeat)
     p_ms, p_runs, p_res = timed(lambda: pain.pain_points(cur, f, args.kpi), args.repeat)
-    bd_ms, _, b_r2 = timed(lambda: base_drivers(base, f, args.kpi), args.baseline_repeat)
-    bp_ms, _, b_pp = timed(lambda: base_painpoints(base, f, args.kpi), args.baseline_repeat)
+    base = bases["sample" if d_res.sample_every else "responses"]  # the same rows as the library
+    bd_ms, _, b_r2 = timed(lambda: base_drivers(base, f, args.kpi, d_res.sample_every), args.baseline_repeat)
+    bp_ms, _, b_pp = timed(lambda: base_painpoints(bases["responses"], f, args.kpi), args.baseline_repeat)
     same_r2 = d_res.r2 is not None and abs(d_res.r2 - b_r2) < 1e-9
     lib_pp = [(p.name, p.impact) for p in p_res.painpoints]
     same_pp = len(lib_pp) == len(b_pp) and all(a == c and abs(b - e) < 1e-9 for (a, b), (c, e) in zip(lib_pp, b_pp, strict=True))
     name = f.describe().removeprefix("Filters: ")
-    log(f"{name[:60]:<60} n={d_res.n:>10,}  drivers {d_ms:8.1f} ms (numpy {bd_ms:9.1f}, x{bd_ms / d_ms:5.1f})  "
+    log(f"{name[:60]:<60} n={d_res.n:>10,} (1 in {d_res.sample_every or 1})  drivers {d_ms:8.1f} ms (numpy {bd_ms:9.1f}, x{bd_ms / d_ms:5.1f})  "
         f"painpoints {p_ms:7.1f} ms (numpy {bp_ms:8.1f}, x{bp_ms / p_ms:5.1f})  page {d_ms + p_ms:8.1f} ms  "
         f"same R2 {same_r2} same pain points {same_pp}")
-    return {"n": d_res.n, "r2": d_res.r2, "method": d_res.method, "drivers_ms": d_ms, "drivers_runs_ms": d_runs,
+    return {"n": d_res.n, "sample_every": d_res.sample_every, "r2": d_res.r2, "method": d_res.method, "drivers_ms": d_ms, "drivers_runs_ms": d_runs,
             "painpoints_ms": p_ms, "painpoints_runs_ms": p_runs, "page_ms": d_ms + p_ms,
             "numpy_drivers_ms": bd_ms, "numpy_painpoints_ms": bp_ms, "same_r2": same_r2, "same_painpoints": same_pp}
 

@@ -20,6 +20,13 @@ resolution it needs; an attribute filter or an ``attr:`` breakdown is in none, s
 ``filter_values`` and ``attribute_counts`` hold, per import, the distinct values of each filter
 field and of each imported attribute, so the sidebar needs no scan of the big tables.
 
+``responses_sample`` (``SAMPLE_TABLE``) holds a fixed sample of the responses: those whose
+``hash(response_id)`` is a multiple of ``SAMPLE_EVERY``, whatever import or file they came in, so
+the same rows are in it after any history of imports and undos; ``part`` (0 to ``SAMPLE_PARTS``
+- 1, the hash's next bits) splits it into equal, independent parts, so the rows of the first k
+parts are a sample of 1 in ``SAMPLE_EVERY * SAMPLE_PARTS / k``. The key drivers read it when the
+filters keep many rows (``cxdata/insight/driver_cells.py``).
+
 Rows written into ``responses`` or ``interactions`` by anything other than ``ingest`` and ``demo``
 (tests inserting literal rows, a hand-made fix) must be followed by ``rebuild(con)``.
 
@@ -44,6 +51,12 @@ MONTHLY = catalog.MONTHLY
 CUBES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     (name, tuple(catalog.FILTER_COLUMNS[f]["responses"] for f in fields)) for name, fields in catalog.COUNT_TABLES)
 CUBE_TABLES = tuple(name for name, _ in CUBES)
+
+SAMPLE_TABLE, SAMPLE_EVERY, SAMPLE_PARTS = "responses_sample", 16, 16
+SAMPLE_COLUMNS = ("import_id", f"cast(hash(response_id) // {SAMPLE_EVERY} % {SAMPLE_PARTS} as utinyint) as part",
+                  "responded_at", "channel", "touchpoint", "journey_stage", "segment", "region",
+                  "product", "nps", "csat", "ces", "needs_met", "enjoyment", "attributes")
+PER_IMPORT = (*CUBE_TABLES, "filter_values", "attribute_counts", SAMPLE_TABLE)
 
 _ANSWERED3 = "needs_met is not null and ces is not null and enjoyment is not null"
 _P, _D, _S, _A = catalog.PROMOTER_MIN, catalog.DETRACTOR_MAX, catalog.SATISFIED_MIN, catalog.AGREE_MIN
@@ -178,6 +191,19 @@ def _insert_values(con, where: str, params: dict, kind: str) -> None:
         con.execute(f"insert into {table} {select}", params)  # noqa: S608 - from code
 
 
+def sample_select(where: str) -> str:
+    """The select of the sampled responses matching ``where`` (a condition on ``import_id``), in
+    time order (zone maps then skip what a date filter leaves out)."""
+    return (f"select {', '.join(SAMPLE_COLUMNS)} from responses where ({where}) "  # noqa: S608 - from code
+            f"and hash(response_id) % {SAMPLE_EVERY} = 0 order by responded_at")
+
+
+def rebuild_sample(con) -> None:
+    """Recompute the sample from ``responses`` (a schema upgrade to v9)."""
+    con.execute(f"delete from {SAMPLE_TABLE}")  # noqa: S608 - from code
+    con.execute(f"insert into {SAMPLE_TABLE} {sample_select('true')}")  # noqa: S608 - from code
+
+
 def add_import(con, import_id: int, ordered: bool = False) -> None:
     """Add the cells and values of one import's rows (call after inserting them, in the same
     transaction); ``ordered`` for a big load like the demo's (cells written in day order)."""
@@ -185,18 +211,20 @@ def add_import(con, import_id: int, ordered: bool = False) -> None:
     _insert_cells(con, "import_id = $id", params, ordered=ordered)
     for kind in ("responses", "interactions"):
         _insert_values(con, "import_id = $id", params, kind)
+    con.execute(f"insert into {SAMPLE_TABLE} {sample_select('import_id = $id')}", params)  # noqa: S608
 
 
 def remove_import(con, import_id: int) -> None:
     """Remove everything one import contributed (same transaction as deleting its rows)."""
-    for table in (*CUBE_TABLES, "filter_values", "attribute_counts"):
+    for table in PER_IMPORT:
         con.execute(f"delete from {table} where import_id = $id", {"id": int(import_id)})  # noqa: S608
 
 
 def rebuild(con) -> None:
-    """Recompute every daily table from ``responses`` and ``interactions`` (schema upgrade)."""
+    """Recompute every daily table (and the sample) from ``responses`` and ``interactions``."""
     for table in (*CUBE_TABLES, "filter_values", "attribute_counts"):
         con.execute(f"delete from {table}")  # noqa: S608 - from code
     _insert_cells(con, "true", {}, ordered=True)
     for kind in ("responses", "interactions"):
         _insert_values(con, "true", {}, kind)
+    rebuild_sample(con)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from . import catalog
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 RESPONSE_FIELDS = (
     "response_id", "customer_id", "responded_at", "channel", "touchpoint", "journey_stage",
@@ -334,5 +334,17 @@ create table if not exists responses_held as select * from responses where false
 create table if not exists interactions_held as select * from interactions where false;
 """
 
+# v9: a fixed sample of the responses for the key drivers over many rows (cxdata/insight/drivers.py):
+# every response whose ``hash(response_id)`` is a multiple of ``cube.SAMPLE_EVERY``, with the
+# columns the filters and the drivers read (no ids, no comments) and ``part`` (0-15, the hash's
+# next four bits: parts below k are a smaller sample, k in 16), kept per import like the count
+# tables (``cube.add_import`` / ``remove_import``); filled from the rows by ``upkeep.after_upgrade``.
+_V9 = """
+create table if not exists responses_sample as
+select import_id, cast(0 as utinyint) as part, responded_at, channel, touchpoint, journey_stage, segment,
+       region, product, nps, csat, ces, needs_met, enjoyment, attributes
+from responses where false;
+"""
+
 # Each migration takes the schema from version i to i + 1. Append, never edit a shipped one.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]

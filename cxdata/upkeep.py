@@ -3,8 +3,9 @@
 Every writer (an import, an undo, a replace, the demo load, a schema upgrade, a new stage order)
 calls this module and nothing else to keep the derived tables exact, inside its own transaction:
 
-- the count tables, ``filter_values`` and ``attribute_counts`` (``cube``): per import, so an
-  import's cells are added, removed, or (when rows change owner on an undo) recomputed;
+- the count tables, ``filter_values``, ``attribute_counts`` and the drivers' sample of the
+  responses (``cube``): per import, so an import's cells are added, removed, or (when rows change
+  owner on an undo) recomputed;
 - the journey tables (``journeys``): for the customers whose events changed;
 - the data version (``settings``), which every cache key includes.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import cube, journeys
+from .i18n import _
 from .schema import MAX_STAGES
 from .settings import bump_data_version, transaction
 
@@ -74,7 +76,7 @@ def set_stages(con, ordered: list[str] | tuple[str, ...]) -> None:
     """Set the funnel order and recompute the journey tables for it (inside a transaction, both
     are one change)."""
     if len(ordered) > MAX_STAGES:
-        raise ValueError(f"a funnel has at most {MAX_STAGES} stages; {len(ordered)} were given")
+        raise ValueError(_("a funnel has at most {limit} stages; {n} were given").format(limit=MAX_STAGES, n=len(ordered)))
     con.execute("delete from stages")
     con.executemany("insert into stages values (?, ?)", [(s, i + 1) for i, s in enumerate(ordered)])
     journeys.rebuild(con)
@@ -85,7 +87,7 @@ def change_stages(con, names: list[str]) -> list[str]:
     version bumped); ``ValueError`` for a stage given twice or empty, or too many stages."""
     names = [n.strip() for n in names]
     if not names or not all(names) or len(set(names)) != len(names):
-        raise ValueError("give each stage once, in funnel order, e.g. awareness consideration purchase.")
+        raise ValueError(_("give each stage once, in funnel order, e.g. awareness consideration purchase."))
     with transaction(con):
         set_stages(con, names)
         bump_data_version(con)
@@ -100,3 +102,5 @@ def after_upgrade(con, old_version: int) -> None:
         cube.rebuild(con)
     if old_version < 5:  # constant journey dimensions per customer and channel (v4), per customer (v5)
         journeys.note_constant_dimensions(con)
+    if 3 <= old_version < 9:  # the drivers' sample appeared in v9 (cube.rebuild fills it below v3)
+        cube.rebuild_sample(con)

@@ -17,7 +17,7 @@ from helpers.tiny import tiny_db
 
 import cxdata
 from cxdata.filters import Filters
-from cxdata.insight import dominance, drivers
+from cxdata.insight import dominance, driver_cells, drivers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -267,9 +267,29 @@ def test_grouping_on_one_key_or_one_code_per_category_gives_the_same_figures(pla
     _, con = planted
     one_key = drivers.key_drivers(con, Filters(), "nps")
     many = [drivers.Candidate(f"c{i}", "category", "x", tuple(str(v) for v in range(2 ** 21))) for i in range(3)]
-    assert drivers._strides(many) is None  # (2^21 + 1)^3 codes do not fit one 62-bit key
-    monkeypatch.setattr(drivers, "_strides", lambda cats: None)  # force the per-category grouping
+    assert driver_cells.key_strides(many) is None  # (2^21 + 1)^3 codes do not fit one 62-bit key
+    monkeypatch.setattr(driver_cells, "key_strides", lambda cats: None)  # force the per-category grouping
     per_code = drivers.key_drivers(con, Filters(), "nps")
     assert per_code.r2 == pytest.approx(one_key.r2, abs=1e-12)
     assert [(d.name, round(d.importance, 12)) for d in per_code.drivers] == \
         [(d.name, round(d.importance, 12)) for d in one_key.drivers]
+
+
+def test_partialling_out_wide_categories_gives_every_subsets_least_squares_r2():
+    """``subset_r2`` partials the widest players out (touchpoints nested in channels, regions):
+    every subset's R^2 must still be the one least squares gives on the rows."""
+    rng = np.random.default_rng(3)
+    n = 3000
+    channel = rng.integers(0, 3, n)
+    touch = channel * 4 + rng.integers(0, 4, n)  # 12 touchpoints, 4 in each channel
+    region = rng.integers(0, 6, n)
+    x1, x2 = rng.normal(size=(2, n))
+    y = x1 + 0.5 * (touch % 5) + 0.3 * region - 0.2 * channel + rng.normal(size=n)
+    cols = [y, x1, x2, *dummies(channel), *dummies(touch), *dummies(region)]
+    corr = np.corrcoef(np.column_stack(cols), rowvar=False)
+    groups = [[1], [2], [3, 4], list(range(5, 16)), list(range(16, 21))]
+    assert sum(len(g) >= dominance.WIDE for g in groups) == 2  # touchpoints and regions are partialled
+    values = dominance.subset_r2(corr, groups)
+    for mask in range(1, 1 << len(groups)):
+        expected = ols_r2(y, [cols[c] for j, g in enumerate(groups) if mask >> j & 1 for c in g])
+        assert values[mask] == pytest.approx(expected, abs=1e-8), mask

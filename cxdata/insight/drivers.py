@@ -12,9 +12,14 @@
    driver answered in fewer than ``MIN_COVERAGE`` of the rows with the outcome is left out (said in
    ``left_out``) rather than cost most rows. A missing category is its own level ``(none)``; levels
    with fewer than ``SMALL_SAMPLE`` rows are merged into ``(other)``.
-3. One SQL pass (``_cells``): the rows grouped by their categories' values, with the count, the
+3. One SQL pass (``driver_cells.read_cells``): the rows grouped by their categories' values, with the count, the
    sums and the cross-products of the outcome and the numeric drivers. The moment matrix of every
-   column, dummies included, follows in numpy (``_moments``): a 10M-row table is read once.
+   column, dummies included, follows in numpy (``_moments``): a 10M-row table is read once. When
+   the filters keep more than ``SAMPLE_ABOVE`` answers with the outcome, the pass (and step 2)
+   reads the fixed sample ``cube.SAMPLE_TABLE`` instead (1 response in ``cube.SAMPLE_EVERY``, kept
+   by every import and undo; as few of its parts as hold about ``SAMPLE_ROWS`` such answers), and
+   the result says so (``sample_every``, ``note``); without that table (an older file opened
+   read-only) every pass reads ``responses``.
 4. Importance (``dominance``): the Shapley decomposition of R^2 over the drivers (a categorical's
    dummies are one player), exact up to ``dominance.MAX_PLAYERS`` drivers, Johnson's relative
    weights beyond. ``share`` is a driver's importance in percent of R^2; ``correlation`` is
@@ -26,8 +31,7 @@ Importance is association, not cause (``CAVEAT``). Method and references: docs/w
 
 from __future__ import annotations
 
-import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -35,7 +39,7 @@ from .. import catalog
 from ..filters import Filters
 from ..lookups import attribute_values, filter_values
 from ..settings import get_setting
-from . import dominance
+from . import dominance, driver_cells
 
 KPIS = ("nps", "csat", "ces")
 SCORE_DRIVERS = ("csat", "ces", "needs_met", "enjoyment")
@@ -45,6 +49,8 @@ MAX_RATING_VALUES = 11  # 0-10 at most: more distinct numbers is a measure, not 
 MAX_LEVELS = 50  # a categorical attribute with more values is an id or free text
 MAX_ATTRIBUTES = 30  # the most answered imported attributes (an airline export has 14 ratings)
 MIN_COVERAGE = 0.5
+SAMPLE_ABOVE = 250_000  # answers with the outcome (estimated from the sample) above which it answers
+SAMPLE_ROWS = 100_000  # about the most answers with the outcome a sampled pass reads
 SMALL_SAMPLE = catalog.SMALL_SAMPLE
 NA_SETTING = "rating_na_codes"
 OTHER, NONE = "(other)", "(none)"
@@ -81,11 +87,13 @@ class DriverResult:
     drivers: list[Driver]
     left_out: list[dict] = field(default_factory=list)
     note: str | None = None
+    sample_every: int | None = None  # the figures are from 1 response in this many (n, n_outcome too)
 
     def as_dict(self) -> dict:
         return {"kpi": self.kpi, "n": self.n, "r2": self.r2,
                 "drivers": [asdict(d) for d in self.drivers], "n_outcome": self.n_outcome,
-                "method": self.method, "left_out": self.left_out, "note": self.note, "caveat": CAVEAT}
+                "method": self.method, "left_out": self.left_out, "note": self.note,
+                "sample_every": self.sample_every, "caveat": CAVEAT}
 
 
 def na_codes_setting(con) -> tuple[float, ...]:
@@ -152,71 +160,6 @@ def candidates(con, kpi: str, na: tuple[float, ...], kinds=KINDS, params: dict |
         else:
             out.append(_category(f"attr:{key}", f"attributes[$ak{i}]", values, params))
     return out
-
-
-def _bound(sql: str, params: dict) -> dict:
-    """The params ``sql`` uses (DuckDB refuses a named parameter a statement does not use)."""
-    return {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
-
-
-def _coverage(con, filters: Filters, kpi: str, numeric: list[Candidate], params: dict) -> tuple[int, list[int]]:
-    """(rows with the outcome, rows with the outcome and each numeric driver)."""
-    where, wparams = filters.where_sql("responses")
-    counts = ", ".join(f"count({c.expr})" for c in numeric) or "0"
-    sql = f"select count(*), {counts} from responses where {where} and {kpi} is not null"  # noqa: S608
-    row = con.execute(sql, _bound(sql, wparams | params)).fetchone()
-    return int(row[0]), [int(x) for x in row[1:1 + len(numeric)]]
-
-
-def _strides(cats: list[Candidate]) -> list[int] | None:
-    """Each category's multiplier in one combined integer key of all their codes; None when the
-    product of their sizes does not fit in 62 bits (then they are grouped on one by one)."""
-    strides, size = [], 1
-    for c in cats:
-        strides.append(size)
-        size *= len(c.levels) + 1
-    return strides if size < 2 ** 62 else None
-
-
-def _keys(cats: list[Candidate]) -> tuple[list[str], list[str]]:
-    """(the grouping expressions with their aliases, the aliases): one integer key ``k`` combining
-    every category's code, the cheapest grouping, or one ``c<j>`` per category when it would not fit."""
-    strides = _strides(cats)
-    if not cats:
-        return [], []
-    if strides is None:
-        return [f"{c.expr} as c{j}" for j, c in enumerate(cats)], [f"c{j}" for j in range(len(cats))]
-    combined = " + ".join(f"{c.expr} * {s}" for c, s in zip(cats, strides, strict=True))
-    return [f"cast({combined} as bigint) as k"], ["k"]
-
-
-def _cells_sql(kpi: str, numeric: list[Candidate], cats: list[Candidate], where: str) -> str:
-    nums = [f"cast({kpi} as double)"] + [c.expr for c in numeric]
-    m = len(nums)
-    key_exprs, keys = _keys(cats)
-    inner = [f"{e} as v{i}" for i, e in enumerate(nums)] + key_exprs
-    present = " and ".join(f"v{i} is not null" for i in range(m))
-    aggs = ["count(*) as n"] + [f"sum(v{i}) as s{i}" for i in range(m)]
-    aggs += [f"sum(v{i} * v{j}) as p{i}_{j}" for i in range(m) for j in range(i, m)]
-    group = f" group by {', '.join(keys)}" if keys else ""
-    return (f"select {', '.join(keys + aggs)} from "  # noqa: S608 - expressions from allowlists
-            f"(select {', '.join(inner)} from responses where {where}) where {present}{group}")
-
-
-def _cells(con, filters: Filters, kpi: str, numeric: list[Candidate], cats: list[Candidate],
-           params: dict) -> dict:
-    """The one pass: per combination of category values, the count and the sums and
-    cross-products of [outcome, numeric drivers...] over the rows where all of them are answered.
-    Each category's codes come back as ``c<j>``."""
-    where, wparams = filters.where_sql("responses")
-    sql = _cells_sql(kpi, numeric, cats, where)
-    cells = con.execute(sql, _bound(sql, wparams | params)).fetchnumpy()
-    strides = _strides(cats)
-    if "k" in cells:
-        key = np.asarray(cells.pop("k"), dtype=np.int64)
-        for j, (c, s) in enumerate(zip(cats, strides, strict=True)):
-            cells[f"c{j}"] = key // s % (len(c.levels) + 1)
-    return cells
 
 
 def _codes(codes: np.ndarray, n: np.ndarray, levels: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
@@ -315,10 +258,12 @@ def _enough(numeric: list[Candidate], answered: list[int], n_outcome: int) -> tu
     return keep, left
 
 
-def key_drivers(con, filters: Filters, kpi: str = "nps", na_codes=None, kinds=KINDS) -> DriverResult:
+def key_drivers(con, filters: Filters, kpi: str = "nps", na_codes=None, kinds=KINDS,
+                sample_above: int | None = SAMPLE_ABOVE) -> DriverResult:
     """The drivers of ``kpi`` under ``filters``, most important first (see the module's doc).
     ``na_codes``: rating values that mean "not applicable" (default: the setting
-    ``rating_na_codes``); ``kinds``: which kinds of driver to consider."""
+    ``rating_na_codes``); ``kinds``: which kinds of driver to consider; ``sample_above``: the
+    answers with the outcome above which the fixed sample answers (None: always every row)."""
     if kpi not in KPIS:
         raise ValueError(f"kpi is one of {KPIS}")
     na = na_codes_setting(con) if na_codes is None else parse_na_codes(na_codes)
@@ -326,15 +271,31 @@ def key_drivers(con, filters: Filters, kpi: str = "nps", na_codes=None, kinds=KI
     cands = candidates(con, kpi, na, kinds, params)
     numeric = [c for c in cands if c.kind != "category"]
     cats = [c for c in cands if c.kind == "category"]
-    n_outcome, answered = _coverage(con, filters, kpi, numeric, params)
-    numeric, left_out = _enough(numeric, answered, n_outcome)
-    cells = _cells(con, filters, kpi, numeric, cats, params)
+    rows = driver_cells.source(con, filters, kpi, numeric, params, sample_above, SAMPLE_ROWS)
+    n_outcome, every = rows.n_outcome, rows.every
+    numeric, left_out = _enough(numeric, rows.answered, n_outcome)
+    cells = driver_cells.read_cells(con, filters, kpi, numeric, cats, params, rows)
     total = int(cells["n"].sum())
     if total < SMALL_SAMPLE:
         return DriverResult(kpi, total, n_outcome, None, None, [], left_out,
                             f"Too few answers ({total:,}) with the outcome and every driver: at least "
                             f"{SMALL_SAMPLE} are needed.")
-    return _rank(kpi, n_outcome, _moments(cells, len(numeric), cats), numeric + cats, left_out)
+    result = _rank(kpi, n_outcome, _moments(cells, len(numeric), cats), numeric + cats, left_out)
+    return _sampled(result, every) if every else result
+
+
+def sample_sentence(n: int, n_outcome: int, every: int) -> str:
+    """What a sampled result says of itself (the page and the CLI show it with the figures); the
+    filters' answers with the outcome, estimated, to two significant digits."""
+    about = float(f"{n_outcome * every:.2g}")
+    return (f"From a fixed sample of 1 answer in {every} (the same answers on every view): {n:,} with every "
+            f"driver, {n_outcome:,} with the outcome, of about {about:,.0f} under these filters.")
+
+
+def _sampled(result: DriverResult, every: int) -> DriverResult:
+    said = sample_sentence(result.n, result.n_outcome, every)
+    note = f"{said} {result.note}" if result.note else said
+    return replace(result, note=note, sample_every=every)
 
 
 def _drivers(drivers: list[Candidate], mom: _Moments, corr: np.ndarray, keep: list[int],
