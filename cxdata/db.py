@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from . import upkeep
+from .i18n import _
 from .schema import DEFAULT_SETTINGS, DEFAULT_STAGES, MIGRATIONS, SCHEMA_VERSION
 from .settings import bump_data_version, data_version, get_setting, set_setting, stages
 from .upkeep import set_stages
@@ -91,17 +92,13 @@ def connect(path: str | Path | None = None, read_only: bool = False,
         msg = str(exc)
         if "not a valid DuckDB database" in msg or "Could not read enough bytes" in msg or \
                 isinstance(exc, duckdb.SerializationException | duckdb.InternalException):
-            raise DatabaseFileError(
-                f"{target} is not a DuckDB database this program can open (corrupt, truncated, or "
-                f"another kind of file): point --db or CX_DB at the right file, or restore a copy. "
-                f"({msg.splitlines()[0][:200]})") from exc
+            raise DatabaseFileError(_(
+                "{path} is not a DuckDB database this program can open (corrupt, truncated, or another kind of "
+                "file): point --db or CX_DB at the right file, or restore a copy. ({error})").format(
+                path=target, error=msg.splitlines()[0][:200])) from exc
         if "lock" in msg.lower():
             pid = re.search(r"PID (\d+)", msg)
-            holder = f" (process {pid.group(1)})" if pid else ""
-            raise DatabaseBusyError(
-                f"The database {target} is in use by another process{holder}, probably a running "
-                "dashboard: stop it, or import through the dashboard's Upload page, then try again."
-            ) from exc
+            raise DatabaseBusyError(_busy(target, pid.group(1) if pid else None)) from exc
         raise
     # DuckDB's progress bar writes to the terminal of whoever runs us (CLI, server log): not ours to show.
     con.execute("set enable_progress_bar = false")
@@ -110,6 +107,15 @@ def connect(path: str | Path | None = None, read_only: bool = False,
     if not read_only:
         ensure_schema(con, on_upgrade)
     return con
+
+
+def _busy(target: str, pid: str | None) -> str:
+    """The sentence for a database another process holds (``pid``: that process, when known)."""
+    if pid:
+        return _("The database {path} is in use by another process (process {pid}), probably a running dashboard: "
+                 "stop it, or import through the dashboard's Upload page, then try again.").format(path=target, pid=pid)
+    return _("The database {path} is in use by another process, probably a running dashboard: stop it, or "
+             "import through the dashboard's Upload page, then try again.").format(path=target)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -128,10 +134,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection,
     telling ``on_upgrade(old, new)`` when the file has a schema already."""
     current = schema_version(con)
     if current > SCHEMA_VERSION:
-        raise DatabaseFileError(
-            f"The database has schema version {current}, newer than this program's {SCHEMA_VERSION}: "
-            "upgrade the program (nothing was changed)."
-        )
+        raise DatabaseFileError(_(
+            "The database has schema version {version}, newer than this program's {ours}: upgrade the program "
+            "(nothing was changed).").format(version=current, ours=SCHEMA_VERSION))
     if current == SCHEMA_VERSION:
         return
     if current and on_upgrade is not None:

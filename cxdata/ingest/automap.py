@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..i18n import _
 from .columns import date_like, date_rank, fits_time, free_text, id_like, personal_reason, score_misfit
 from .fields import ID_FIELD, NOT_FREE_TEXT, SCORE_FIELDS, TIME_FIELD
 from .headers import NEVER, header_matches, why_matched
@@ -65,12 +66,12 @@ class _Guess:
         other usable matches as runner-ups."""
         out = self.out
         keep_runners = (TIME_FIELD[self.kind], ID_FIELD[self.kind])
-        for (level, _, _), fld, col, phrase in matches:
+        for (level, _idx, _length), fld, col, phrase in matches:
             taken = fld in out.mapping or col in self.used
             if taken and fld not in keep_runners:
                 continue
             seen = out.candidates.setdefault(fld, [])
-            if any(c == col for c, _ in seen) or out.mapping.get(fld) == col:
+            if any(c == col for c, _why in seen) or out.mapping.get(fld) == col:
                 continue
             why = why_matched(level, phrase, self.labels.get(col, ""))
             if not self.usable(fld, col, level, why):
@@ -95,8 +96,9 @@ class _Guess:
             return False
         if fld in NOT_FREE_TEXT and self.is_free_text(col):
             self.out.not_mapped.setdefault(
-                fld, f"column '{col}' ({why}) not used: it holds free text, "
-                     f"not {'ids' if fld.endswith('_id') else 'categories'}.")
+                fld, (_("column '{column}' ({why}) not used: it holds free text, not ids.") if fld.endswith("_id")
+                      else _("column '{column}' ({why}) not used: it holds free text, not categories.")).format(
+                    column=col, why=why))
             return False
         if fld in SCORE_FIELDS:
             return self._score_fits(fld, col, level, why)
@@ -110,7 +112,8 @@ class _Guess:
         if present and read.num.notna().sum() < 0.8 * present and not read.labelled and level < 3:
             return False
         if misfit := score_misfit(fld, col, self.labels.get(col, ""), read.num):
-            self.out.not_mapped.setdefault(fld, f"column '{col}' ({why}) not used: {misfit}.")
+            self.out.not_mapped.setdefault(fld, _("column '{column}' ({why}) not used: {misfit}.").format(
+                column=col, why=why, misfit=misfit))
             self.out.scale_refused.setdefault(fld, (col, why))
             return False
         return True
@@ -125,8 +128,9 @@ class _Guess:
         if len(found) == 1:
             out.mapping["nps"] = found[0]
             self.used.add(found[0])
-            out.how["nps"] = "its values (whole numbers 0-10, the only such column)"
-            out.notes.append(f"nps: column '{found[0]}' chosen by its values (whole numbers 0-10).")
+            out.how["nps"] = _("its values (whole numbers 0-10, the only such column)")
+            out.notes.append(_("nps: column '{column}' chosen by its values (whole numbers 0-10).").format(
+                column=found[0]))
             out.not_mapped.pop("nps", None)
 
     def _nps_values(self, col: str) -> bool:
@@ -142,9 +146,9 @@ class _Guess:
         emails = [c for c in self.columns
                   if c not in self.used and personal_reason(c) == "an e-mail address"]
         if emails:
-            self.out.not_mapped["customer_id"] = (
-                f"column '{emails[0]}' holds e-mail addresses, personal data: not used unless the "
-                f"import is told (--map customer_id={emails[0]})")
+            self.out.not_mapped["customer_id"] = _(
+                "column '{column}' holds e-mail addresses, personal data: not used unless the "
+                "import is told (--map customer_id={column})").format(column=emails[0])
 
 
 def _choose_time(kind: str, columns: list[str], sample: pd.DataFrame, used: set[str],
@@ -152,7 +156,7 @@ def _choose_time(kind: str, columns: list[str], sample: pd.DataFrame, used: set[
     """The time field by name, else by values (response and submission dates before purchase,
     birth or start dates); the other date columns as runner-ups."""
     tf = TIME_FIELD[kind]
-    named = [c for c, _ in out.candidates.get(tf, []) if c != out.mapping.get(tf)]
+    named = [c for c, _why in out.candidates.get(tf, []) if c != out.mapping.get(tf)]
     dated = [c for c in columns if c not in used and c not in named and _dates_in(sample[c])]
     if tf not in out.mapping and dated:
         _take_time_by_values(tf, dated, used, out)
@@ -162,9 +166,14 @@ def _choose_time(kind: str, columns: list[str], sample: pd.DataFrame, used: set[
 
 def _note_time_runner_ups(tf: str, dated: list[str], out: AutoMap) -> None:
     runners = [f"'{c}' ({w})" for c, w in out.candidates.get(tf, []) if c != out.mapping[tf]]
-    runners += [f"'{c}' (values are dates)" for c in dated if c != out.mapping[tf]]
+    runners += [f"'{c}' ({_('values are dates')})" for c in dated if c != out.mapping[tf]]
     if runners:
-        out.how[tf] += "; runner-ups: " + ", ".join(runners)
+        out.how[tf] += runner_ups(runners)
+
+
+def runner_ups(runners: list[str]) -> str:
+    """'; runner-ups: 'a' (why), 'b' (why)': the columns that could also have fed a field."""
+    return _("; runner-ups: {columns}").format(columns=", ".join(runners))
 
 
 def _dates_in(values: pd.Series) -> bool:
@@ -178,9 +187,9 @@ def _take_time_by_values(tf: str, dated: list[str], used: set[str], out: AutoMap
     out.mapping[tf] = best
     used.add(best)
     rank = date_rank(best)
-    out.how[tf] = ("its values are dates" + (" and its name says it is the response's"
-                                             if rank > 0 else ""))
-    out.notes.append(f"{tf}: column '{best}' chosen because its values are dates.")
+    out.how[tf] = (_("its values are dates and its name says it is the response's") if rank > 0
+                   else _("its values are dates"))
+    out.notes.append(_("{field}: column '{column}' chosen because its values are dates.").format(field=tf, column=best))
     dated.remove(best)
 
 
@@ -194,10 +203,10 @@ def _note_id_runner_ups(kind: str, columns: list[str], sample: pd.DataFrame, use
     others = [c for c in columns
               if c not in used and _distinct_id_column(c, sample, is_free_text)]
     runners = [f"'{c}' ({w})" for c, w in out.candidates.get(idf, []) if c != out.mapping[idf]]
-    runners += [f"'{c}' (named like an id, distinct values)" for c in others
+    runners += [f"'{c}' ({_('named like an id, distinct values')})" for c in others
                 if c != out.mapping[idf] and c not in out.mapping.values()]
     if runners:
-        out.how[idf] += "; runner-ups: " + ", ".join(runners)
+        out.how[idf] += runner_ups(runners)
 
 
 def _distinct_id_column(col: str, sample: pd.DataFrame, is_free_text) -> bool:
@@ -214,9 +223,8 @@ def detect_kind(columns: list[str], labels: dict[str, str], frame: pd.DataFrame,
     inter = auto_map("interactions", columns, labels, frame).mapping
     if "stage" in inter or "revenue" in inter or "session_id" in inter:
         return "interactions"
-    raise IngestError(
-        f"{file_name}: cannot tell whether it holds survey responses or interactions: no column looks like "
+    raise IngestError(_(
+        "{file}: cannot tell whether it holds survey responses or interactions: no column looks like "
         "a score (NPS, CSAT, CES) or a journey stage. Pass the kind (--kind) and map the columns "
-        "(--map FIELD=COLUMN)."
-    )
+        "(--map FIELD=COLUMN).").format(file=file_name))
 

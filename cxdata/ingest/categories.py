@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from ..i18n import _, ngettext
 from .scales import norm_text
 from .synonyms import VALUES
 
@@ -56,9 +57,11 @@ def _stored_spellings(values: Iterable[str], lookups: tuple[dict, ...]) -> dict[
 
 
 def change_sentences(changes: list[dict]) -> list[str]:
-    return [f"{ch['field']}: '{ch['value']}' -> "
-            f"{'no value' if ch['stored'] is None else repr(ch['stored'])} "
-            f"({ch['rows']} row{'s' if ch['rows'] != 1 else ''})" for ch in changes]
+    # " -> " stays in every language: ``cap_changes`` counts the sentences by it
+    return [ngettext("{field}: '{value}' -> {stored} ({rows} row)", "{field}: '{value}' -> {stored} ({rows} rows)",
+                     ch["rows"]).format(field=ch["field"], value=ch["value"], rows=ch["rows"],
+                                        stored=_("no value") if ch["stored"] is None else repr(ch["stored"]))
+            for ch in changes]
 
 
 def cap_changes(conversions: list[str], changes: list[dict]) -> list[str]:
@@ -75,7 +78,7 @@ def cap_changes(conversions: list[str], changes: list[dict]) -> list[str]:
         if f in over and " -> " in c:
             seen[f] += 1
             if seen[f] == _LISTED_CHANGES + 1:
-                out.append(f"{f}: and {per[f] - _LISTED_CHANGES} more values changed.")
+                out.append(_("{field}: and {n} more values changed.").format(field=f, n=per[f] - _LISTED_CHANGES))
             if seen[f] > _LISTED_CHANGES:
                 continue
         out.append(c)

@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 
+from ..i18n import N_, _
 from ..schema import SCORE_RANGES
 from .dates import parse_datetimes
 from .headers import has_words
@@ -35,7 +36,7 @@ def fits_time(field: str, values: pd.Series) -> bool:
     sample = values.dropna().head(500)
     if sample.empty:
         return True
-    parsed, _ = parse_datetimes(sample, None, field)
+    parsed, _notes = parse_datetimes(sample, None, field)
     return bool(parsed.notna().mean() >= 0.8)
 
 
@@ -56,12 +57,13 @@ def id_like(column: str) -> bool:
 
 
 def personal_reason(column: str) -> str | None:
-    """Why a column is personal data or survey metadata about the respondent, or None."""
+    """Why a column is personal data or survey metadata about the respondent, or None (English,
+    marked for the catalogue: a sentence shows ``_(why)``)."""
     name = norm_text(column)
     if name in PERSONAL:
         return PERSONAL[name]
     if name.startswith("recipient"):
-        return "a survey recipient's details"
+        return N_("a survey recipient's details")
     return None
 
 
@@ -72,21 +74,23 @@ def score_misfit(field: str, col: str, label: str, num: pd.Series) -> str | None
     lo, hi = SCORE_RANGES[field]
     if stated and stated != (lo, hi):
         a, b = stated
-        return (f"its question states a {a}-{b} scale, not {field}'s {lo}-{hi}; pass "
-                f"{field}.scale={a}-{b} to convert it by the stated rule, or map another column")
+        return _("its question states a {a}-{b} scale, not {field}'s {low}-{high}; pass "
+                 "{field}.scale={a}-{b} to convert it by the stated rule, or map another column").format(
+            a=a, b=b, field=field, low=lo, high=hi)
     bad = scale_misfit(field, num)
     if bad is None:
         return None
     why, holder = bad
     # a 0 on a scale that starts at 1 is often "not applicable" (airline service ratings 0-5):
     # converting it would score it as the worst answer
-    na = (f"; if 0 means 'not applicable', also pass --map-value {field}:0= (no answer) so that it is "
-          "not converted into the lowest score") if lo > 0 and bool((num == 0).any()) else ""
+    na = _("; if 0 means 'not applicable', also pass --map-value {field}:0= (no answer) so that it is "
+           "not converted into the lowest score").format(field=field) if lo > 0 and bool((num == 0).any()) else ""
     if holder:
-        return (f"{why}; pass {field}.scale={holder[0]}-{holder[1]} to convert it by the stated "
-                f"rule" + (f" (or {field}.scale={lo}-{hi} to reject the values outside it)"
-                           if holder[0] != lo else "") + na + ", or map another column")
-    return f"{why}; map another column, or state its scale with {field}.scale=LOW-HIGH"
+        reject = _(" (or {field}.scale={low}-{high} to reject the values outside it)").format(
+            field=field, low=lo, high=hi) if holder[0] != lo else ""
+        return _("{why}; pass {field}.scale={a}-{b} to convert it by the stated rule{reject}{na}, or map "
+                 "another column").format(why=why, field=field, a=holder[0], b=holder[1], reject=reject, na=na)
+    return _("{why}; map another column, or state its scale with {field}.scale=LOW-HIGH").format(why=why, field=field)
 
 
 def ces_source_direction(column: str, label: str, options: dict[str, str],
@@ -95,10 +99,10 @@ def ces_source_direction(column: str, label: str, options: dict[str, str],
     if options.get("ces.direction"):
         d = options["ces.direction"]
         if d not in ("effort", "ease"):
-            raise IngestError("ces.direction is 'effort' (1 = least effort) or 'ease' (7 = easiest)")
-        return d, "as the import was told"
+            raise IngestError(_("ces.direction is 'effort' (1 = least effort) or 'ease' (7 = easiest)"))
+        return d, _("as the import was told")
     if implied:
-        return implied, "as its labels say"
+        return implied, _("as its labels say")
     anchored = _anchored_direction(f"{column} {label}")
     if anchored:
         return anchored
@@ -120,7 +124,7 @@ def _anchored_direction(text: str) -> tuple[str, str] | None:
         low = int(number) <= 2
         if int(number) in (1, 2, 6, 7):
             direction = "effort" if easy_end == low else "ease"
-            return direction, f"the question states '{number} = {word}'"
+            return direction, _("the question states '{number} = {word}'").format(number=number, word=word)
     return None
 
 

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ..i18n import _
 from .data_part import DataPart, record_text
 from .model import IngestError
 
@@ -28,9 +29,9 @@ def read_data(part: DataPart, columns: list[str], delim: str, header_lines: int,
             del table
             table, bad = _parse(part, columns, delim, threads=False)
     except pa.ArrowInvalid as exc:
-        raise IngestError(f"{name} cannot be read as CSV ({exc}). Check that it is a CSV export "
-                          "with one header row per column and quotes around values that contain "
-                          "the delimiter.") from exc
+        raise IngestError(_("{file} cannot be read as CSV ({why}). Check that it is a CSV export with one "
+                            "header row per column and quotes around values that contain the "
+                            "delimiter.").format(file=name, why=exc)) from exc
     to_line = _line_of_record(part, delim, table.num_rows + len(bad), header_lines)
     bad_numbers = np.array(sorted(b[0] for b in bad), dtype=np.int64)
     record_no = np.setdiff1d(np.arange(1, table.num_rows + len(bad) + 1, dtype=np.int64),
@@ -100,7 +101,7 @@ def _record_start_lines(text, delim: str) -> np.ndarray:
     the slow path for files with line breaks inside quoted values."""
     reader = csv.reader(text, delimiter=delim)
     starts, prev = [], 0
-    for _ in reader:
+    for _record in reader:
         starts.append(prev + 1)
         prev = reader.line_num
     return np.array(starts, dtype=np.int64)

@@ -18,6 +18,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_, _
+
 MONTHS = {
     "jan": 1, "gen": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "mag": 5, "jun": 6, "giu": 6,
     "jul": 7, "lug": 7, "aug": 8, "ago": 8, "sep": 9, "set": 9, "oct": 10, "ott": 10, "nov": 11,
@@ -76,7 +78,7 @@ def _parse_parts(sub: pd.Series, date_format: str | None, field: str,
         unit_ms = e.str.len() == 13
         ts = pd.to_datetime(secs.where(~unit_ms, secs / 1000), unit="s", errors="coerce")
         stamp.loc[e.index] = ts.astype(stamp.dtype)
-        notes.append(f"{field}: Unix timestamps read as seconds since 1970-01-01 UTC.")
+        notes.append(_("{field}: Unix timestamps read as seconds since 1970-01-01 UTC.").format(field=field))
     return stamp.astype("datetime64[us]")
 
 
@@ -121,46 +123,67 @@ def _day_first(found: pd.DataFrame, sub: pd.Series, date_format: str | None, fie
     example_mf = found["a"].index[(b > 12) & (a <= 12)]
     if date_format in ("dayfirst", "monthfirst"):
         day_first = date_format == "dayfirst"
-        notes.append(f"{field}: numeric dates read {'day' if day_first else 'month'}-first "
-                     "as the import was told.")
+        notes.append((_("{field}: numeric dates read day-first as the import was told.") if day_first else
+                      _("{field}: numeric dates read month-first as the import was told.")).format(field=field))
         return day_first
     if day_first_evidence and not month_first_evidence:
-        notes.append(f"{field}: numeric dates read day-first (dd/mm), settled by the column "
-                     f"itself, e.g. '{sub[example_df[0]]}'.")
+        notes.append(_("{field}: numeric dates read day-first (dd/mm), settled by the column "
+                       "itself, e.g. '{example}'.").format(field=field, example=sub[example_df[0]]))
         return True
     remembered = REMEMBERED.get(date_format or "")
     if month_first_evidence and not day_first_evidence:
-        notes.append(f"{field}: numeric dates read month-first (mm/dd), settled by the column "
-                     f"itself, e.g. '{sub[example_mf[0]]}'.")
+        notes.append(_("{field}: numeric dates read month-first (mm/dd), settled by the column "
+                       "itself, e.g. '{example}'.").format(field=field, example=sub[example_mf[0]]))
         return False
+    example = sub[found.index[0]]
     if day_first_evidence and month_first_evidence:
-        notes.append(f"{field}: the column has both day-first ('{sub[example_df[0]]}') and "
-                     f"month-first ('{sub[example_mf[0]]}') dates; read day-first, the default, "
-                     "so the others are rejected. Pass --date-format to choose.")
+        notes.append(_("{field}: the column has both day-first ('{day_first}') and month-first ('{month_first}') "
+                       "dates; read day-first, the default, so the others are rejected. Pass --date-format to "
+                       "choose.").format(field=field, day_first=sub[example_df[0]], month_first=sub[example_mf[0]]))
     elif remembered is not None:
-        notes.append(f"{field}: numeric dates read {'day' if remembered else 'month'}-first, as the "
-                     f"earlier files of this source were ('{sub[found.index[0]]}' is ambiguous: no day "
-                     f"over 12). Pass --date-format {'monthfirst' if remembered else 'dayfirst'} if this "
-                     "one differs.")
+        notes.append((_("{field}: numeric dates read day-first, as the earlier files of this source were "
+                        "('{example}' is ambiguous: no day over 12). Pass --date-format monthfirst if this "
+                        "one differs.") if remembered else
+                      _("{field}: numeric dates read month-first, as the earlier files of this source were "
+                        "('{example}' is ambiguous: no day over 12). Pass --date-format dayfirst if this "
+                        "one differs.")).format(field=field, example=example))
         return remembered
     else:
-        notes.append(f"{field}: numeric dates such as '{sub[found.index[0]]}' are ambiguous "
-                     "(no day over 12); read day-first (dd/mm), the default. Pass "
-                     "--date-format monthfirst if they are mm/dd.")
+        notes.append(_("{field}: numeric dates such as '{example}' are ambiguous (no day over 12); read "
+                       "day-first (dd/mm), the default. Pass --date-format monthfirst if they are "
+                       "mm/dd.").format(field=field, example=example))
     return True
 
 
 # ``date_format`` values that say how earlier files of the same source were read: used only
 # when the dates themselves cannot settle it (a week of answers, every day under 13).
 REMEMBERED = {"dayfirst?": True, "monthfirst?": False}
-ORDER_NOTE = re.compile(r"^(responded_at|occurred_at): numeric dates read (day|month)-first")
+# The sentences above that say which order a file's dates were read in, as an import's message
+# stores them in the language of whoever imported it: English, or Italian (the catalogue's words).
+ORDER_NOTE = re.compile(r"^(?:responded_at|occurred_at): (?:numeric dates read (?P<en>day|month)-first"
+                        r"|date numeriche lette con il (?P<it>giorno|mese) prima)")
+# In the sentence of a file whose dates are ambiguous (``_day_first``), in either language
+AMBIGUOUS = N_("are ambiguous (no day over 12)")
+
+
+def read_order(line: str) -> str | None:
+    """'day' or 'month': the order a stored sentence says a file's dates were read in; else None."""
+    found = ORDER_NOTE.match(line)
+    if not found:
+        return None
+    return found["en"] or {"giorno": "day", "mese": "month"}[found["it"]]
+
+
+def is_ambiguous(sentence: str) -> bool:
+    """The sentence says the file's numeric dates are ambiguous (in English or in this run's language)."""
+    return AMBIGUOUS in sentence or _(AMBIGUOUS) in sentence
 
 
 def _stamps(parts: pd.DataFrame, field: str, notes: list[str]) -> pd.Series:
     """Naive UTC timestamps from the parts; NaT where they make no date."""
     year, two_digit = _year(parts["y"].astype("str").where(parts["y"].notna()))
     if two_digit:
-        notes.append(f"{field}: two-digit years read as 2000-2068 (00-68) or 1969-1999 (69-99).")
+        notes.append(_("{field}: two-digit years read as 2000-2068 (00-68) or 1969-1999 (69-99).").format(field=field))
     hour = _ints(parts["H"], 0)
     ampm = parts["ampm"].astype("str").str.lower().str[0].where(parts["ampm"].notna())
     bad_hour = ampm.notna() & ((hour > 12) | (hour < 1))
@@ -196,7 +219,7 @@ def parse_datetimes(s: pd.Series, date_format: str | None = None, field: str = "
     notes: list[str] = []
     if date_format and "%" in date_format:
         parsed = pd.to_datetime(s, format=date_format, errors="coerce", utc=True)
-        notes.append(f"{field}: dates read with the format {date_format}.")
+        notes.append(_("{field}: dates read with the format {format}.").format(field=field, format=date_format))
         return parsed.dt.tz_convert(None).astype("datetime64[us]"), notes
     present = s.notna()
     parsed = pd.to_datetime(s, format="ISO8601", utc=True, errors="coerce")
@@ -209,8 +232,9 @@ def parse_datetimes(s: pd.Series, date_format: str | None = None, field: str = "
     if source_tz and source_tz != "UTC" and not aware.any():
         out = (out.dt.tz_localize(source_tz, ambiguous="NaT", nonexistent="NaT")
                .dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]"))
-        notes.append(f"{field}: times in {source_tz}, as the export states, converted to UTC.")
+        notes.append(_("{field}: times in {zone}, as the export states, converted to UTC.").format(
+            field=field, zone=source_tz))
     elif aware.any():
-        notes.append(f"{field}: times with a time zone converted to UTC "
-                     "(times without one are taken as they are).")
+        notes.append(_("{field}: times with a time zone converted to UTC "
+                       "(times without one are taken as they are).").format(field=field))
     return out, notes

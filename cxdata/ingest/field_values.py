@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from .categories import canonical_values
 from .dates import parse_datetimes
 from .fields import CATEGORY_FIELDS, FIELDS
@@ -53,15 +54,15 @@ def _dates(f: str, col: str, s: pd.Series, date_format: str | None, source_tz: s
            found: Findings) -> pd.Series:
     ts, notes = parse_datetimes(s, date_format, f, source_tz)
     found.conversions += notes
-    found.rejects.add(s.notna().to_numpy() & ts.isna().to_numpy(), col, s, "not a date")
+    found.rejects.add(s.notna().to_numpy() & ts.isna().to_numpy(), col, s, _("not a date"))
     return ts
 
 
 def _amounts(f: str, col: str, s: pd.Series, found: Findings) -> pd.Series:
     present = s.notna().to_numpy()
     num = parse_decimal(s, f, found.conversions)
-    found.rejects.add(present & num.isna().to_numpy(), col, s, "not a number")
-    found.rejects.add(present & (num.abs() >= REVENUE_LIMIT).to_numpy(), col, s, "too large")
+    found.rejects.add(present & num.isna().to_numpy(), col, s, _("not a number"))
+    found.rejects.add(present & (num.abs() >= REVENUE_LIMIT).to_numpy(), col, s, _("too large"))
     return num.round(2)
 
 
@@ -73,9 +74,10 @@ def constant_values(consts: dict[str, str], n: int, date_format: str | None,
 
 def _constant(f: str, value: str, n: int, date_format: str | None, found: Findings) -> pd.Series:
     if f in _TIME_FIELDS:
-        ts, _ = parse_datetimes(pd.Series([value], dtype="str"), date_format, f)
+        ts, _notes = parse_datetimes(pd.Series([value], dtype="str"), date_format, f)
         if ts.isna().iloc[0]:
-            found.problems.append(f"set:{f}: {value!r} is not a date (write it like 2024-01-31).")
+            found.problems.append(_("set:{field}: {value} is not a date (write it like 2024-01-31).").format(
+                field=f, value=repr(value)))
         return pd.Series(np.repeat(ts.to_numpy()[:1], n), dtype="datetime64[us]")
     stored = value
     if f in CATEGORY_FIELDS:

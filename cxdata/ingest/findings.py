@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
+
 
 class Rejector:
     def __init__(self, lines: np.ndarray):
@@ -33,7 +35,8 @@ class Rejector:
     def frame(self, bad_rows: list[tuple[int, int, str]], expected_fields: int) -> pd.DataFrame:
         """Every reject, the rows the reader could not split included, in line order."""
         bad = pd.DataFrame([{"line": ln, "column": None, "value": text[:500],
-                             "reason": f"expected {expected_fields} fields, found {found}"}
+                             "reason": _("expected {expected} fields, found {found}").format(
+                                 expected=expected_fields, found=found)}
                             for ln, found, text in bad_rows],
                            columns=["line", "column", "value", "reason"])
         rejects = pd.concat([bad, *self.parts], ignore_index=True) if (self.parts or len(bad)) else bad

@@ -3,6 +3,7 @@ question text, each phrase limited to where it may match (see ``synonyms``)."""
 
 from __future__ import annotations
 
+from ..i18n import _
 from .synonyms import HEADERS
 
 # Survey tools' metadata columns whose names look like a field but are not one (Qualtrics'
@@ -61,7 +62,7 @@ def header_matches(kind: str, columns: list[str], names: dict[str, str], texts: 
 
 def why_matched(level: int, phrase: str, label: str) -> str:
     if level == 3:
-        return f"its name is the synonym '{phrase}'"
+        return _("its name is the synonym '{phrase}'").format(phrase=phrase)
     if level == 2:
-        return f"the words '{phrase}' in its name"
-    return f"the words '{phrase}' in its question '{label}'"
+        return _("the words '{phrase}' in its name").format(phrase=phrase)
+    return _("the words '{phrase}' in its question '{question}'").format(phrase=phrase, question=label)

@@ -21,6 +21,8 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
+from .. import i18n
+from ..i18n import _
 from .fields import ID_FIELD
 from .model import IngestError
 from .prepared import Prepared
@@ -57,34 +59,35 @@ def identify(con, prepared: Prepared, columns: list[str], file_name: str,
     if source is not None:
         source = source.strip()
         if not SOURCE_NAME.match(source):
-            raise IngestError(f"{file_name}: source {source!r}: use 1-80 letters, digits, spaces or . _ - : @ / +, "
-                              "starting with a letter or digit.")
+            raise IngestError(_("{file}: source {source}: use 1-80 letters, digits, spaces or . _ - : @ / +, "
+                                "starting with a letter or digit.").format(file=file_name, source=repr(source)))
         kinds = {r[0] for r in con.execute("select distinct kind from imports where source = $s",
                                            {"s": source}).fetchall()}
         if kinds - {kind}:
-            raise IngestError(f"{file_name}: source {source!r} holds {', '.join(sorted(kinds))}, "
-                              f"not {kind}: name another source.")
-        reason = "given with --source"
+            raise IngestError(_("{file}: source {source} holds {kinds}, not {kind}: name another source.").format(
+                file=file_name, source=repr(source), kinds=", ".join(sorted(kinds)), kind=kind))
+        reason = _("given with --source")
     else:
         row = con.execute("select source, import_id from imports where header_signature = $sig "
                           "and status = 'done' order by import_id desc limit 1", {"sig": signature}).fetchone()
         if row:
-            source, reason = row[0], f"the source of import {row[1]}, a file with the same columns"
+            source, reason = row[0], _("the source of import {id}, a file with the same columns").format(id=row[1])
         else:
             source = f"{_slug(file_name)}-{signature[:6]}"
-            reason = "a new source: no earlier file had these columns (name one with --source)"
+            reason = _("a new source: no earlier file had these columns (name one with --source)")
     id_field = ID_FIELD[kind]
     id_col = prepared.mapping.get(id_field)
     if id_col:
         missing = int(prepared.frame[id_field].isna().sum())
         key = f"id:{id_col}"
-        key_reason = f"column {id_col!r} is mapped to {id_field}: a row is (source, {id_col})"
+        key_reason = _("column {column} is mapped to {field}: a row is (source, {name})").format(
+            column=repr(id_col), field=id_field, name=id_col)
         if missing:
-            key_reason += f"; {missing:,} rows without one are keyed by a hash of the whole row"
+            key_reason += _("; {n} rows without one are keyed by a hash of the whole row").format(n=i18n.count(missing))
     else:
         key = "row-hash"
-        key_reason = (f"no column is mapped to {id_field}: a row is keyed by a hash of all its "
-                      f"{len(columns)} columns, and identical rows in the file are all kept")
+        key_reason = _("no column is mapped to {field}: a row is keyed by a hash of all its {n} columns, and "
+                       "identical rows in the file are all kept").format(field=id_field, n=len(columns))
     return Identity(source, reason, signature, key, key_reason)
 
 
@@ -109,9 +112,10 @@ def check_dates(prepared: Prepared, raw_frame: pd.DataFrame, raw_lines: np.ndarr
         values = pd.Series(raw_frame[column].to_numpy(), index=raw_lines).reindex(lines).astype("object")
     else:
         values = pd.Series([None] * len(lines))
-    window = "--min-date" if min_date is None else f"--min-date (now {min_date})"
-    reasons = np.where(early[bad], f"date before {lo.date()}: a typo? ({window} widens the window)",
-                       f"date in the future (after {latest}): a typo? (--max-date widens the window)")
+    window = "--min-date" if min_date is None else _("--min-date (now {date})").format(date=min_date)
+    reasons = np.where(early[bad], _("date before {date}: a typo? ({option} widens the window)").format(
+                           date=lo.date(), option=window),
+                       _("date in the future (after {date}): a typo? (--max-date widens the window)").format(date=latest))
     rejects = pd.DataFrame({"line": lines, "column": column, "value": values.to_numpy(), "reason": reasons})
     merged = (pd.concat([prepared.rejects, rejects], ignore_index=True)
               .astype({"line": "int64"}).sort_values("line", kind="stable").reset_index(drop=True))

@@ -26,7 +26,8 @@ from datetime import datetime
 import pandas as pd
 import pyarrow as pa
 
-from .. import upkeep
+from .. import i18n, upkeep
+from ..i18n import _
 from .fields import FIELDS, ID_FIELD
 from .import_history import import_rejects, list_imports, same_content, shared_rows
 from .import_tables import (
@@ -256,13 +257,13 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
     kind = prepared.kind
     replace = list(replace or [])
     try:
-        report(0.45, "Keying the rows")
+        report(0.45, _("Keying the rows"))
         stage(con, prepared, raw_rows, rows=rows)  # before the transaction: see ``stage``
         con.execute("begin transaction")
         for earlier in replace:
-            report(0.45, f"Undoing import {earlier}, which this one replaces")
-            undo_in_transaction(con, earlier, note=f"replaced by a new import of {file_name}")
-        report(0.5, "Checking for rows already imported")
+            report(0.45, _("Undoing import {id}, which this one replaces").format(id=earlier))
+            undo_in_transaction(con, earlier, note=_("replaced by a new import of {file}").format(file=file_name))
+        report(0.5, _("Checking for rows already imported"))
         new, in_source, in_file = _split_new(con, kind, source)
         con.execute(f"drop table {STAGED}")  # noqa: S608 - constant; split into NEW and HELD
         owners = _owners(con, kind, source) if in_source else {}
@@ -283,7 +284,7 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
         _record_counts(con, import_id, new, in_source, in_file, len(prepared.rejects))
         if save_mapping_as:
             save_mapping(con, save_mapping_as, prepared.mapping | prepared.options, kind)
-        report(0.96, "Updating the daily counts and journeys")
+        report(0.96, _("Updating the daily counts and journeys"))
         upkeep.refresh(con, kind, added=[import_id] if new else [])
         con.execute("commit")
     except BaseException:
@@ -291,7 +292,7 @@ def write_import(con, prepared: Prepared, *, file_name: str, content_hash: str,
         raise
     finally:
         _drop_temp(con)
-    report(1.0, "Done")
+    report(1.0, _("Done"))
     return Written(import_id, new, in_source, in_file, replace, owners)
 
 
@@ -333,7 +334,8 @@ def _insert_new(con, kind: str, import_id: int, report: Callable[[float, str], N
         last = min(first + CHUNK_ROWS - 1, hi)
         _insert_chunk(con, kind, first, last, import_id)
         report(0.5 + 0.45 * (last - lo + 1) / (hi - lo + 1),
-               f"Loaded lines {first:,} to {last:,} of {hi:,}")
+               _("Loaded lines {first} to {last} of {total}").format(
+                   first=i18n.count(first), last=i18n.count(last), total=i18n.count(hi)))
 
 
 def _record_counts(con, import_id: int, new: int, in_source: int, in_file: int,

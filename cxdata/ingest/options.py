@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import _
 from ..schema import SCORE_RANGES
 from .fields import CATEGORY_FIELDS, FIELDS, SCORE_FIELDS, SETTABLE
 from .model import IngestError
@@ -85,8 +86,9 @@ def parse_options(kind: str, columns: list[str], options: dict[str, str], file_n
         elif key.startswith("keep:"):
             _check_keep_key(key, columns, file_name)
         else:
-            raise IngestError(f"{file_name}: unknown mapping option {key!r}; options are "
-                              f"{', '.join(sorted(OPTION_KEYS))} and {', '.join(OPTION_PATTERNS)}.")
+            raise IngestError(_("{file}: unknown mapping option {key}; options are {options} and {patterns}.").format(
+                file=file_name, key=repr(key), options=", ".join(sorted(OPTION_KEYS)),
+                patterns=", ".join(OPTION_PATTERNS)))
 
 
 def _has_values(fld: str) -> bool:
@@ -95,30 +97,32 @@ def _has_values(fld: str) -> bool:
 
 def _check_value_key(key: str, fld: str, value, fields, file_name: str) -> None:
     if fld not in fields or not _has_values(fld):
-        raise IngestError(f"{file_name}: {key!r}: values can be mapped for the scores and "
-                          f"the categories ({', '.join(f for f in fields if _has_values(f))}), "
-                          f"not {fld!r}.")
+        raise IngestError(_("{file}: {key}: values can be mapped for the scores and the categories ({fields}), "
+                            "not {field}.").format(file=file_name, key=repr(key), field=repr(fld),
+                                                   fields=", ".join(f for f in fields if _has_values(f))))
     if fld in SCORE_FIELDS and str(value or "").strip() != "":
         try:
             float(str(value).strip())
         except ValueError:
-            raise IngestError(f"{file_name}: {key!r} maps a label of {fld} to {value!r}: give a "
-                              "number on the column's scale, or nothing for 'no answer'.") from None
+            raise IngestError(_("{file}: {key} maps a label of {field} to {value}: give a number on the "
+                                "column's scale, or nothing for 'no answer'.").format(
+                file=file_name, key=repr(key), field=fld, value=repr(value))) from None
 
 
 def _check_set_key(key: str, value, fields, file_name: str) -> None:
     fld = key[4:]
     if fld not in fields or fld not in SETTABLE:
-        raise IngestError(f"{file_name}: {key!r}: a value can be set for "
-                          f"{', '.join(f for f in SETTABLE if f in fields)}, not {fld!r}.")
+        raise IngestError(_("{file}: {key}: a value can be set for {fields}, not {field}.").format(
+            file=file_name, key=repr(key), fields=", ".join(f for f in SETTABLE if f in fields), field=repr(fld)))
     if str(value or "").strip() == "":
-        raise IngestError(f"{file_name}: {key!r} needs a value (set:{fld}=VALUE).")
+        raise IngestError(_("{file}: {key} needs a value (set:{field}=VALUE).").format(
+            file=file_name, key=repr(key), field=fld))
 
 
 def _check_keep_key(key: str, columns: list[str], file_name: str) -> None:
     if key[5:] not in columns:
-        raise IngestError(f"{file_name}: {key!r}: there is no column {key[5:]!r} to keep; its "
-                          f"columns are: {', '.join(columns)}.")
+        raise IngestError(_("{file}: {key}: there is no column {column} to keep; its columns are: {columns}.").format(
+            file=file_name, key=repr(key), column=repr(key[5:]), columns=", ".join(columns)))
 
 
 def value_maps(options: dict[str, str]) -> dict[str, dict[str, str | None]]:

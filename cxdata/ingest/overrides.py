@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .automap import AutoMap, auto_map
+from ..i18n import N_, _
+from .automap import AutoMap, auto_map, runner_ups
 from .fields import FIELDS
 from .model import IngestError
 from .options import Options, is_option_key, parse_options
 
-_TOLD = "as the import was told"
+_TOLD = N_("as the import was told")
 
 
 def resolve(kind: str, columns: list[str], labels: dict[str, str], frame: pd.DataFrame,
@@ -25,8 +26,8 @@ def resolve(kind: str, columns: list[str], labels: dict[str, str], frame: pd.Dat
     for key, col in (overrides or {}).items():
         if key not in FIELDS[kind]:
             if not is_option_key(key):
-                raise IngestError(f"{file_name}: {key!r} is not a field of {kind}; fields are "
-                                  f"{', '.join(FIELDS[kind])}.")
+                raise IngestError(_("{file}: {key} is not a field of {kind}; fields are {fields}.").format(
+                    file=file_name, key=repr(key), kind=kind, fields=", ".join(FIELDS[kind])))
             options[key] = "" if col is None else str(col)
         elif col in (None, ""):
             _unmap(auto, key)
@@ -40,7 +41,7 @@ def resolve(kind: str, columns: list[str], labels: dict[str, str], frame: pd.Dat
     mapping, how = auto.mapping, auto.how
     for f in FIELDS[kind]:
         if f in mapping and f not in how:
-            how[f] = _TOLD
+            how[f] = _(_TOLD)
     ordered = {f: mapping[f] for f in FIELDS[kind] if f in mapping}
     how = {f: how[f] for f in FIELDS[kind] if f in how}
     return ordered, Options(options, how=how, not_mapped=auto.not_mapped), auto.notes
@@ -49,7 +50,7 @@ def resolve(kind: str, columns: list[str], labels: dict[str, str], frame: pd.Dat
 def _unmap(auto: AutoMap, key: str) -> None:
     if key in auto.mapping:
         auto.how.pop(key, None)
-        auto.not_mapped[key] = f"column '{auto.mapping.pop(key)}' left out as the import was told"
+        auto.not_mapped[key] = _("column '{column}' left out as the import was told").format(column=auto.mapping.pop(key))
 
 
 def _source_column(col: str, key: str, columns: list[str], labels: dict[str, str],
@@ -59,8 +60,9 @@ def _source_column(col: str, key: str, columns: list[str], labels: dict[str, str
         return col
     by_label = [c for c in columns if labels.get(c) == col]
     if not by_label:
-        raise IngestError(f"{file_name}: column {col!r} (mapped to {key}) is not in the "
-                          f"file; its columns are: {', '.join(columns)}.")
+        raise IngestError(_("{file}: column {column} (mapped to {field}) is not in the file; its columns "
+                            "are: {columns}.").format(file=file_name, column=repr(col), field=key,
+                                                      columns=", ".join(columns)))
     return by_label[0]
 
 
@@ -71,8 +73,9 @@ def _map(auto: AutoMap, key: str, col: str) -> None:
             del mapping[f]  # a column feeds one field: the caller's choice wins
             how.pop(f, None)
     mapping[key] = col
-    runners = how.get(key, "").partition("; runner-ups: ")[2]
-    how[key] = _TOLD + (f"; runner-ups: {runners}" if runners else "")
+    marker = runner_ups([]).rstrip()  # "; runner-ups:", in this run's language
+    runners = how.get(key, "").partition(marker)[2].strip()
+    how[key] = _(_TOLD) + (runner_ups([runners]) if runners else "")
     auto.not_mapped.pop(key, None)
 
 
@@ -83,7 +86,7 @@ def _take_stated_scales(auto: AutoMap, options: dict[str, str], explicit: set[st
         if f"{f}.scale" in options and f not in mapping and f not in explicit \
                 and col not in mapping.values() and options.get(f) != "":
             mapping[f] = col
-            auto.how[f] = f"{why}; on the {options[f'{f}.scale']} scale the import was told"
+            auto.how[f] = _("{why}; on the {scale} scale the import was told").format(why=why, scale=options[f"{f}.scale"])
             auto.not_mapped.pop(f, None)
 
 
@@ -96,10 +99,11 @@ def _apply_constants(auto: AutoMap, options: dict[str, str], explicit: set[str],
             continue
         fld = key[4:]
         if fld in explicit:
-            raise IngestError(f"{file_name}: {fld} is both mapped to column {mapping[fld]!r} and "
-                              f"set to {value!r} for every row: choose one.")
+            raise IngestError(_("{file}: {field} is both mapped to column {column} and set to {value} for "
+                                "every row: choose one.").format(file=file_name, field=fld,
+                                                                 column=repr(mapping[fld]), value=repr(value)))
         if fld in mapping:
-            how[fld] = f"every row set to '{value}' (column '{mapping.pop(fld)}' not used)"
+            how[fld] = _("every row set to '{value}' (column '{column}' not used)").format(value=value, column=mapping.pop(fld))
         else:
-            how[fld] = f"every row set to '{value}'"
+            how[fld] = _("every row set to '{value}'").format(value=value)
         auto.not_mapped.pop(fld, None)

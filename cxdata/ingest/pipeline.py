@@ -20,23 +20,26 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .. import i18n
+from ..i18n import _
 from ..settings import get_setting, stages
 from . import identity, load
 from .automap import detect_kind
-from .dates import ORDER_NOTE
+from .dates import is_ambiguous, read_order
 from .fields import KINDS
 from .model import ImportResult, IngestError, Preview, Reject
 from .overrides import resolve
 from .prepared import MappingProblem, Prepared
 from .read import RawTable, memory_cap, open_source, read_raw
 from .saved_mappings import load_mapping
-from .validate import prepare
+from .validate import nothing_imported, prepare
 
 
 def _prepare(raw: RawTable, *, kind: str | None, mapping: dict | None, date_format: str | None,
              ces_direction: str, known: dict[str, list[str]] | None = None) -> Prepared:
     if kind is not None and kind not in KINDS:
-        raise IngestError(f"{raw.file_name}: kind is 'responses' or 'interactions', not {kind!r}.")
+        raise IngestError(_("{file}: kind is 'responses' or 'interactions', not {kind}.").format(
+            file=raw.file_name, kind=repr(kind)))
     kind = kind or detect_kind(raw.columns, raw.labels, raw.frame, raw.file_name)
     fields, options, notes = resolve(kind, raw.columns, raw.labels, raw.frame, mapping,
                                         raw.file_name)
@@ -63,20 +66,21 @@ def _read_and_check(path: str | Path | bytes, *, file_name: str | None, kind: st
                     report: Callable[[float, str], None] = lambda f, m: None,
                     known: dict[str, list[str]] | None = None,
                     cap: int | None = None) -> tuple[RawTable, Prepared]:
-    report(0.0, "Reading the file")
+    report(0.0, _("Reading the file"))
     src = open_source(path, file_name, cap)
-    key = (src.sha256, src.name, json.dumps(overrides, sort_keys=True, default=str), date_format, direction,
-           json.dumps(known or {}, sort_keys=True))
+    # the language too: the sentences kept are in it
+    key = (i18n.get_lang(), src.sha256, src.name, json.dumps(overrides, sort_keys=True, default=str),
+           date_format, direction, json.dumps(known or {}, sort_keys=True))
     with _last_lock:
         if _last:
             kept, asked, raw, prepared = _last[0]
             # the kind asked for, or the one found when none was asked both times (the page
             # previews with the kind found and imports with it named)
             if kept == key and (kind == prepared.kind or kind is None and asked is None):
-                report(0.45, "Rows read and checked for the preview")
+                report(0.45, _("Rows read and checked for the preview"))
                 return raw, prepared
     raw = read_raw(src)
-    report(0.2, "Checking the rows")
+    report(0.2, _("Checking the rows"))
     prepared = _prepare(raw, kind=kind, mapping=overrides, date_format=date_format, ces_direction=direction,
                         known=known)
     with _last_lock:
@@ -207,23 +211,34 @@ def _to_replace(con, raw: RawTable, replace: bool, dry_run: bool, conversions: l
     if earlier and not replace:
         if not dry_run:
             raise IngestError(already_imported(raw.file_name, earlier))
-        conversions.append(already_imported(raw.file_name, earlier).replace(
-            "nothing was loaded", "an import of it would load nothing"))
+        conversions.append(already_imported(raw.file_name, earlier, dry_run=True))
         return []
     if replace and not earlier:
-        conversions.append("--replace: no earlier import of this file to replace.")
+        conversions.append(_("--replace: no earlier import of this file to replace."))
     return [e[0] for e in earlier]
 
 
 def _held_elsewhere(written, source: str, dry_run: bool) -> str:
     """The sentence for rows the source held already: which imports hold them, and how to load
     them with this file's mapping instead."""
-    held_by = ", ".join(f"import {i} ({n:,} rows)" for i, n in written.owners.items())
-    return (f"{written.in_source:,} rows were already in source '{source}' ({held_by}): they keep the "
-            f"values that import loaded, this file's mapping is not applied to them. To load them with "
-            f"this mapping, undo {'that import' if len(written.owners) == 1 else 'those imports'} first "
-            f"(python -m cxdata undo {' '.join(map(str, written.owners))}), then import this file again"
-            + (" with --replace." if not dry_run else "."))
+    held_by = ", ".join(_("import {id} ({n} rows)").format(id=i, n=i18n.count(n)) for i, n in written.owners.items())
+    one = len(written.owners) == 1
+    if dry_run:
+        text = (_("{n} rows were already in source '{source}' ({held_by}): they keep the values that import "
+                  "loaded, this file's mapping is not applied to them. To load them with this mapping, undo that "
+                  "import first ({command}), then import this file again.") if one else
+                _("{n} rows were already in source '{source}' ({held_by}): they keep the values that import "
+                  "loaded, this file's mapping is not applied to them. To load them with this mapping, undo those "
+                  "imports first ({command}), then import this file again."))
+    else:
+        text = (_("{n} rows were already in source '{source}' ({held_by}): they keep the values that import "
+                  "loaded, this file's mapping is not applied to them. To load them with this mapping, undo that "
+                  "import first ({command}), then import this file again with --replace.") if one else
+                _("{n} rows were already in source '{source}' ({held_by}): they keep the values that import "
+                  "loaded, this file's mapping is not applied to them. To load them with this mapping, undo those "
+                  "imports first ({command}), then import this file again with --replace."))
+    return text.format(n=i18n.count(written.in_source), source=source, held_by=held_by,
+                       command="python -m cxdata undo " + " ".join(map(str, written.owners)))
 
 
 def _explained(prepared: Prepared) -> dict:
@@ -238,15 +253,15 @@ def _remembered_order(con, prepared: Prepared, raw: RawTable, source: str | None
     order the latest earlier file of its source was read in ('dayfirst?' / 'monthfirst?', which
     ``dates`` applies only to ambiguous columns); else None. The trials found a weekly export
     read day-first after two of the same source read month-first: May's NPS n 22 for 160."""
-    if not any("are ambiguous (no day over 12)" in c for c in prepared.conversions):
+    if not any(is_ambiguous(c) for c in prepared.conversions):
         return None
     who = identity.identify(con, prepared, raw.columns, raw.file_name, source)
     for (message,) in con.execute("select message from imports where source = $s and status = 'done' "
                                   "and message is not null order by import_id desc", {"s": who.source}).fetchall():
         for line in message.splitlines():
-            found = ORDER_NOTE.match(line)
-            if found:
-                return f"{found.group(2)}first?"
+            order = read_order(line)
+            if order:
+                return f"{order}first?"
     return None
 
 
@@ -260,29 +275,35 @@ def check_stages(con, prepared: Prepared, file_name: str) -> None:
     unknown = found[~found.index.isin(order)]
     if unknown.empty:
         return
-    listed = ", ".join(f"{s!r} ({n:,} rows)" for s, n in unknown.items())
+    listed = ", ".join(_("{stage} ({n} rows)").format(stage=repr(s), n=i18n.count(n)) for s, n in unknown.items())
     example = unknown.index[0]
-    problem = (f"stages not in the funnel order ({' -> '.join(order)}): {listed}. Map each to a stage of "
-               f"the order (--map-value 'stage:{example}={order[0] if order else 'awareness'}'), or put each "
-               f"in the order where it belongs in the journey: python -m cxdata stages followed by the whole "
-               f"order, every stage once (or the Upload page's Funnel stages).")
-    raise MappingProblem(f"{file_name}: nothing was imported.\n- {problem}", [problem],
+    problem = _("stages not in the funnel order ({order}): {listed}. Map each to a stage of the order "
+                "(--map-value 'stage:{example}={stage}'), or put each in the order where it belongs in the "
+                "journey: python -m cxdata stages followed by the whole order, every stage once (or the Upload "
+                "page's Funnel stages).").format(order=" -> ".join(order), listed=listed, example=example,
+                                                 stage=order[0] if order else "awareness")
+    raise MappingProblem(nothing_imported(file_name, [problem]), [problem],
                          {f"stage.value:{s}": "" for s in unknown.index}, dict(prepared.mapping),
                          dict(prepared.mapping_how))
 
 
-def already_imported(file_name: str, earlier: list[tuple]) -> str:
-    """The sentence for a file whose content a live import holds already."""
+def already_imported(file_name: str, earlier: list[tuple], dry_run: bool = False) -> str:
+    """The sentence for a file whose content a live import holds already (``dry_run``: what an
+    import of it would do)."""
     import_id, started, stored_mapping, source = earlier[-1]
     try:
         pairs = json.loads(stored_mapping or "{}")
         shown = ", ".join(f"{k}={v}" for k, v in pairs.items() if "." not in k)
     except ValueError:
         shown = stored_mapping or ""
-    return (f"{file_name}: this file was imported as import {import_id} on {started:%Y-%m-%d %H:%M} "
-            f"into source {source!r} (mapping {shown or 'automatic'}): nothing was loaded. Undo it first "
-            f"(`python -m cxdata undo {import_id}`), or import with --replace to undo it and import the "
-            "file again in one step.")
+    text = (_("{file}: this file was imported as import {id} on {when} into source {source} (mapping "
+              "{mapping}): an import of it would load nothing. Undo it first (`python -m cxdata undo {id}`), "
+              "or import with --replace to undo it and import the file again in one step.") if dry_run else
+            _("{file}: this file was imported as import {id} on {when} into source {source} (mapping "
+              "{mapping}): nothing was loaded. Undo it first (`python -m cxdata undo {id}`), or import with "
+              "--replace to undo it and import the file again in one step."))
+    return text.format(file=file_name, id=import_id, when=f"{started:%Y-%m-%d %H:%M}", source=repr(source),
+                       mapping=shown or _("automatic"))
 
 
 def preview_file(path: str | Path | bytes, *, kind: str | None = None, mapping: dict | None = None,

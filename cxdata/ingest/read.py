@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import i18n
+from ..i18n import _
 from .data_part import data_part
 from .data_rows import read_data
 from .header_rows import detect_header, header_names, qualtrics_timezones
@@ -94,8 +96,13 @@ def _decode(raw: bytes, codec: str, label: str, name: str) -> tuple[str, str]:
     try:
         return raw.decode(codec), label
     except UnicodeDecodeError as exc:
-        raise IngestError(f"{name} says it is {label} but byte {exc.start} is not valid {label}: "
-                          "save it again as UTF-8 CSV and retry.") from exc
+        raise IngestError(not_valid(name, label, exc.start)) from exc
+
+
+def not_valid(name: str, label: str, byte: int) -> str:
+    """The sentence for a file whose bytes are not in the encoding it states."""
+    return _("{file} says it is {encoding} but byte {byte} is not valid {encoding}: save it again as UTF-8 CSV "
+             "and retry.").format(file=name, encoding=label, byte=byte)
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -119,7 +126,7 @@ def sniff_delimiter(lines: list[str]) -> str:
 def _split_lines(text: str, limit: int) -> list[str]:
     out = []
     start = 0
-    for _ in range(limit):
+    for _line in range(limit):
         end = text.find("\n", start)
         if end < 0:
             if start < len(text):
@@ -151,21 +158,22 @@ def read_raw(path: str | Path | bytes | Source, *, file_name: str | None = None,
     src = path if isinstance(path, Source) else open_source(path, file_name)
     name = src.name
     if src.size == 0 or src.blank:
-        raise IngestError(f"{name} is empty: there is no header and no data. Export the data again.")
+        raise IngestError(_("{file} is empty: there is no header and no data. Export the data again.").format(file=name))
     head = _head_lines(src)
     delim = sniff_delimiter(head)
     records, ends = _header_records(head, delim, 3)
     if not records:
-        raise IngestError(f"{name} is empty: there is no header and no data. Export the data again.")
+        raise IngestError(_("{file} is empty: there is no header and no data. Export the data again.").format(file=name))
     style, n_header = detect_header(records)
     columns, labels = header_names(style, records[:n_header])
     header_lines = ends[n_header - 1]
     if len(columns) > MAX_COLUMNS:
-        raise IngestError(f"{name} has {len(columns):,} columns, more than the {MAX_COLUMNS:,} an "
-                          "import takes: export only the questions and fields you need, then retry.")
+        raise IngestError(_("{file} has {n} columns, more than the {limit} an import takes: export only the "
+                            "questions and fields you need, then retry.").format(
+            file=name, n=i18n.count(len(columns)), limit=i18n.count(MAX_COLUMNS)))
     if len(columns) < 2:
-        raise IngestError(f"{name}: found only one column ({columns[0]!r}). Save it as CSV with a "
-                          "comma, semicolon, tab or | between the columns, with a header row.")
+        raise IngestError(_("{file}: found only one column ({column}). Save it as CSV with a comma, semicolon, "
+                            "tab or | between the columns, with a header row.").format(file=name, column=repr(columns[0])))
 
     # The data part, from the first line after the header, goes to Arrow as UTF-8.
     with data_part(src, "".join(head[:header_lines])) as part:
@@ -174,7 +182,7 @@ def read_raw(path: str | Path | bytes | Source, *, file_name: str | None = None,
     timezones = qualtrics_timezones(columns, records[2]) if style == "qualtrics" else {}
     if style != "plain":
         shown = {"qualtrics-legacy": "Qualtrics legacy"}.get(style, style.capitalize())
-        notes.append(f"{shown} export: {n_header} header rows read as one.")
+        notes.append(_("{tool} export: {n} header rows read as one.").format(tool=shown, n=n_header))
     return RawTable(name, src.encoding, delim, style, header_lines, columns, labels, frame, lines, bad,
                     blank, content_hash or src.sha256, timezones, notes)
 

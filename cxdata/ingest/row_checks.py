@@ -3,9 +3,13 @@ other values, and a class of rejects too large to be broken rows."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
+from .. import i18n
+from ..i18n import N_, _
 from ..schema import SCORE_RANGES
 from .fields import ID_FIELD, REQUIRED
 from .findings import Rejector
@@ -21,20 +25,25 @@ def check_required(kind: str, mapping: dict[str, str], consts: dict[str, str],
         if f not in mapping and f not in consts:
             why = f" ({not_mapped[f]})" if f in not_mapped else ""
             example = "2024-01-31" if f.endswith("_at") else "VALUE"
-            problems.append(f"no column for {f}, which every row needs{why}: map one with "
-                            f"--map {f}=COLUMN, or give every row a value with --set {f}={example}.")
+            problems.append(_("no column for {field}, which every row needs{why}: map one with "
+                              "--map {field}=COLUMN, or give every row a value with --set {field}={example}.").format(
+                field=f, why=why, example=example))
             fixes[f"set:{f}"] = example
     if kind == "responses" and not any(f in mapping for f in SCORE_RANGES):
         refused = [f"{f}: {why}" for f, why in not_mapped.items() if f in SCORE_RANGES]
-        problems.append("no score column (nps, csat, ces, needs_met, enjoyment, cx_level) is mapped"
-                        + (": " + " ".join(refused) if refused else "; map one with --map nps=COLUMN."))
+        problems.append(_("no score column (nps, csat, ces, needs_met, enjoyment, cx_level) is mapped: {refused}").format(
+            refused=" ".join(refused)) if refused else
+            _("no score column (nps, csat, ces, needs_met, enjoyment, cx_level) is mapped; map one with --map nps=COLUMN."))
 
 
 # Survey tools mark their own test answers: Qualtrics' Status ('Survey Preview', 'Survey Test',
 # 'Spam') and DistributionChannel ('preview', 'test'). They are not respondents.
 _TOOL_STATUS_COLUMNS = {"status", "response type", "distributionchannel", "distribution channel"}
 _NOT_RESPONDENTS = {"survey preview", "preview", "survey test", "test", "spam"}
-NOT_A_RESPONDENT = "not a respondent"
+NOT_A_RESPONDENT = N_("not a respondent")
+NO_SCORE = N_("no score answered ({fields} all empty)")
+SAME_ID = N_("same id as line {line} with other values (a row repeated whole counts as a duplicate)")
+SAME_ID_EARLIER = N_("same id as an earlier line with other values (a row repeated whole counts as a duplicate)")
 
 
 def reject_tool_tests(raw: RawTable, rej: Rejector) -> None:
@@ -45,7 +54,8 @@ def reject_tool_tests(raw: RawTable, rej: Rejector) -> None:
             continue
         values = raw.frame[col]
         hit = values.str.strip().str.casefold().isin(_NOT_RESPONDENTS).fillna(False).to_numpy(bool)
-        rej.add(hit, col, values, f"a survey tool's preview, test or spam answer, {NOT_A_RESPONDENT}")
+        rej.add(hit, col, values, _("a survey tool's preview, test or spam answer, {why}").format(
+            why=_(NOT_A_RESPONDENT)))
 
 
 def reject_incomplete(kind: str, mapping: dict[str, str], consts: dict[str, str],
@@ -59,11 +69,11 @@ def reject_incomplete(kind: str, mapping: dict[str, str], consts: dict[str, str]
             none = np.ones(n, dtype=bool)
             for f in scores:
                 none &= out[f].isna().to_numpy()
-            rej.add(none, None, None, "no score answered (" + ", ".join(scores) + " all empty)")
+            rej.add(none, None, None, _(NO_SCORE).format(fields=", ".join(scores)))
     for f in REQUIRED[kind]:
         col = mapping.get(f)
         if col is not None and f not in consts:
-            rej.add(out[f].isna().to_numpy(), col, None, f"{f} missing (required)")
+            rej.add(out[f].isna().to_numpy(), col, None, _("{field} missing (required)").format(field=f))
 
 
 def reject_conflicting_ids(raw: RawTable, kind: str, mapping: dict[str, str],
@@ -81,8 +91,8 @@ def reject_conflicting_ids(raw: RawTable, kind: str, mapping: dict[str, str],
         first_row = same_row.groupby(ids.where(live)).transform("first")
         conflict = dup & (same_row != first_row)
         first = pd.Series(raw.lines).groupby(ids.where(live)).transform("first")
-        reason = ("same id as line " + first.astype("Int64").astype("str")
-                  + " with other values (a row repeated whole counts as a duplicate)")
+        before, after = _(SAME_ID).split("{line}")
+        reason = before + first.astype("Int64").astype("str") + after
         rej.add(conflict.to_numpy(), mapping[id_field], ids, reason)
 
 
@@ -94,19 +104,26 @@ def check_reject_share(rejects: pd.DataFrame, rows_read: int, problems: list[str
     # responses only, so leaving them out biases nothing (support-ticket and partial-response
     # exports are mostly such rows). They are still listed as rejects, and counted.
     # (the tool's own preview and test answers likewise: a known class, not a misreading)
+    # (the reasons are in the language of this run, as they were written)
     reason_text = rejects["reason"].astype("str")
-    rejects = rejects[~(reason_text.str.startswith("no score answered") | reason_text.str.endswith(NOT_A_RESPONDENT))]
-    reason = (rejects["reason"].astype("str")
-              .str.replace(r"^same id as line \d+ ", "same id as an earlier line ", regex=True))
+    no_score = _(NO_SCORE).split("{fields}")[0]
+    rejects = rejects[~(reason_text.str.startswith(no_score) | reason_text.str.endswith(_(NOT_A_RESPONDENT)))]
+    same_id = "^" + r"\d+".join(re.escape(p) for p in _(SAME_ID).split("{line}")) + "$"
+    reason = rejects["reason"].astype("str").str.replace(same_id, _(SAME_ID_EARLIER).replace("\\", "\\\\"),
+                                                         regex=True)
     key = rejects["column"].fillna("").astype("str") + "\x1f" + reason
     for k, rows in rejects.groupby(key, sort=False)["line"]:
         count = len(rows)
         if count >= 2 and count > REJECT_SHARE * rows_read:
             col, why = k.split("\x1f", 1)
             lines = ", ".join(str(x) for x in rows.head(5))
-            problems.append(f"{count} of {rows_read} rows ({100 * count / rows_read:.1f}%) would be "
-                            f"rejected{' for ' + repr(col) if col else ''}: {why} (lines {lines}"
-                            f"{', ...' if count > 5 else ''}). Rejects are for a few broken rows: fix "
-                            "the file or the mapping, or load the other rows deliberately with "
-                            "--accept-rejects.")
+            lines += ", ..." if count > 5 else ""
+            share = i18n.number(100 * count / rows_read, 1)
+            problems.append((_("{count} of {rows} rows ({share}%) would be rejected for {column}: {why} (lines "
+                               "{lines}). Rejects are for a few broken rows: fix the file or the mapping, or "
+                               "load the other rows deliberately with --accept-rejects.") if col else
+                             _("{count} of {rows} rows ({share}%) would be rejected: {why} (lines {lines}). "
+                               "Rejects are for a few broken rows: fix the file or the mapping, or load the "
+                               "other rows deliberately with --accept-rejects.")).format(
+                count=count, rows=rows_read, share=share, column=repr(col), why=why, lines=lines))
             fixes["accept_rejects"] = "yes"

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from ..i18n import _
 from .fields import KINDS
 from .model import IngestError
 
@@ -24,9 +25,9 @@ create table if not exists saved_mappings (
 def save_mapping(con, name: str, mapping: dict[str, str | None], kind: str) -> None:
     """Store ``mapping`` (fields and options) under ``name``, replacing an older one."""
     if not name or not name.strip():
-        raise IngestError("a saved mapping needs a name")
+        raise IngestError(_("a saved mapping needs a name"))
     if kind not in KINDS:
-        raise IngestError(f"kind is one of {', '.join(KINDS)}")
+        raise IngestError(_("kind is one of {kinds}").format(kinds=", ".join(KINDS)))
     con.execute(_SAVED_DDL)
     con.execute("insert or replace into saved_mappings values ($n, $k, $m, $t)",
                 {"n": name.strip(), "k": kind, "m": json.dumps(mapping, sort_keys=True),
@@ -40,7 +41,8 @@ def load_mapping(con, name: str) -> tuple[str, dict[str, str | None]]:
                       {"n": name.strip()}).fetchone()
     if row is None:
         known = [r[0] for r in con.execute("select name from saved_mappings order by name").fetchall()]
-        raise IngestError(f"no saved mapping named {name!r}; saved: {', '.join(known) or 'none'}.")
+        raise IngestError(_("no saved mapping named {name}; saved: {saved}.").format(
+            name=repr(name), saved=", ".join(known) or _("none")))
     return row[0], json.loads(row[1])
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..i18n import _, ngettext
 from ..schema import SCORE_RANGES
 
 _AGREE_5 = {
@@ -111,7 +112,7 @@ def parse_decimal(s: pd.Series, field: str, notes: list[str]) -> pd.Series:
     raw = s[rest].str.replace(r"[\s€$£]|EUR|USD", "", regex=True)
     if _decimal_comma(raw):
         cleaned = raw.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        notes.append(f"{field}: decimal comma read (1.234,56 = 1234.56).")
+        notes.append(_("{field}: decimal comma read (1.234,56 = 1234.56).").format(field=field))
     else:
         cleaned = raw.str.replace(",", "", regex=False)
     num = num.astype("float64")
@@ -157,9 +158,9 @@ def read_score(s: pd.Series, field: str, notes: list[str],
             num = num.copy()
             num.loc[mapped] = pd.to_numeric(s[mapped].map(lookup), errors="coerce").astype("float64")
             labelled = True
-            pairs = ", ".join(f"'{u}' -> {'no answer' if v is None else _num_text(v)}"
+            pairs = ", ".join(f"'{u}' -> {_('no answer') if v is None else _num_text(v)}"
                               for u, v in lookup.items())
-            notes.append(f"{field}: values mapped as the import was told ({pairs}).")
+            notes.append(_("{field}: values mapped as the import was told ({pairs}).").format(field=field, pairs=pairs))
     rest = present & num.isna() & ~mapped
     if rest.any():
         direction, by_label = _read_labels(s, rest, num, field, notes)
@@ -190,9 +191,9 @@ def _read_labels(s: pd.Series, rest: pd.Series, num: pd.Series, field: str,
     if comma.any():
         values[comma] = pd.to_numeric(uniques[comma].str.replace(",", ".", regex=False))
     if used_label:
-        tables = " / ".join(sorted({k for t, _ in LABELS[field] for k, v in t.items()
+        tables = " / ".join(sorted({k for t, _implied in LABELS[field] for k, v in t.items()
                                     if k in set(normed)}, key=lambda k: _label_value(field, k)))
-        notes.append(f"{field}: text labels read as numbers ({tables}).")
+        notes.append(_("{field}: text labels read as numbers ({labels}).").format(field=field, labels=tables))
     lookup = dict(zip(uniques, values, strict=True))
     num.loc[rest] = s[rest].map(lookup).astype("float64")
     return direction, used_label or by_number or by_stars
@@ -225,8 +226,8 @@ def _from_leading_numbers(values: pd.Series, uniques: pd.Series, field: str,
     if not new.any():
         return False
     values[new] = pd.to_numeric(lead[new])
-    notes.append(f"{field}: the number at the start of labels such as '{uniques[new].iloc[0]}' "
-                 "taken as the score.")
+    notes.append(_("{field}: the number at the start of labels such as '{example}' "
+                   "taken as the score.").format(field=field, example=uniques[new].iloc[0]))
     return True
 
 
@@ -236,8 +237,8 @@ def _from_stars(values: pd.Series, uniques: pd.Series, field: str, notes: list[s
     if not new.any():
         return False
     values[new] = stars[new].str.len()
-    notes.append(f"{field}: stars counted as the score ('{uniques[new].iloc[0]}' = "
-                 f"{int(values[new].iloc[0])}).")
+    notes.append(_("{field}: stars counted as the score ('{example}' = {score}).").format(
+        field=field, example=uniques[new].iloc[0], score=int(values[new].iloc[0])))
     return True
 
 
@@ -261,14 +262,17 @@ def scale_misfit(field: str, num: pd.Series) -> tuple[str, tuple[int, int] | Non
     holder = _narrowest_holder(vmin, vmax)
     if lo == 1 and vmin == 0 and holder and holder[0] == 0:
         zeros = int((v == 0).sum())
-        return (f"{zeros} of its {len(v)} answers {'is' if zeros == 1 else 'are'} 0 and the highest "
-                f"is {vmax}: a {holder[0]}-{holder[1]} scale, not {field}'s {lo}-{hi}", holder)
+        return (ngettext("{zeros} of its {n} answers is 0 and the highest is {top}: a {a}-{b} scale, not "
+                         "{field}'s {low}-{high}",
+                         "{zeros} of its {n} answers are 0 and the highest is {top}: a {a}-{b} scale, not "
+                         "{field}'s {low}-{high}", zeros).format(
+            zeros=zeros, n=len(v), top=vmax, a=holder[0], b=holder[1], field=field, low=lo, high=hi), holder)
     if outside >= 2 and outside > 0.01 * len(v):
         return _outside_scale(field, len(v), vmin, vmax, outside, holder)
     if field == "nps" and len(v) >= 20 and vmax <= 5:
         scale = (0, 5) if vmin == 0 else (1, 5)
-        return (f"all {len(v)} answers are between {vmin} and {vmax}: a {scale[0]}-{scale[1]} "
-                "rating, not a 0-10 NPS", scale)
+        return (_("all {n} answers are between {first} and {top}: a {a}-{b} rating, not a 0-10 NPS").format(
+            n=len(v), first=vmin, top=vmax, a=scale[0], b=scale[1]), scale)
     return None
 
 
@@ -276,10 +280,10 @@ def _outside_scale(field: str, n: int, vmin: int, vmax: int, outside: int,
                    holder: tuple[int, int] | None) -> tuple[str, tuple[int, int] | None]:
     lo, hi = SCORE_RANGES[field]
     if holder and holder != (lo, hi):
-        return (f"its values run from {vmin} to {vmax}, a {holder[0]}-{holder[1]} scale, not "
-                f"{field}'s {lo}-{hi}", holder)
-    return (f"{outside} of its {n} answers are outside {field}'s {lo}-{hi} scale "
-            f"(from {vmin} to {vmax})", None)
+        return (_("its values run from {first} to {top}, a {a}-{b} scale, not {field}'s {low}-{high}").format(
+            first=vmin, top=vmax, a=holder[0], b=holder[1], field=field, low=lo, high=hi), holder)
+    return (_("{outside} of its {n} answers are outside {field}'s {low}-{high} scale (from {first} to {top})").format(
+        outside=outside, n=n, field=field, low=lo, high=hi, first=vmin, top=vmax), None)
 
 
 def _narrowest_holder(vmin: int, vmax: int) -> tuple[int, int] | None:
@@ -287,7 +291,7 @@ def _narrowest_holder(vmin: int, vmax: int) -> tuple[int, int] | None:
 
 
 def _label_value(field: str, label: str) -> int:
-    for table, _ in LABELS[field]:
+    for table, _implied in LABELS[field]:
         if label in table:
             return table[label]
     return 0
@@ -320,13 +324,16 @@ def detect_scale(field: str, values: pd.Series) -> tuple[int, int]:
     return lo, hi
 
 
-def convert_rule(field: str, source: tuple[int, int]) -> tuple[dict[int, int], str]:
+def convert_rule(field: str, source: tuple[int, int], told: bool = False) -> tuple[dict[int, int], str]:
     """The value table and the sentence of the linear conversion from ``source`` to the canonical
-    scale of ``field``, rounded half up."""
+    scale of ``field``, rounded half up (``told``: the source scale is the one the import was told)."""
     a, b = source
     lo, hi = SCORE_RANGES[field]
     table = {x: int(np.floor(lo + (x - a) * (hi - lo) / (b - a) + 0.5)) for x in range(a, b + 1)}
     pairs = ", ".join(f"{k}→{v}" for k, v in table.items())
-    sentence = (f"{field}: {a}-{b} scale converted to {lo}-{hi} by rounding "
-                f"{lo} + (x - {a}) * {hi - lo}/{b - a} half up ({pairs}).")
+    sentence = (_("{field}: {a}-{b} scale (as the import was told) converted to {low}-{high} by rounding "
+                  "{low} + (x - {a}) * {span}/{width} half up ({pairs}).") if told else
+                _("{field}: {a}-{b} scale converted to {low}-{high} by rounding "
+                  "{low} + (x - {a}) * {span}/{width} half up ({pairs}).")).format(
+        field=field, a=a, b=b, low=lo, high=hi, span=hi - lo, width=b - a, pairs=pairs)
     return table, sentence

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .. import i18n
+from ..i18n import _
 from .model import IngestError
 
 BLOCK = 1 << 24
@@ -94,16 +96,18 @@ def too_large(name: str, size: int, limit: int, rows: int | None = None) -> str:
     """The sentence for a file over the import's limit: its size (and rows), the limit, the way
     out: a larger memory limit, by how much, or the export split in parts."""
     if _explicit_limit():
-        return (f"{name} is {size / 1e6:,.0f} MB, over the {limit / 1e6:,.0f} MB an import reads at "
-                "once (CX_MAX_IMPORT_MB): split the export by month and import the parts, or raise "
-                "the limit if the machine has the memory.")
+        return _("{file} is {size} MB, over the {limit} MB an import reads at once (CX_MAX_IMPORT_MB): split "
+                 "the export by month and import the parts, or raise the limit if the machine has the "
+                 "memory.").format(file=name, size=i18n.number(size / 1e6), limit=i18n.number(limit / 1e6))
     need = needed_memory(size, rows or 0)
     cap = limit * BYTES_PER_FILE_BYTE if rows is None else limit
-    what = f"{size / 1e6:,.0f} MB" + (f" in {rows:,} lines" if rows is not None else "")
-    return (f"{name} is {what}, more than an import can read within a memory limit of "
-            f"{cap / 1e9:.2f} GB (it holds about {need / 1e9:.2f} GB while reading this file): split "
-            f"the export by month and import the parts, or run the import with --memory-limit "
-            f"{_gb_up(need)} or more (CX_MEMORY_LIMIT for the dashboard) if the machine has the memory.")
+    what = (_("{size} MB in {rows} lines").format(size=i18n.number(size / 1e6), rows=i18n.count(rows))
+            if rows is not None else i18n.number(size / 1e6) + " MB")
+    return _("{file} is {what}, more than an import can read within a memory limit of {cap} GB (it holds "
+             "about {need} GB while reading this file): split the export by month and import the parts, or "
+             "run the import with --memory-limit {suggested} or more (CX_MEMORY_LIMIT for the dashboard) if "
+             "the machine has the memory.").format(file=name, what=what, cap=i18n.number(cap / 1e9, 2),
+                                                   need=i18n.number(need / 1e9, 2), suggested=_gb_up(need))
 
 
 def _gb_up(size: int) -> str:
@@ -159,7 +163,7 @@ def open_source(path: str | Path | bytes | bytearray, file_name: str | None = No
     try:
         _scan(src)
     except OSError as exc:
-        raise IngestError(f"{src.name} cannot be opened ({exc.strerror}). Check the path and retry.") from exc
+        raise IngestError(cannot_open(src.name, exc)) from exc
     check_rows(src, cap)
     return src
 
@@ -169,13 +173,17 @@ def _file(p: Path, file_name: str | None) -> Source:
     try:
         info = p.stat()
     except FileNotFoundError as exc:
-        raise IngestError(f"{name}: no such file. Check the path and retry.") from exc
+        raise IngestError(_("{file}: no such file. Check the path and retry.").format(file=name)) from exc
     except OSError as exc:
-        raise IngestError(f"{name} cannot be opened ({exc.strerror}). Check the path and retry.") from exc
+        raise IngestError(cannot_open(name, exc)) from exc
     if not stat.S_ISREG(info.st_mode):  # /dev/zero, a pipe, a directory: no end, or no file
-        raise IngestError(f"{name} is not a regular file (a device, pipe or folder): save the export "
-                          "as a file and import that.")
+        raise IngestError(_("{file} is not a regular file (a device, pipe or folder): save the export "
+                            "as a file and import that.").format(file=name))
     return Source(name, info.st_size, path=p)
+
+
+def cannot_open(name: str, exc: OSError) -> str:
+    return _("{file} cannot be opened ({why}). Check the path and retry.").format(file=name, why=exc.strerror)
 
 
 def encoding_of_head(head: bytes, name: str) -> str | None:
@@ -183,8 +191,8 @@ def encoding_of_head(head: bytes, name: str) -> str | None:
     ``IngestError`` for binary data and for an Excel or zip file."""
     # an .xlsx (a zip) or an old .xls (an OLE2 compound file)
     if head[:4] == b"PK\x03\x04" or head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise IngestError(f"{name} looks like an Excel or zip file, not CSV: "
-                          "in Excel use File > Save As > CSV UTF-8, then upload the .csv file.")
+        raise IngestError(_("{file} looks like an Excel or zip file, not CSV: in Excel use File > Save As > "
+                            "CSV UTF-8, then upload the .csv file.").format(file=name))
     if head.startswith(codecs.BOM_UTF8):
         return "UTF-8 with BOM"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -194,8 +202,8 @@ def encoding_of_head(head: bytes, name: str) -> str | None:
         even, odd = head[0::2].count(b"\x00"), head[1::2].count(b"\x00")
         return "UTF-16-LE" if odd > even else "UTF-16-BE"
     if b"\x00" in head:
-        raise IngestError(f"{name} is not a text (CSV) file: it contains binary data. "
-                          "Export the data as CSV and upload that file.")
+        raise IngestError(_("{file} is not a text (CSV) file: it contains binary data. Export the data as "
+                            "CSV and upload that file.").format(file=name))
     return None
 
 
@@ -260,9 +268,9 @@ def text_blocks(src: Source) -> Iterator[str]:
             try:
                 text = decoder.decode(block, not block)
             except UnicodeDecodeError as exc:
-                label = src.encoding
-                raise IngestError(f"{src.name} says it is {label} but byte {done + exc.start} is not "
-                                  f"valid {label}: save it again as UTF-8 CSV and retry.") from exc
+                raise IngestError(_("{file} says it is {encoding} but byte {byte} is not valid {encoding}: "
+                                    "save it again as UTF-8 CSV and retry.").format(
+                    file=src.name, encoding=src.encoding, byte=done + exc.start)) from exc
             text = newlines.decode(text, not block)
             done += len(block)
             if text:

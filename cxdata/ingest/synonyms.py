@@ -16,6 +16,7 @@ Earlier phrases of a field are preferred to later ones at the same level of matc
 
 from __future__ import annotations
 
+from ..i18n import N_
 from .scales import norm_text
 
 _COMMON = {
@@ -148,22 +149,22 @@ VALUES: dict[str, dict[str, str]] = {
 # Personal data and survey metadata about the respondent: left out of the attributes (every
 # attribute becomes a filter any viewer sees) unless the import is told to keep the column.
 # norm_text of a whole header -> the reason.
-_PERSONAL_GROUPS = {
-    "an IP address": ["ipaddress", "ip address", "ip", "indirizzo ip", "ip addr"],
-    "a location (latitude, longitude)": [
+_PERSONAL_GROUPS = {  # why, marked for the catalogue (a sentence shows _(why))
+    N_("an IP address"): ["ipaddress", "ip address", "ip", "indirizzo ip", "ip addr"],
+    N_("a location (latitude, longitude)"): [
         "locationlatitude", "locationlongitude", "locationaccuracy", "location latitude",
         "location longitude", "location accuracy", "latitude", "longitude", "lat", "lon", "lng",
         "long", "latitudine", "longitudine", "geolocation", "geolocalizzazione", "coordinates",
         "coordinate", "gps"],
-    "an e-mail address": ["email", "e mail", "email address", "e mail address", "recipientemail",
+    N_("an e-mail address"): ["email", "e mail", "email address", "e mail address", "recipientemail",
                           "recipient email", "customer email", "indirizzo email",
                           "indirizzo e mail", "posta elettronica", "mail"],
-    "a person's name": ["name", "first name", "last name", "full name", "firstname", "lastname",
+    N_("a person's name"): ["name", "first name", "last name", "full name", "firstname", "lastname",
                         "surname", "nome", "cognome", "nome e cognome", "nominativo",
                         "recipientfirstname", "recipientlastname", "recipient first name",
                         "recipient last name", "customer name", "nome cliente",
                         "respondent name"],
-    "a phone number": ["phone", "phone number", "telephone", "telephone number", "mobile",
+    N_("a phone number"): ["phone", "phone number", "telephone", "telephone number", "mobile",
                        "mobile number", "mobile phone", "cell", "cellphone", "telefono",
                        "numero di telefono", "cellulare", "recipientphone", "recipient phone"],
 }

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .. import upkeep
+from .. import i18n, upkeep
+from ..i18n import _
 from .fields import ID_FIELD
 from .import_tables import HELD_TABLES, PROMOTE, TABLES, rollback, source_imports
 from .model import IngestError
@@ -18,12 +19,13 @@ def undo_in_transaction(con, import_id: int, note: str = "") -> int:
     row = con.execute("select kind, status, source from imports where import_id = $id",
                       {"id": import_id}).fetchone()
     if row is None:
-        raise IngestError(f"there is no import {import_id}; list them with `python -m cxdata imports`.")
+        raise IngestError(_("there is no import {id}; list them with `python -m cxdata imports`.").format(id=import_id))
     kind, status, source = row
     if status == "undone":
-        raise IngestError(f"import {import_id} is already undone.")
+        raise IngestError(_("import {id} is already undone.").format(id=import_id))
     if status != "done":
-        raise IngestError(f"import {import_id} is {status}, not done: there is nothing to undo.")
+        raise IngestError(_("import {id} is {status}, not done: there is nothing to undo.").format(
+            id=import_id, status=status))
     table, held, id_field = TABLES[kind], HELD_TABLES[kind], ID_FIELD[kind]
     params = {"id": int(import_id), "others": source_imports(con, source, but=import_id)}
     con.execute(f"delete from {held} where import_id = $id", {"id": int(import_id)})  # noqa: S608
@@ -46,13 +48,14 @@ def undo_in_transaction(con, import_id: int, note: str = "") -> int:
                     "duplicates_in_source = duplicates_in_source - $n, "
                     "message = coalesce(message || chr(10), '') || $note where import_id = $other",
                     {"n": n, "other": other,
-                     "note": f"{n} rows taken over from import {import_id} when it was undone"})
+                     "note": _("{n} rows taken over from import {id} when it was undone").format(n=n, id=import_id)})
     con.execute(f"drop table {PROMOTE}")  # noqa: S608 - constant
     upkeep.refresh(con, kind, removed=[import_id], changed=sorted(gained))
     con.execute("update imports set status = 'undone', message = coalesce(message || chr(10), '') "
                 "|| $note where import_id = $id",
-                {"id": import_id, "note": f"undone at {datetime.now():%Y-%m-%d %H:%M:%S}: "
-                                          + undo_sentence(int(removed), gained) + (f" ({note})" if note else "")})
+                {"id": import_id, "note": _("undone at {when}: {what}").format(
+                    when=f"{datetime.now():%Y-%m-%d %H:%M:%S}", what=undo_sentence(int(removed), gained))
+                 + (f" ({note})" if note else "")})
     return int(removed)
 
 
@@ -61,10 +64,12 @@ def undo_sentence(removed: int, gained: dict[int, int]) -> str:
     those that stayed because another import of the source delivered them too."""
     kept = sum(gained.values())
     if not kept:
-        return f"its {removed:,} rows removed"
-    others = ", ".join(f"import {i} ({n:,})" for i, n in sorted(gained.items()))
-    return (f"{removed - kept:,} of its {removed:,} rows removed; the other {kept:,} stay, delivered by "
-            f"{others} too, now owned by {'it' if len(gained) == 1 else 'them'}")
+        return _("its {n} rows removed").format(n=i18n.count(removed))
+    others = ", ".join(_("import {id} ({n})").format(id=i, n=i18n.count(n)) for i, n in sorted(gained.items()))
+    text = (_("{gone} of its {n} rows removed; the other {kept} stay, delivered by {others} too, now owned by it")
+            if len(gained) == 1 else
+            _("{gone} of its {n} rows removed; the other {kept} stay, delivered by {others} too, now owned by them"))
+    return text.format(gone=i18n.count(removed - kept), n=i18n.count(removed), kept=i18n.count(kept), others=others)
 
 
 def undo_import(con, import_id: int) -> int:

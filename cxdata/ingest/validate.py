@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from .categories import canonical_values, cap_changes, change_sentences
 from .columns import personal_reason
 from .field_values import REVENUE_LIMIT, TEXT_FIELDS, constant_values, typed_values
@@ -59,7 +60,7 @@ def prepare(raw: RawTable, kind: str, mapping: dict[str, str], options: dict[str
 
     check_required(kind, mapping, consts, not_mapped, found.problems, found.fixes)
     reject_tool_tests(raw, found.rejects)
-    found.conversions += [f"{f}: not mapped: {why}" for f, why in not_mapped.items()]
+    found.conversions += [_("{field}: not mapped: {why}").format(field=f, why=why) for f, why in not_mapped.items()]
     out = typed_values(raw, kind, mapping, options, date_format, ces_direction, known, found)
     out.update(constant_values(consts, n, date_format, found))
     found.conversions += change_sentences(found.changes)
@@ -74,14 +75,15 @@ def prepare(raw: RawTable, kind: str, mapping: dict[str, str], options: dict[str
         check_reject_share(rejects, rows_read, found.problems, found.fixes)
     if found.problems:
         raise MappingProblem(
-            f"{raw.file_name}: nothing was imported.\n" + "\n".join(f"- {p}" for p in found.problems),
+            nothing_imported(raw.file_name, found.problems),
             found.problems, found.fixes, dict(mapping), how)
 
     keep = ~found.rejects.rejected
     frame = _canonical_frame(kind, out, raw.lines, keep)
     left_out = _left_out(raw.columns, mapping, options)
-    found.conversions += [f"column '{c}' left out: {why}, personal data (keep it with "
-                          f"--keep-column, option keep:{c}=yes)." for c, why in left_out.items()]
+    found.conversions += [_("column '{column}' left out: {why}, personal data (keep it with "
+                            "--keep-column, option keep:{column}=yes).").format(column=c, why=_(why))
+                          for c, why in left_out.items()]
     used = set(mapping.values())
     attributes = [c for c in raw.columns if c not in used and c not in left_out]
     attr_frame = raw.frame.loc[keep, attributes].reset_index(drop=True)
@@ -89,6 +91,11 @@ def prepare(raw: RawTable, kind: str, mapping: dict[str, str], options: dict[str
                     attr_frame, rejects, rows_read, mapping_how=how, not_mapped=not_mapped,
                     left_out=list(left_out), left_out_reasons=left_out,
                     value_changes=found.changes, constants=consts)
+
+
+def nothing_imported(file_name: str, problems: list[str]) -> str:
+    """The message of an import stopped before writing: the file, then one line per problem."""
+    return _("{file}: nothing was imported.").format(file=file_name) + "\n" + "\n".join(f"- {p}" for p in problems)
 
 
 def _canonical_frame(kind: str, out: dict[str, pd.Series], lines: np.ndarray,

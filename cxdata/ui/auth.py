@@ -29,10 +29,13 @@ from collections import deque
 
 import streamlit as st
 
+from cxdata.i18n import N_, _
+
 from . import upload_gate
 from .text import plain
 
 ENV_PASSWORD = "CX_IMPORT_PASSWORD"
+PASSWORD_HOLDER = N_("password holder")  # who imported, stored in English; shown as _(PASSWORD_HOLDER)
 _SECRET_KEY = "cx_import_secret"  # session state: what this session typed
 _NAME_KEY = "cx_import_name"
 _SESSION_KEY = "cx_auth_session"  # session state: this session's key in the throttle
@@ -45,11 +48,11 @@ WINDOW = 60.0
 
 _LOG = logging.getLogger("cxdata.auth")
 
-HOW_TO_ENABLE = (
+HOW_TO_ENABLE = N_(
     "Importing from the browser is turned off because no password or identity provider is "
     "configured. To turn it on, put a line `import_password = \"...\"` in `.streamlit/secrets.toml` "
     "(see `.streamlit/secrets.toml.example`), or set the environment variable "
-    f"`{ENV_PASSWORD}` before starting the dashboard; or configure an identity provider under "
+    "`{variable}` before starting the dashboard; or configure an identity provider under "
     "`[auth]` and list who may import in `import_users`. Then restart the dashboard. "
     "Until then, import with `python -m cxdata import FILE` while the dashboard is stopped."
 )
@@ -180,8 +183,8 @@ def may_write() -> bool:
 def require_write() -> None:
     """Raise ``NotAllowed`` unless this session may write: the first line of every write path."""
     if not may_write():
-        raise NotAllowed("This session may not change the data: unlock importing first "
-                         "(password or login on the Upload page).")
+        raise NotAllowed(_("This session may not change the data: unlock importing first "
+                           "(password or login on the Upload page)."))
 
 
 def identity() -> str:
@@ -189,7 +192,12 @@ def identity() -> str:
     if mode() == "oidc":
         return _logged_in_email() or "unknown"
     name = str(st.session_state.get(_NAME_KEY) or "").strip()
-    return f"{name[:80]} (password)" if name else "password holder"
+    return f"{name[:80]} (password)" if name else PASSWORD_HOLDER  # stored: stays English
+
+
+def shown_identity(who: str) -> str:
+    """Who imported, as stored, in the page's language (a typed name stays as typed)."""
+    return _(PASSWORD_HOLDER) if who == PASSWORD_HOLDER else who
 
 
 def _unlock() -> None:
@@ -237,38 +245,44 @@ def gate(what: str = "import files") -> bool:
 
 
 def _gate(what: str) -> bool:
+    """``what``: the action, English, marked with ``N_`` by the page ("import files")."""
     m = mode()
+    what = _(what)
     if m == "disabled":
-        st.warning(HOW_TO_ENABLE, icon=":material/lock:")
+        st.warning(_(HOW_TO_ENABLE).format(variable=ENV_PASSWORD), icon=":material/lock:")
         return False
     if m == "oidc":
-        if not st.user.get("is_logged_in"):
-            st.info(f"Log in to {what}.", icon=":material/lock:")
-            if st.button("Log in", key="cx_auth_login"):
-                st.login()
-            return False
-        if not may_write():
-            st.warning(f"You are logged in as {plain(_logged_in_email() or 'an account without an email')}, "
-                       f"which may not {what}: ask an administrator to add you to `import_users`.",
-                       icon=":material/lock:")
-            st.button("Log out", key="cx_auth_logout", on_click=st.logout)
-            return False
-        st.caption(f"Logged in as {plain(_logged_in_email())}.")
-        return True
+        return _oidc_gate(what)
     if may_write():
         left, right = st.columns([4, 1])
-        left.caption(f"Unlocked for this browser session as {plain(identity())}.")
-        right.button("Lock", key="cx_auth_lock", on_click=_lock, icon=":material/lock:")
+        left.caption(_("Unlocked for this browser session as {who}.").format(who=plain(shown_identity(identity()))))
+        right.button(_("Lock"), key="cx_auth_lock", on_click=_lock, icon=":material/lock:")
         return True
     with st.form("cx_auth_form", border=True):
-        st.markdown(f"Enter the import password to {what}.")
-        st.text_input("Import password", type="password", key="cx_auth_password_input")
-        st.text_input("Your name (optional, shown in the import history)", key="cx_auth_name_input",
+        st.markdown(_("Enter the import password to {what}.").format(what=what))
+        st.text_input(_("Import password"), type="password", key="cx_auth_password_input")
+        st.text_input(_("Your name (optional, shown in the import history)"), key="cx_auth_name_input",
                       max_chars=80)
-        st.form_submit_button("Unlock", on_click=_unlock, icon=":material/lock_open:")
+        st.form_submit_button(_("Unlock"), on_click=_unlock, icon=":material/lock_open:")
     if st.session_state.get(_WAIT_KEY):
-        st.error(f"Too many wrong passwords: try again in {st.session_state[_WAIT_KEY]:.0f} seconds. "
-                 "That attempt was not checked.")
+        st.error(_("Too many wrong passwords: try again in {seconds} seconds. "
+                   "That attempt was not checked.").format(seconds=f"{st.session_state[_WAIT_KEY]:.0f}"))
     elif st.session_state.get("cx_auth_tried"):
-        st.error("That password is not the import password.")
+        st.error(_("That password is not the import password."))
     return False
+
+
+def _oidc_gate(what: str) -> bool:
+    if not st.user.get("is_logged_in"):
+        st.info(_("Log in to {what}.").format(what=what), icon=":material/lock:")
+        if st.button(_("Log in"), key="cx_auth_login"):
+            st.login()
+        return False
+    if not may_write():
+        st.warning(_("You are logged in as {who}, which may not {what}: ask an administrator to add you "
+                     "to `import_users`.").format(who=plain(_logged_in_email() or _("an account without an email")),
+                                                   what=what), icon=":material/lock:")
+        st.button(_("Log out"), key="cx_auth_logout", on_click=st.logout)
+        return False
+    st.caption(_("Logged in as {who}.").format(who=plain(_logged_in_email())))
+    return True

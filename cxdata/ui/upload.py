@@ -18,34 +18,17 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from cxdata import catalog, db, ingest, upkeep
+from cxdata import db, i18n, ingest, upkeep
+from cxdata.i18n import N_, _
 from cxdata.ingest import mapping as ingest_mapping
-from cxdata.schema import SCORE_RANGES
 
 from . import auth, state
 from .text import plain
+from .upload_text import NOT_MAPPED, OPTIONS_HELP, fix_label
 
 # Excel files are accepted by the uploader on purpose: the library then says how to save them as
 # CSV, which reads better than the browser's bare "file type not allowed".
 ACCEPTED_TYPES = ["csv", "tsv", "txt", "xlsx", "xls"]
-DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-HEADER_STYLES = {"plain": "one header row", "qualtrics": "Qualtrics (3 header rows read as one)",
-                 "surveymonkey": "SurveyMonkey (2 header rows read as one)"}
-KINDS = {"auto": "Detect from the columns", "responses": "Survey responses",
-         "interactions": "Interactions (journey events)"}
-DATE_FORMATS = {"auto": "Decide from the whole column", "dayfirst": "Day first (dd/mm/yyyy)",
-                "monthfirst": "Month first (mm/dd/yyyy)"}
-NOT_MAPPED = ""
-FIELD_NOTES = {
-    "response_id": "the export's own id: re-imports are recognised by it (else by row content)",
-    "event_id": "the export's own id: re-imports are recognised by it (else by row content)",
-    "responded_at": "required", "occurred_at": "required",
-    "customer_id": "required for interactions",
-    "stage": "required", "channel": "required for interactions",
-    **{f: f"score {lo}-{hi} (other scales are converted by a stated rule)"
-       for f, (lo, hi) in SCORE_RANGES.items()},
-}
-FIELD_LABELS = catalog.FIELD_LABELS
 _UPLOADS = "cx_upload_files"  # session state: file_id -> temporary path
 LOG = logging.getLogger("cxdata.ui.upload")  # the server log: failed writes are said there too
 
@@ -100,23 +83,22 @@ def stored_upload(uploaded) -> Path:
     return Path(tmp.name)
 
 
-@st.cache_data(show_spinner="Reading the file…", max_entries=16)
-def preview(_con, path: str, file_name: str, kind: str, mapping: dict, date_format: str,
-            mapping_name: str, version: int) -> ingest.Preview:
-    """``preview_file`` with the page's choices ('auto' and '' mean the library decides).
+@st.cache_data(show_spinner=False, max_entries=16)
+def _preview(_con, path: str, file_name: str, kind: str, mapping: dict, date_format: str,
+             mapping_name: str, version: int, lang: str) -> ingest.Preview:
+    with i18n.using(lang):  # its sentences are in the page's language: ``lang`` keys the cache
+        return ingest.preview_file(
+            path, kind=None if kind == "auto" else kind, mapping=mapping or None,
+            date_format=None if date_format == "auto" else date_format, file_name=file_name,
+            con=_con, mapping_name=mapping_name or None)
+
+
+def preview(con, path: str, file_name: str, kind: str, mapping: dict, date_format: str,
+            mapping_name: str, version: int, lang: str = "en") -> ingest.Preview:
+    """``preview_file`` with the page's choices ('auto' and '' mean the library decides), cached.
     ``version`` keys the cache on the data version (saved mappings, CES direction)."""
-    return ingest.preview_file(
-        path, kind=None if kind == "auto" else kind, mapping=mapping or None,
-        date_format=None if date_format == "auto" else date_format, file_name=file_name,
-        con=_con, mapping_name=mapping_name or None)
-
-
-OPTIONS_HELP = (
-    "One per line, as the command line spells them: `csat.value:Neutral or dissatisfied=2` (what a "
-    "label means; empty = no answer), `channel.value:Telefono=phone`, `set:channel=email` (every row "
-    "gets it), `ces.scale=0-5` (a score's source scale, converted by the stated rule), "
-    "`keep:Email Address=yes` (keep a personal column), `accept_rejects=yes`, `product=` (unmap a "
-    "guess), `nps=Q1` (map a column).")
+    with st.spinner(_("Reading the file…")):
+        return _preview(con, path, file_name, kind, mapping, date_format, mapping_name, version, lang)
 
 
 def options_key(file_key: str) -> str:
@@ -139,7 +121,8 @@ def parse_options(text: str) -> dict[str, str]:
             continue
         key, eq, value = line.rpartition("=")
         if not eq or not key.strip():
-            raise ingest.IngestError(f"options, line {number}: {line!r} is not KEY=VALUE.")
+            raise ingest.IngestError(_("options, line {number}: {line} is not KEY=VALUE.").format(
+                number=number, line=repr(line)))
         out[key.strip()] = value.strip()
     return out
 
@@ -148,43 +131,32 @@ def options_text(options: dict[str, str]) -> str:
     return "\n".join(f"{k}={v}" for k, v in options.items())
 
 
-def fix_label(key: str) -> str:
-    """What an option key asks, in words, for the fix inputs."""
-    if ".value:" in key:
-        field, label = key.split(".value:", 1)
-        if field not in SCORE_RANGES:
-            return f"Which {FIELD_LABELS.get(field, field).lower()} is '{label}'? (a value to store, or 'none')"
-        return f"What does '{label}' mean in {FIELD_LABELS.get(field, field)}? (a number, or 'none' for no answer)"
-    if key.startswith("set:"):
-        field = key[4:]
-        return f"One value for every row's {FIELD_LABELS.get(field, field)}"
-    if key.endswith(".scale"):
-        field = key[:-6]
-        return f"The source scale of {FIELD_LABELS.get(field, field)} (LOW-HIGH; converted by the stated rule)"
-    if key == "ces.direction":
-        return "Which way does the file's CES run? (ease: 7 = easiest; effort: 1 = least effort)"
-    if key == "accept_rejects":
-        return "Load the other rows anyway (yes/no)"
-    return key
+NO_ANSWER = {"none", "nessuno", "nessuna"}  # what a fix input takes for "no answer", in either language
 
 
-def show_problem(exc: ingest.IngestError, file_key: str) -> None:
+def _stopped(file_name: str) -> str:
+    if file_name:
+        return _("The import of {file} would stop here, before writing anything:").format(file=plain(file_name))
+    return _("The import would stop here, before writing anything:")
+
+
+def show_problem(exc: ingest.IngestError, file_key: str, file_name: str = "") -> None:
     """A file the import would stop on: the problems, and an input per fix the library suggests
     (the analyst's answers, never a guess), applied to the next preview with one button."""
     problems = getattr(exc, "problems", None) or [str(exc)]
-    st.error("The import would stop here, before writing anything:\n\n"
-             + "\n".join(f"- {plain(p)}" for p in problems))
+    st.error(_stopped(file_name) + "\n\n" + "\n".join(f"- {plain(p)}" for p in problems))
     fixes: dict[str, str] = getattr(exc, "fixes", {}) or {}
     current = applied_options(file_key)
     answers: dict[str, str] = {}
     if fixes:
-        st.subheader("Fix it here")
+        st.subheader(_("Fix it here"))
         for i, (key, example) in enumerate(fixes.items()):
             answers[key] = st.text_input(fix_label(key), value=current.get(key, example),
-                                         key=f"upload_fix_{file_key}_{i}", help=f"Option `{key}`")
-    more = st.text_area("Other options", value=options_text({k: v for k, v in current.items() if k not in fixes}),
-                        key=f"upload_more_{file_key}", help=OPTIONS_HELP)
-    if st.button("Apply and check again", type="primary", key=f"upload_apply_{file_key}",
+                                         key=f"upload_fix_{file_key}_{i}",
+                                         help=_("Option `{key}`").format(key=key))
+    more = st.text_area(_("Other options"), value=options_text({k: v for k, v in current.items() if k not in fixes}),
+                        key=f"upload_more_{file_key}", help=_(OPTIONS_HELP))
+    if st.button(_("Apply and check again"), type="primary", key=f"upload_apply_{file_key}",
                  icon=":material/build:"):
         try:
             chosen = parse_options(more)
@@ -192,7 +164,7 @@ def show_problem(exc: ingest.IngestError, file_key: str) -> None:
             st.error(plain(bad))
             return
         # an unanswered label stays out (the problem stays): "no answer" is the analyst's to say
-        chosen |= {k: ("" if v.strip().lower() == "none" else v.strip()) for k, v in answers.items()
+        chosen |= {k: ("" if v.strip().lower() in NO_ANSWER else v.strip()) for k, v in answers.items()
                    if v.strip() or ".value:" not in k}
         st.session_state[options_key(file_key)] = chosen
         st.rerun()
@@ -200,21 +172,6 @@ def show_problem(exc: ingest.IngestError, file_key: str) -> None:
 
 def fields(kind: str) -> tuple[str, ...]:
     return ingest_mapping.FIELDS[kind]
-
-
-def field_label(field: str) -> str:
-    """'NPS (0-10) · nps': the name people know, then the field as the CLI's --map spells it."""
-    return f"{FIELD_LABELS.get(field, field)} · {field}"
-
-
-def column_label(columns_labels: dict[str, str], column: str) -> str:
-    """'Q1 · How likely are you to recommend…' where the export has a question text."""
-    if column == NOT_MAPPED:
-        return "(not mapped)"
-    text = columns_labels.get(column, "")
-    if text and text != column:
-        return f"{column} · {text[:70]}{'…' if len(text) > 70 else ''}"
-    return column
 
 
 def overrides(automatic: dict[str, str], chosen: dict[str, str]) -> dict[str, str]:
@@ -258,12 +215,7 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out[keep]
 
 
-def summary(result: ingest.ImportResult) -> dict[str, int]:
-    return {"Rows read": result.rows_read, "Loaded": result.loaded,
-            "Duplicates": result.duplicates, "Rejected": result.rejected}
-
-
-WRITE_CONFLICT = ("Another import or undo is writing to the database right now; wait for it to "
+WRITE_CONFLICT = N_("Another import or undo is writing to the database right now; wait for it to "
                   "finish, then press the button again.")
 
 
@@ -293,29 +245,6 @@ def import_with_alerts(con, path: str | Path, **kwargs) -> tuple[ingest.ImportRe
     return result, alerts.after_import(con, before)
 
 
-def identity_lines(result: ingest.ImportResult) -> list[str]:
-    """How the import identified its rows, in the words of the CLI's summary."""
-    lines = [f"Source: **{plain(result.source)}** ({plain(result.source_reason)}).",
-             f"Key: **{plain(result.key)}** ({plain(result.key_reason)})."]
-    if result.duplicates:
-        lines.append(f"Duplicates: {result.duplicates_in_source:,} already in this source (kept "
-                     f"aside: they count again if the import that holds them is undone), "
-                     f"{result.duplicates_in_file:,} repeated inside this file.")
-    lines += [f"Replaced import {i}: undone in the same transaction." for i in result.replaced]
-    return lines
-
-
-def undo_outcome(con, import_id: int, loaded: int) -> str:
-    """What an undo of ``import_id`` will do, before it is done: the rows that go, and those other
-    imports of the same source delivered too (they stay, owned by the earliest of them)."""
-    shared = ingest.shared_rows(con, import_id).get(int(import_id), {})
-    if not shared:
-        return f"I understand {loaded:,} rows will be removed"
-    others = ", ".join(f"import {i} ({n:,} rows)" for i, n in sorted(shared.items()))
-    return (f"I understand this import's {loaded:,} rows will be removed, except those that {others} "
-            "delivered too: they stay, owned by the earliest of those imports")
-
-
 def run_set_stages(con, text: str) -> list[str]:
     """The page's funnel order (stages separated by commas or arrows): refused unless this session
     may write; the journeys are recomputed in the same transaction."""
@@ -339,11 +268,11 @@ def is_write_conflict(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower()
 
 
-DISK_FULL = ("The disk holding the database is full: the import or undo was rolled back and nothing was "
+DISK_FULL = N_("The disk holding the database is full: the import or undo was rolled back and nothing was "
              "written. Free some space (or move the database, CX_DB), then press the button again.")
 
 
-OUT_OF_MEMORY = ("The database ran out of memory (the dashboard gives DuckDB {limit}): nothing was changed. "
+OUT_OF_MEMORY = N_("The database ran out of memory (the dashboard gives DuckDB {limit}): nothing was changed. "
                  "Start the dashboard with a larger CX_MEMORY_LIMIT, or, with the dashboard stopped, run it "
                  "from the command line with more (`python -m cxdata import FILE --memory-limit 4GB`, or "
                  "`undo ID`); a big file can also be imported in parts.")
@@ -365,27 +294,14 @@ def attempt(write: Callable[[], object]):
         st.error(plain(exc))
     except duckdb.OutOfMemoryException:
         LOG.error("a write ran out of memory and was rolled back")
-        st.error(OUT_OF_MEMORY.format(limit=os.environ.get("CX_MEMORY_LIMIT", state.DEFAULT_MEMORY_LIMIT)))
+        st.error(_(OUT_OF_MEMORY).format(limit=os.environ.get("CX_MEMORY_LIMIT", state.DEFAULT_MEMORY_LIMIT)))
     except Exception as exc:
         if is_disk_full(exc):
             LOG.error("a write failed, disk full, rolled back: %s", str(exc).splitlines()[0][:300])
-            st.error(DISK_FULL)
+            st.error(_(DISK_FULL))
             return None
         if not is_write_conflict(exc):
             raise
-        st.error(WRITE_CONFLICT)
+        st.error(_(WRITE_CONFLICT))
     return None
 
-
-IMPORT_COLUMNS = {
-    "import_id": "Import", "file_name": "File", "started_at": "When", "imported_by": "By",
-    "kind": "Kind", "source": "Source", "key": "Key", "status": "Status", "rows_read": "Rows read",
-    "loaded": "Loaded",
-    "duplicates": "Duplicates", "rejected": "Rejected",
-}
-
-
-def imports_table(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame[list(IMPORT_COLUMNS)].rename(columns=IMPORT_COLUMNS)
-    out["By"] = out["By"].fillna("(not recorded)")
-    return out
