@@ -226,6 +226,26 @@ def test_the_heatmap_and_the_funnel_keep_the_funnel_order():
     assert list(fig.layout.xaxis.categoryarray) == ["awareness", "consideration", "purchase"]
 
 
+def test_the_segments_table_and_the_pyramids_list_stages_in_funnel_order():
+    from cxdata.ui import segments
+    n = len(STAGES)
+    frame = pd.DataFrame({
+        "value": sorted(STAGES), "nps": [10.0] * n, "nps_moe": [5.0] * n, "nps_n": [100, 200, 300, 400, 500],
+        "nps_vs_rest": [0.0] * n, "nps_differs": [False] * n, "csat": [80.0] * n, "csat_low": [70.0] * n,
+        "csat_high": [90.0] * n, "csat_n": [100] * n, "csat_vs_rest": [0.0] * n, "csat_differs": [False] * n,
+        "ces": [3.0] * n, "ces_moe": [0.1] * n, "ces_n": [100] * n, "ces_vs_rest": [0.0] * n,
+        "ces_differs": [False] * n})
+    table = segments.kpi_table(frame, "effort", segments.axis_order("journey_stage", list(STAGES)))
+    assert list(table["Group"]) == list(STAGES)
+    # each row keeps its own figures: advocacy had n = 100 (first alphabetically), retention 500
+    assert dict(zip(table["Group"], table["NPS n"], strict=True))["retention"] == 500
+    assert list(segments.kpi_table(frame, "effort")["Group"]) == sorted(STAGES)  # other dimensions as given
+    rows = [{"group": g, "level": lv, "level_name": str(lv), "reached": 50.0, "n": 10 * (i + 1), "total": 40,
+             "share": 25.0} for i, g in enumerate(sorted(STAGES)) for lv in range(4)]
+    fig = figures.pyramids_side_by_side(pd.DataFrame(rows), 3, "t", 6, STAGES)
+    assert [t.name for t in fig.data] == list(STAGES)
+
+
 # ---- numbers: no negative zero, separators in the language ---------------------------------------
 NEG_ZERO = re.compile(r"(?<![\d.,])[-\u2212]0(?:[.,]0+)?(?![\d.,]*[1-9])")
 

@@ -182,9 +182,13 @@ def pyramid(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
 
 
 @memo
-def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_groups: int = 6) -> go.Figure:
-    """One small pyramid per group (the ``max_groups`` largest), each in the group's colour."""
-    groups = frame.groupby("group")["n"].sum().sort_values(ascending=False).index[:max_groups]
+def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_groups: int = 6,
+                          order: tuple = ()) -> go.Figure:
+    """One small pyramid per group (the ``max_groups`` largest, largest first or in ``order``:
+    the funnel's stages), each in the group's colour."""
+    groups = list(frame.groupby("group")["n"].sum().sort_values(ascending=False).index[:max_groups])
+    rank = {v: i for i, v in enumerate(order)}
+    groups.sort(key=lambda g: rank.get(g, len(rank)))
     colours = palette.colours(frame["group"])
     fig = make_subplots(rows=1, cols=len(groups), shared_yaxes=True, horizontal_spacing=0.02,
                         subplot_titles=[wrap(esc(g)) for g in groups])

@@ -36,8 +36,12 @@ def _rounded(column: pd.Series, decimals: int) -> pd.Series:
     return column.round(decimals) + 0.0
 
 
-def kpi_table(frame: pd.DataFrame, direction: str) -> pd.DataFrame:
-    """One row per group: each KPI with its margin, n and whether it differs from the rest."""
+def kpi_table(frame: pd.DataFrame, direction: str, order: tuple = ()) -> pd.DataFrame:
+    """One row per group: each KPI with its margin, n and whether it differs from the rest;
+    the groups in ``order`` (the funnel's stages, ``axis_order``) first, in that order."""
+    if order:
+        rank = {v: i for i, v in enumerate(order)}
+        frame = frame.iloc[sorted(range(len(frame)), key=lambda i: rank.get(frame["value"].iloc[i], len(rank)))]
     out = pd.DataFrame({_col("group"): frame["value"].astype(str)})
     out["NPS"] = _rounded(frame["nps"], 1)
     out[_col("moe", "nps")] = frame["nps_moe"].round(1)
