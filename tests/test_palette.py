@@ -246,6 +246,18 @@ def test_the_segments_table_and_the_pyramids_list_stages_in_funnel_order():
     assert [t.name for t in fig.data] == list(STAGES)
 
 
+def test_the_pyramid_over_time_marks_its_partial_periods():
+    # 90 days from 15 Feb to 15 May 2026 by quarter: Q1 and Q2 both partial (controls.partial_periods)
+    rows = [{"period": pd.Timestamp(q), "level": lv, "share": 25.0, "n": 1200, "total": 4800}
+            for q in ("2026-01-01", "2026-04-01") for lv in range(4)]
+    partial = ((pd.Timestamp("2026-01-01"), "partial quarter: 45 of 90 days"),)
+    fig = journey_figures.pyramid_over_time(pd.DataFrame(rows), 3, "t", partial)
+    for bar in fig.data:
+        assert list(bar.marker.pattern.shape) == [".", ""]
+        assert [c[3] for c in bar.customdata] == ["<br>partial quarter: 45 of 90 days", ""]
+        assert bar.customdata[0][0] == "1,200" and "%{customdata[3]}" in bar.hovertemplate
+
+
 # ---- numbers: no negative zero, separators in the language ---------------------------------------
 NEG_ZERO = re.compile(r"(?<![\d.,])[-\u2212]0(?:[.,]0+)?(?![\d.,]*[1-9])")
 

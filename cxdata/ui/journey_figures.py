@@ -211,22 +211,32 @@ def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_group
     return fig
 
 
+def _level_data(part: pd.DataFrame, cut: dict) -> list[tuple]:
+    """A level's hover values per period: n, total, the date and the partial period's words."""
+    periods = [pd.Timestamp(p) for p in part["period"]]
+    return list(zip([fmt_count(n) for n in part["n"]], [fmt_count(t) for t in part["total"]],
+                    [i18n.date(p.date()) for p in periods], ["<br>" + cut[p] if p in cut else "" for p in periods],
+                    strict=True))
+
+
 @memo
-def pyramid_over_time(frame: pd.DataFrame, model: int, title: str) -> go.Figure:
-    """100% stacked bars per period, the top level on top."""
+def pyramid_over_time(frame: pd.DataFrame, model: int, title: str, partial: tuple = ()) -> go.Figure:
+    """100% stacked bars per period, the top level on top. ``partial``: ``((period, words), ...)``
+    for periods the dates cover in part (``controls.partial_periods``): dotted, said in the hover."""
     fig = go.Figure()
     levels = list(range(len(MODELS[model])))
+    cut = {pd.Timestamp(p): w for p, w in partial}
     for lv in levels:
         part = frame[frame["level"] == lv].sort_values("period")
         color = OTHERS if lv == 0 else hex_rgba(PRIMARY, 0.3 + 0.7 * lv / (len(levels) - 1))
         name = level_name(MODELS[model][lv])
         words = _("{level}: {share} (n = {n} of {total})").format(
             level=esc(name), share="%{y:,.1f}%", n="%{customdata[0]}", total="%{customdata[1]}")
+        periods = [pd.Timestamp(p) for p in part["period"]]
         fig.add_trace(go.Bar(
             x=part["period"], y=part["share"], name=esc(name), marker_color=color,
-            customdata=list(zip([fmt_count(n) for n in part["n"]], [fmt_count(t) for t in part["total"]],
-                                [i18n.date(pd.Timestamp(p).date()) for p in part["period"]], strict=True)),
-            hovertemplate="%{customdata[2]}<br>" + words + "<extra></extra>"))
+            marker_pattern_shape=["." if p in cut else "" for p in periods], customdata=_level_data(part, cut),
+            hovertemplate="%{customdata[2]}<br>" + words + "%{customdata[3]}<extra></extra>"))
     layout(fig, title, height=460)
     fig.update_layout(barmode="stack", legend={"traceorder": "reversed", "orientation": "h", "y": -0.12,
                                                "x": 0, "xanchor": "left", "yanchor": "top"})
