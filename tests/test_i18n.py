@@ -107,5 +107,5 @@ def test_no_catalogue_entry_is_left_english_by_mistake():
     CSAT, touchpoint...): no other lower-case word of four letters or more."""
     italian = i18n.catalogue("it")
     same = [m for m, t in italian.items()
-            if m == t and set(re.findall(r"\b[a-z]{4,}\b", m)) - LOANWORDS]
+            if m == t and set(re.findall(r"\b[a-z]{4,}\b", re.sub(r"\{[^}]*\}", "", m))) - LOANWORDS]
     assert not same, same[:20]
