@@ -258,6 +258,17 @@ def test_the_pyramid_over_time_marks_its_partial_periods():
         assert bar.customdata[0][0] == "1,200" and "%{customdata[3]}" in bar.hovertemplate
 
 
+@pytest.mark.parametrize(("lang", "labels"), [("en", ["Q3 2026", "Q4 2026"]), ("it", ["T3 2026", "T4 2026"])])
+def test_a_few_quarters_are_named_as_quarters_on_the_axis(lang, labels):
+    frame = pd.DataFrame({"period": pd.to_datetime(["2026-07-01", "2026-10-01"]), "nps": [30.0, 26.0],
+                          "nps_moe": [5.0, 7.0], "nps_n": [880, 500]})
+    with i18n.using(lang):
+        for fig in (figures.trend(frame, "nps", None, "t"), figures.sample_sizes(frame, "nps", None, "t")):
+            assert list(fig.layout.xaxis.ticktext) == labels
+    months = frame.assign(period=pd.to_datetime(["2026-08-01", "2026-09-01"]))
+    assert list(figures.trend(months, "nps", None, "t").layout.xaxis.ticktext) == ["Aug 2026", "Sep 2026"]
+
+
 # ---- numbers: no negative zero, separators in the language ---------------------------------------
 NEG_ZERO = re.compile(r"(?<![\d.,])[-\u2212]0(?:[.,]0+)?(?![\d.,]*[1-9])")
 

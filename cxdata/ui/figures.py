@@ -47,6 +47,7 @@ from .plot import (  # noqa: F401 - re-exported: tests and pages read the palett
     kpi_axis,
     layout,
     memo,
+    period_ticks,
     with_interval,
     wrap,
 )
@@ -236,8 +237,11 @@ def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
     words = split_words(frame, colors) if split else ""
     if words:  # in the chart itself too: in a PNG or the report the caption may be far away
         fig.update_layout(title_subtitle_text=esc(words), margin_t=84)
+    if split:  # many entries: under the chart, where they wrap without covering the title
+        fig.update_layout(legend={"orientation": "h", "y": -0.08, "x": 0, "xanchor": "left", "yanchor": "top"})
     fig.update_yaxes(title=kpi_axis(kpi), tickformat=",")
     fig.update_xaxes(title=None)
+    period_ticks(fig, frame["period"])
     return fig
 
 
@@ -261,6 +265,7 @@ def sample_sizes(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
                       annotation_position="top right")
     layout(fig, title, height=260)
     fig.update_yaxes(title=_("responses"), tickformat=",")
+    period_ticks(fig, frame["period"])
     return fig
 
 

@@ -16,7 +16,7 @@ from cxdata.kpis import SMALL_SAMPLE
 from cxdata.pyramid import MODELS
 
 from . import palette
-from .plot import OTHERS, PRIMARY, hex_rgba, kpi_axis, layout, memo, wrap
+from .plot import OTHERS, PRIMARY, hex_rgba, kpi_axis, layout, memo, period_ticks, wrap
 from .text import esc, fmt_count
 
 
@@ -241,4 +241,5 @@ def pyramid_over_time(frame: pd.DataFrame, model: int, title: str, partial: tupl
     fig.update_layout(barmode="stack", legend={"traceorder": "reversed", "orientation": "h", "y": -0.12,
                                                "x": 0, "xanchor": "left", "yanchor": "top"})
     fig.update_yaxes(title=_("% of answered responses"), range=[0, 100], ticksuffix="%")
+    period_ticks(fig, frame["period"])
     return fig

@@ -53,6 +53,35 @@ def kpi_axis(kpi: str) -> str:
     return _(KPI_AXIS[kpi])
 
 
+QUARTER = N_("Q{quarter} {year}")
+
+
+def period_label(period: pd.Timestamp, quarters: bool) -> str:
+    """A period on an axis: 'Q3 2026' (a quarter), 'Jul 2026' (a month), '3 Aug 2026' (a day
+    or a week's Monday), in the page's language."""
+    if quarters:
+        return _(QUARTER).format(quarter=period.quarter, year=period.year)
+    if period.day == 1:
+        return i18n.date(period.date(), "month")
+    return i18n.date(period.date())
+
+
+def _quarters(ps: list[pd.Timestamp]) -> bool:
+    """Periods that are quarters: quarter starts at least 89 days apart (two or more of them)."""
+    starts = all(p.day == 1 and p.month in (1, 4, 7, 10) for p in ps)
+    return starts and len(ps) > 1 and all((b - a).days >= 89 for a, b in zip(ps, ps[1:], strict=False))
+
+
+def period_ticks(fig: go.Figure, periods, most: int = 8) -> None:
+    """With few periods (up to ``most``), an x tick at each period's start, named for the whole
+    period ('Q3 2026', not the weeks plotly.js would pick between two quarters)."""
+    ps = sorted({pd.Timestamp(p) for p in periods})
+    if not ps or len(ps) > most:
+        return
+    quarters = _quarters(ps)
+    fig.update_xaxes(tickmode="array", tickvals=ps, ticktext=[period_label(p, quarters) for p in ps])
+
+
 def wrap(text: str, width: int = 12) -> str:
     """Break a long subplot title over lines so neighbours do not overlap."""
     words, lines = text.split(" "), [""]
