@@ -118,7 +118,7 @@ def warm() -> dict[str, float]:
     from cxdata.ui import state
 
     path = str(db.default_db_path())
-    build = start_demo(path, state.memory_limit())
+    build = None if state.read_only() else start_demo(path, state.memory_limit())
     if build is not None:
         build.finished.wait()
     lap("demo data")

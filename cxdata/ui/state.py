@@ -52,9 +52,17 @@ def memory_limit() -> str:
     return os.environ.get("CX_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
 
 
+def read_only() -> bool:
+    """CX_READ_ONLY=1: serve the database as it is and never write to it (a file other processes
+    read too, a benchmark's): no demo build, no upgrade; importing and settings then fail."""
+    return os.environ.get("CX_READ_ONLY", "") not in ("", "0")
+
+
 @st.cache_resource(show_spinner=False)  # open_database says what is happening
 def _connection(path: str):
     limit = memory_limit()
+    if read_only():
+        return db.connect(path, read_only=True, memory_limit=limit)
     ensure_database(path, memory_limit=limit)  # a fresh clone starts on the demo data; an old file is upgraded
     return db.connect(path, memory_limit=limit)
 
@@ -80,7 +88,8 @@ def open_database() -> Database:
     path = str(db.default_db_path())
     try:
         # A first start: the demo data built on a background thread, its progress drawn here.
-        startup.wait_for_demo(path, memory_limit(), build_message())
+        if not read_only():
+            startup.wait_for_demo(path, memory_limit(), build_message())
         # st.spinner shows after 0.5 s only: an open connection (every later run) shows nothing
         with st.spinner(opening_message(path), show_time=True):
             con = _connection(path)
