@@ -129,6 +129,23 @@ def test_the_page_in_english_still_reads_in_english(ui_env, page, params, title)
     assert len(english_words(visible_texts(at), data_values(ui_env))) >= 5
 
 
+@pytest.mark.parametrize("page", ["pages/3_Funnel.py", "pages/5_Journeys.py"])
+def test_the_large_database_notes_in_italian(ui_env, monkeypatch, page):
+    """What a page says only on a large database (the funnel's timing waits for a click, the
+    Journeys' cost note): the thresholds set to 0, the demo database counts as large."""
+    from cxdata.ui import funnel_state, journeys_view
+
+    monkeypatch.setattr(funnel_state, "TIMING_ASKS_ABOVE", 0)
+    monkeypatch.setattr(journeys_view, "TILE_ASKS_ABOVE", 0)
+    at = run(page, {}, "it")
+    assert not at.exception, [e.value for e in at.exception]
+    texts = visible_texts(at)
+    assert any("secondi" in t for t in texts), texts  # the large-database note is there, in Italian
+    if page.endswith("Funnel.py"):
+        assert "Conta i giorni di ogni passaggio" in [b.label for b in at.button]
+    assert not english_words(texts, data_values(ui_env))
+
+
 def test_the_check_catches_an_english_sentence(ui_demo_db):
     data = data_values(ui_demo_db)
     assert english_words(["Dove i clienti abbandonano lungo il percorso", "Canale: web"], data) == {}
