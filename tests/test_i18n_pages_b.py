@@ -32,11 +32,11 @@ from cxdata.ui import alerts_view
 ROOT = Path(__file__).resolve().parent.parent
 WIDE = {"from": "2023-01-01", "to": "2026-12-31"}  # the demo's three years
 # English stop words a page in Italian must not show (those Italian shares, "a", "e", "come",
-# "non"..., are fine), less one-letter symbols (n, r, z), "pt" (the Italian pages' unit), "vs"
-# (Latin, said in Italian too), the names CX and HTML, and "date", an Italian word too (the
-# plural of "data": the date filter).
+# "non"..., are fine), less one-letter symbols (n, r, z), "pt" (the Italian pages' unit), "vs" and
+# "circa" (Latin, said in Italian too), the names CX and HTML, and "date", an Italian word too
+# (the plural of "data": the date filter).
 ENGLISH = {w for w in set(get_stop_words("english")) - set(get_stop_words("italian"))
-           if len(w) > 1} - {"pt", "vs", "cx", "html", "date"}
+           if len(w) > 1} - {"pt", "vs", "circa", "cx", "html", "date"}
 WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -279,3 +279,38 @@ def test_the_report_in_italian_has_no_english_word(reports, tmp_path):
     values = {v.lower() for row in literal_rows() for v in row[3:5]}
     assert not english_words(visible(reports["it"]).splitlines(), values)
     assert english_words(visible(reports["en"]).splitlines(), values)  # the check sees English
+
+
+# ---- the key drivers' sentences (written in English by insight/drivers.py) ---------------------
+def drivers_sentences() -> list[str]:
+    """Every sentence ``insight.drivers`` writes, made by the library itself on literal rows: too
+    few answers; one outcome only; a driver with one value (channel) and one answered too rarely
+    (csat, 10 of 35 rows); a ranking on few answers a term; and the sampled result's sentence."""
+    from cxdata.filters import Filters
+    from cxdata.insight import drivers
+
+    cols = ("response_id", "customer_id", "responded_at", "channel", "segment", "nps", "csat", "ces")
+    few = tiny_db("responses", cols, [(f"r{i}", "c", "2025-03-02", "web", "SME", i, 3, 2) for i in range(5)])
+    same = tiny_db("responses", cols, [(f"r{i}", "c", "2025-03-02", "web", ("SME", "B")[i % 2], 10,
+                                        i % 5 + 1, i % 7 + 1) for i in range(40)])
+    sparse = tiny_db("responses", (*cols, "needs_met", "enjoyment"), [
+        (f"r{i}", "c", "2025-03-02", "web", ("SME", "B", "C")[i % 3], i % 11, i % 5 + 1 if i < 10 else None,
+         (i * 3) % 7 + 1, (i * 2) % 5 + 1, (i * 7) % 5 + 1) for i in range(35)])  # 35 answers, 4+ terms
+    results = [drivers.key_drivers(c, Filters(), "nps") for c in (few, same, sparse)]
+    out = [drivers.CAVEAT, drivers.sample_sentence(1234, 2345, 40)]
+    out += [r.note for r in results if r.note] + [left["reason"] for r in results for left in r.left_out]
+    return out
+
+
+def test_every_sentence_of_the_key_drivers_is_said_in_italian():
+    from cxdata.ui import why
+
+    said = drivers_sentences()
+    reasons = " ".join(said)
+    assert "Too few answers (5)" in reasons and "same outcome" in reasons and "one value only" in reasons
+    assert "answered in 10 of the 35 rows" in reasons and "model terms" in reasons
+    with i18n.using("it"):
+        italian = [why.library_words(s) for s in said]
+    assert not english_words(italian, set()), english_words(italian, set())
+    assert "Da un campione fisso di 1 risposta su 40" in italian[1] and "1.234 con tutti i fattori" in italian[1]
+    assert [why.library_words(s) for s in said] == said  # English stays as the library wrote it
