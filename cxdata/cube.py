@@ -192,10 +192,10 @@ def _insert_values(con, where: str, params: dict, kind: str) -> None:
 
 
 def sample_select(where: str) -> str:
-    """The select of the sampled responses matching ``where`` (a condition on ``import_id``), in
-    time order (zone maps then skip what a date filter leaves out)."""
+    """The select of the sampled responses matching ``where`` (a condition on ``import_id``), by
+    part, then in time order (zone maps then skip the parts a pass does not read)."""
     return (f"select {', '.join(SAMPLE_COLUMNS)} from responses where ({where}) "  # noqa: S608 - from code
-            f"and hash(response_id) % {SAMPLE_EVERY} = 0 order by responded_at")
+            f"and hash(response_id) % {SAMPLE_EVERY} = 0 order by part, responded_at")
 
 
 def rebuild_sample(con) -> None:

@@ -85,9 +85,10 @@ def test_the_sample_gives_the_plain_pass_figures_of_its_rows(planted, f):
 def test_many_sampled_rows_are_read_from_fewer_parts(planted, monkeypatch):
     r, con = planted
     ids = [f"r{i}" for i in range(len(r["nps"]))]
-    n_sampled = int(in_sample(con, ids).sum())
-    # at most n_sampled / 3 answers: 16 parts hold n_sampled, 8 half, 4 a quarter: 4 parts are read
-    monkeypatch.setattr(drivers, "SAMPLE_ROWS", n_sampled // 3)
+    n_sampled, n_first = int(in_sample(con, ids).sum()), int(in_sample(con, ids, parts=1).sum())
+    # the sample's answers estimated from its first part: 16 n_first in 16 parts, 8 n_first in 8,
+    # 4 n_first in 4; at most 16 n_first / 3 answers: 4 parts are read
+    monkeypatch.setattr(drivers, "SAMPLE_ROWS", 16 * n_first // 3)
     res = drivers.key_drivers(con, Filters(), "nps", sample_above=0)
     keep = in_sample(con, ids, parts=4)
     assert res.sample_every == EVERY * cube.SAMPLE_PARTS // 4 == 64
@@ -98,10 +99,11 @@ def test_many_sampled_rows_are_read_from_fewer_parts(planted, monkeypatch):
 
 def test_the_sample_answers_only_above_the_threshold(planted):
     r, con = planted
-    n_sampled = int(in_sample(con, [f"r{i}" for i in range(len(r["nps"]))]).sum())
+    n_first = int(in_sample(con, [f"r{i}" for i in range(len(r["nps"]))], parts=1).sum())
+    estimate = n_first * cube.SAMPLE_PARTS * EVERY  # the answers, estimated from the sample's first part
     assert drivers.key_drivers(con, Filters(), "nps").sample_every is None  # 8,000 answers: every row
-    assert drivers.key_drivers(con, Filters(), "nps", sample_above=n_sampled * EVERY - 1).sample_every == EVERY
-    exact = drivers.key_drivers(con, Filters(), "nps", sample_above=n_sampled * EVERY)
+    assert drivers.key_drivers(con, Filters(), "nps", sample_above=estimate - 1).sample_every == EVERY
+    exact = drivers.key_drivers(con, Filters(), "nps", sample_above=estimate)
     assert exact.sample_every is None and exact.n == 8000 and "sample" not in (exact.note or "")
 
 

@@ -36,15 +36,14 @@ class Rows:
 
 
 def coverage(con, filters: Filters, kpi: str, numeric: list[Candidate], params: dict,
-             table: str = "responses", by: str = "") -> list[tuple[int, ...]]:
-    """Rows of ``table`` with the outcome and with the outcome and each numeric driver: one tuple,
-    or one per value of ``by`` (a column of ``table``, first in each tuple)."""
+             table: str = "responses", clause: str = "true") -> tuple[int, list[int]]:
+    """(rows of ``table`` where ``clause`` with the outcome, with the outcome and each numeric
+    driver)."""
     where, wparams = filters.where_sql("responses")
     counts = ", ".join(["count(*)"] + [f"count({c.expr})" for c in numeric])
-    group = f"{by}, " if by else ""
-    sql = (f"select {group}{counts} from {table} where {where} and {kpi} is not null"  # noqa: S608
-           f"{' group by ' + by if by else ''}")
-    return [tuple(int(x) for x in row) for row in con.execute(sql, _bound(sql, wparams | params)).fetchall()]
+    sql = f"select {counts} from {table} where {where} and {clause} and {kpi} is not null"  # noqa: S608
+    row = con.execute(sql, _bound(sql, wparams | params)).fetchone()
+    return int(row[0]), [int(x) for x in row[1:]]
 
 
 def has_sample(con) -> bool:
@@ -53,24 +52,29 @@ def has_sample(con) -> bool:
     return con.execute(sql, {"t": cube.SAMPLE_TABLE}).fetchone()[0] > 0
 
 
+def parts_to_read(estimate: int, sample_rows: int) -> int:
+    """How many of the sample's parts (a power of 2) hold about ``sample_rows`` of its
+    ``estimate`` answers at most (one at least)."""
+    k = cube.SAMPLE_PARTS
+    while k > 1 and estimate * k / cube.SAMPLE_PARTS > sample_rows:
+        k //= 2
+    return k
+
+
 def source(con, filters: Filters, kpi: str, numeric: list[Candidate], params: dict,
            sample_above: int | None, sample_rows: int) -> Rows:
-    """The rows for the pass: the sample when its rows with the outcome, times its rate, exceed
-    ``sample_above`` (None: never), in as many of its parts (a power of 2) as keep about
-    ``sample_rows`` answers with the outcome at most; else every row of ``responses``."""
+    """The rows for the pass. The sample's answers with the outcome are estimated from its first
+    part (times the parts); when that, times the sample's rate, exceeds ``sample_above`` (None:
+    never), the sample's first ``parts_to_read`` parts; else every row of ``responses``."""
     if sample_above is not None and has_sample(con):
-        parts = {row[0]: np.array(row[1:]) for row in coverage(con, filters, kpi, numeric, params,
-                                                                cube.SAMPLE_TABLE, by="part")}
-        total = sum(parts.values(), np.zeros(len(numeric) + 1, dtype=np.int64))
-        if total[0] * cube.SAMPLE_EVERY > sample_above:
-            k = cube.SAMPLE_PARTS
-            while k > 1 and total[0] * k / cube.SAMPLE_PARTS > sample_rows:
-                k //= 2
-            kept = sum((v for p, v in parts.items() if p < k), np.zeros_like(total))
-            return Rows(cube.SAMPLE_TABLE, f"part < {k}", int(kept[0]), [int(x) for x in kept[1:]],
-                        cube.SAMPLE_EVERY * cube.SAMPLE_PARTS // k)
-    n, *answered = coverage(con, filters, kpi, numeric, params)[0]
-    return Rows("responses", "true", n, answered)
+        first, _ = coverage(con, filters, kpi, [], params, cube.SAMPLE_TABLE, "part = 0")
+        estimate = first * cube.SAMPLE_PARTS
+        if estimate * cube.SAMPLE_EVERY > sample_above:
+            k = parts_to_read(estimate, sample_rows)
+            clause = f"part < {k}"
+            n, answered = coverage(con, filters, kpi, numeric, params, cube.SAMPLE_TABLE, clause)
+            return Rows(cube.SAMPLE_TABLE, clause, n, answered, cube.SAMPLE_EVERY * cube.SAMPLE_PARTS // k)
+    return Rows("responses", "true", *coverage(con, filters, kpi, numeric, params))
 
 
 def key_strides(cats: list[Candidate]) -> list[int] | None:
