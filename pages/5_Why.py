@@ -38,7 +38,7 @@ else:
 
 st.subheader(_("Pain points"))
 points = why.pain_points(db.cur, db.key, db.version, filters, kpi)
-for level in why.pain.LEVELS:
+for level in why.LEVELS:
     table = why.pain_table(points, level)
     if table.empty:
         st.info(_(why.NO_PAIN[level]))

@@ -28,6 +28,7 @@ SET_LABELS = {"all": N_("Every measure"), "no_scores": N_("Without the other sco
 KIND_COLORS = {"score": PALETTE[0], "rating": PALETTE[2], "category": PALETTE[4]}
 KIND_LABELS = {"score": N_("another score"), "rating": N_("a rating (imported)"), "category": N_("a category")}
 MAX_BARS = 15  # pain points drawn; the download has them all
+LEVELS = tuple(pain.LEVELS)  # touchpoint, then stage x channel: the page's order
 NO_PAIN = {"touchpoint": N_("No touchpoints fall below the rest beyond the noise under these filters."),
            "stage x channel": N_("No journey stage × channel cells fall below the rest beyond the noise under "
                                  "these filters.")}
