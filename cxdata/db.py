@@ -82,7 +82,7 @@ def connect(path: str | Path | None = None, read_only: bool = False,
     ``on_upgrade(old, new)`` is called before an existing file of an older schema is upgraded
     (a file of tens of millions of rows takes a minute or more)."""
     if memory_limit is not None and not MEMORY_LIMIT.match(memory_limit):
-        raise ValueError(f"memory limit {memory_limit!r}: expected a size like 1GB or 512MB")
+        raise ValueError(_("memory limit {value}: expected a size like 1GB or 512MB").format(value=repr(memory_limit)))
     target = str(path) if path is not None else str(default_db_path())
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)

@@ -36,7 +36,7 @@ row = rows[chosen]
 
 st.subheader(_("Import {id}").format(id=chosen))
 st.markdown(words.import_sentence(row))
-if row["message"]:
+if isinstance(row["message"], str) and row["message"]:  # NaN when none was stored
     for line in str(row["message"]).splitlines():
         st.markdown("- " + plain(line))
 if row["mapping"]:
