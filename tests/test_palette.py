@@ -127,6 +127,9 @@ def test_journey_figures_colour_each_channel_its_own_way():
                          for ch in ("phone", "(all channels)", "web")])
     boxes = _trace_colours(journey_figures.time_to_convert(days, "t"))
     assert boxes == {"(all channels)": palette.ACROSS, "phone": "#AA4499", "web": "#332288"}
+    with i18n.using("it"):  # the journeys across channels named in the page's language
+        boxes = _trace_colours(journey_figures.time_to_convert(days, "t"))
+    assert boxes == {"(tutti i canali)": palette.ACROSS, "phone": "#AA4499", "web": "#332288"}
 
 
 def test_a_split_trend_says_in_the_chart_which_groups_and_bands_it_leaves_out():

@@ -66,7 +66,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": [
 
 
 # the toolbar's tooltips that plotly.js writes itself (its own words, looked up in our catalogue)
-TOOLBAR_WORDS = (N_("Download plot as a png"), N_("Download plot"), N_("Reset axes"), N_("Autoscale"),
+TOOLBAR_WORDS = (N_("Download plot as a PNG"), N_("Download plot"), N_("Reset axes"), N_("Autoscale"),
                  N_("Show closest data on hover"), N_("Compare data on hover"), N_("Toggle Spike Lines"),
                  N_("Double-click to zoom back out"))
 

@@ -74,6 +74,11 @@ def _by_channel(d: pd.DataFrame):
             yield ch, color, part
 
 
+def channel_name(channel: str) -> str:
+    """A channel as a legend names it: the journeys across channels in the page's language."""
+    return _("(all channels)") if channel == ALL_CHANNELS else esc(channel)
+
+
 def _small_words(n) -> list[str]:
     return [_("small sample") if v < SMALL_SAMPLE else "" for v in n]
 
@@ -101,7 +106,7 @@ def time_to_convert(days: pd.DataFrame, title: str) -> go.Figure:
         fig.add_trace(go.Box(
             x=[step_label(a, b) for a, b in zip(part["from_stage"], part["stage"], strict=True)],
             q1=part["p25"], median=part["median"], q3=part["p75"], lowerfence=part["p05"],
-            upperfence=part["p95"], name=esc(ch), marker_color=color, boxpoints=False,
+            upperfence=part["p95"], name=channel_name(ch), marker_color=color, boxpoints=False,
             customdata=list(zip([fmt_count(n) for n in part["n"]], [fmt_count(n) for n in part["entered"]],
                                 part["within_7"], _small_words(part["n"]),
                                 part["median"], part["p25"], part["p75"], strict=True)),
@@ -121,7 +126,7 @@ def _score_points(ch: str, color: str, part: pd.DataFrame, kpi: str) -> go.Scatt
     lost = _("{share} of {n} customers lost before the next stage").format(
         share="%{x:,.0f}%", n="%{customdata[0]}")
     return go.Scatter(
-        x=part["lost_after"], y=part[kpi], mode="markers+text" if across else "markers", name=esc(ch),
+        x=part["lost_after"], y=part[kpi], mode="markers+text" if across else "markers", name=channel_name(ch),
         text=[esc(s) for s in part["stage"]], textposition="top center", textfont={"size": 11},
         marker={"color": color, "size": 13 if across else 10, "line": {"width": 2},
                 "symbol": ["circle-open" if n < SMALL_SAMPLE else "circle" for n in part[f"{kpi}_n"]]},
