@@ -59,7 +59,7 @@ entry as (select customer_id, t_1, {limit} as lim from (
   select customer_id, min(anchor) as t_1 from starts where {journey_where} group by customer_id)),
 walked as (
   select list_reduce(list_sort(list(struct_pack(t := e.occurred_at, k := {stage_position}, c := e.channel))),
-                     lambda acc, x: case when x.k = len(acc) + 1 then list_append(acc, x.c) else acc end,
+                     lambda acc, x: case when x.k = array_length(acc) + 1 then list_append(acc, x.c) else acc end,
                      []::varchar[]) as path
   from entry p join ev e on e.customer_id = p.customer_id and e.occurred_at >= p.t_1
     and epoch_us(e.occurred_at) <= p.lim

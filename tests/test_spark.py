@@ -3,27 +3,24 @@ over the same Parquet export of a seeded demo set, compared (counts exact, figur
 derived table built by Spark (``build``), equal row for row to DuckDB's; and the dashboard on a
 database ``attach`` made of them, showing the Overview of the DuckDB-built file (Playwright).
 
-One classic ``local[2]`` session in UTC for the module; Spark Connect (``remote("local[2]")``, the
+One classic ``local[2]`` session in UTC (``helpers.spark``, shared with ``test_spark_pages.py``); Spark Connect (``remote("local[2]")``, the
 protocol a cluster is reached by) runs in a subprocess, because a process holds one kind of
 session or the other. Needs Java 17 and ``pyspark`` (``.ci/run`` installs both)."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import math
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from helpers.spark import assert_same, both_engines, demo_export, start_spark
 
-from cxdata import cube, db, demo, funnel, pyramid, queries
+from cxdata import cube, db, funnel, pyramid, queries
 from cxdata.cli import main
-from cxdata.engine import duckdb_on_parquet, export_tables
-from cxdata.engine.export import DERIVED_TABLES, RAW_TABLES
+from cxdata.engine.export import DERIVED_TABLES
 from cxdata.filters import Filters
 
 pytest.importorskip("pyspark")
@@ -41,58 +38,24 @@ KPIS_ARGV = {"no filter": [],
 WEB_JOURNEY = ("homepage", "product page", "checkout", "online bill", "review page")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def spark():
-    from cxdata.engine.spark import spark_session
-
-    session = spark_session("local[2]")
-    session.sparkContext.setLogLevel("ERROR")
+    session, started = start_spark()
     yield session
-    session.stop()
+    if started:
+        session.stop()
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     """The demo file, its raw tables exported by the CLI, and all its tables exported."""
-    root = tmp_path_factory.mktemp("spark")
-    path = root / "demo.duckdb"
-    con = db.connect(path)
-    demo.generate_demo(con, responses=20_000, interactions=100_000, seed=7)
-    export_tables(con, root / "all", RAW_TABLES + DERIVED_TABLES)
-    con.execute("checkpoint")
-    con.close()
-    assert main(["export", "--db", str(path), "--out", str(root / "raw")]) == 0
-    return {"db": path, "raw": root / "raw", "all": root / "all"}
+    return demo_export(tmp_path_factory.mktemp("spark"))
 
 
 @pytest.fixture(scope="module")
 def engines(spark, data):
     """(DuckDB, Spark) over the same Parquet files: every table."""
-    from cxdata.engine.spark import SparkConnection
-
-    con = SparkConnection(spark)
-    con.register_parquet(data["all"])
-    return duckdb_on_parquet(data["all"]), con
-
-
-def assert_same(a, b, where="result"):
-    """Equal results: frames with rtol 1e-9, counts and words exactly, figures to 1e-9."""
-    if isinstance(a, pd.DataFrame):
-        assert list(a.columns) == list(b.columns), where
-        assert len(a) == len(b) and len(a) > 0, where
-        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
-                                      check_dtype=False, rtol=1e-9, obj=where)
-    elif dataclasses.is_dataclass(a):
-        assert_same(dataclasses.asdict(a), dataclasses.asdict(b), where)
-    elif isinstance(a, dict):
-        assert a.keys() == b.keys(), where
-        for k in a:
-            assert_same(a[k], b[k], f"{where}.{k}")
-    elif isinstance(a, float) and not isinstance(b, bool):
-        assert b is not None and (math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-                                  or math.isnan(a) and math.isnan(b)), (where, a, b)
-    else:
-        assert a == b and type(a) is type(b), (where, a, b)
+    return both_engines(spark, data["all"])
 
 
 # ---- the rule table, one statement per rule --------------------------------------------------------

@@ -21,11 +21,11 @@ import pyarrow.parquet as pq
 
 # The tables a Parquet directory may hold, each in a folder of its name (``cxdata.engine.export``).
 from .export import PARTITION_COLUMN
-from .rules import to_spark
+from .rules import CATALOG_VIEW, to_spark
 
 
 class SparkResult:
-    """What ``execute`` returns: ``df()``, ``fetchall()``, ``fetchone()`` like DuckDB's."""
+    """What ``execute`` returns: ``df()``, ``fetchall()``, ``fetchone()``, ``fetchnumpy()`` like DuckDB's."""
 
     def __init__(self, frame):
         self._frame = frame
@@ -43,6 +43,11 @@ class SparkResult:
         rows = self.fetchall()
         return rows[0] if rows else None
 
+    def fetchnumpy(self) -> dict:
+        """Column name -> numpy array, as DuckDB's (the key drivers' cells)."""
+        frame = self.df()
+        return {name: frame[name].to_numpy() for name in frame.columns}
+
 
 class SparkConnection:
     """A Spark session that reads the project's tables and answers DuckDB statements."""
@@ -51,6 +56,7 @@ class SparkConnection:
 
     def __init__(self, session):
         self.session = session
+        self.tables: set[str] = set()
 
     # ---- tables -------------------------------------------------------------------------------
     def register_parquet(self, directory: str | Path, tables: Iterable[str] | None = None) -> list[str]:
@@ -63,7 +69,16 @@ class SparkConnection:
             if PARTITION_COLUMN in frame.columns and name in ("responses", "interactions"):
                 frame = frame.drop(PARTITION_COLUMN)
             frame.createOrReplaceTempView(name)
+        self.tables.update(names)
+        self._catalog()
         return names
+
+    def _catalog(self) -> None:
+        """The view ``information_schema.tables`` is read as (``rules.CATALOG_VIEW``): the tables
+        registered so far, as DuckDB lists the tables of a file."""
+        rows = [("main", name, "BASE TABLE") for name in sorted(self.tables)]
+        schema = "table_schema string, table_name string, table_type string"
+        self.session.createDataFrame(rows, schema).createOrReplaceTempView(CATALOG_VIEW)
 
     # ---- the DuckDB connection's methods ------------------------------------------------------
     def execute(self, sql: str, params: dict | None = None) -> SparkResult:

@@ -92,8 +92,8 @@ def _content(token: str, stop: frozenset[str]) -> bool:
 TERMS_SQL = r"""
 with src as ({corpus}),
 docs as materialized (
-    select row_number() over () as doc, text, low, high,
-           len(string_split(text, ' ')) between $ex_lo and $ex_hi as readable,
+    select row_number() over (order by text) as doc, text, low, high,
+           array_length(string_split(text, ' ')) between $ex_lo and $ex_hi as readable,
            regexp_extract_all(case when not regexp_matches(text, 'n[''’]t') then lower(text)
                else regexp_replace(regexp_replace(regexp_replace(lower(text), '\bcan[''’]t\b', 'cannot', 'g'),
                    '\bwon[''’]t\b', 'will not', 'g'), 'n[''’]t\b', ' not', 'g') end,
@@ -105,7 +105,7 @@ stop as (select unnest($stop) as w),
 neg as (select unnest($neg) as w),
 marked as (
     select t.doc, t.tok, t.pos, n.w is not null as negation,
-           length(t.tok) > 1 and not regexp_full_match(t.tok, '[0-9]+') and s.w is null and n.w is null as content
+           length(t.tok) > 1 and not regexp_matches(t.tok, '^[0-9]+$') and s.w is null and n.w is null as content
     from toks t left join stop s on s.w = t.tok left join neg n on n.w = t.tok
 ),
 seq as (
