@@ -144,3 +144,32 @@ def test_the_chart_config_speaks_the_page_language():
     spec = config["locales"]["it"]
     assert spec["format"]["shortMonths"][:3] == ["gen", "feb", "mar"]
     assert spec["dictionary"]["Reset axes"] == "Ripristina gli assi"
+
+
+def _lines_page():
+    import streamlit as st
+
+    from cxdata.filters import Filters
+    from cxdata.ui import charts as page_charts
+    from cxdata.ui.page import View
+
+    url = {"lines": ["all"]} if st.query_params.get("all") else {}
+    view = View("Trends", None, Filters(), url)
+    st.text(f"seven: {page_charts.lines_choice(view, 7)!r}")
+    st.text(f"four: {page_charts.lines_choice(view, 4)!r}")  # no control below six groups
+
+
+@pytest.mark.parametrize(("link", "seven"), [({}, "5"), ({"all": "1"}, "None")])
+def test_the_lines_choice_draws_the_largest_groups_or_every_group(link, seven):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_lines_page)
+    for k, v in link.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.text] == [f"seven: {seven}", "four: 5"]
+    assert [s.label for s in at.selectbox] == ["Lines"]  # one control, for the seven groups only
+    assert at.selectbox[0].options == ["The 5 largest groups", "All 7 groups"]
+    at.selectbox[0].set_value("all" if seven == "5" else "top").run()
+    assert at.text[0].value == ("seven: None" if seven == "5" else "seven: 5")
