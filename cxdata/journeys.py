@@ -3,7 +3,8 @@
 How it works. Stages come in their stored order. For each customer, channel and day with an event
 of the first stage, the journey starts at that day's first such event (``anchor``); step k is
 reached at the earliest event of stage k no earlier than step k-1 (an ASOF join per stage;
-window functions on Spark, which has no ASOF join: ``chain_sql``).
+on Spark, which has no ASOF join, the least of each customer's stage-k times at or after step
+k-1, from one list per customer and channel: ``chain_sql``).
 ``t_2``..``t_N`` hold the step times (NULL where never reached). The same rows are made per customer
 across channels, with channel ``(all channels)``.
 
@@ -42,7 +43,8 @@ def chain_sql(n_steps: int, events_where: str = "true", asof: bool = True) -> st
     """SQL giving the journey starts of the events matching ``events_where`` (a filter built
     from bound parameters): customer_id, channel, segment, region, product, anchor, t_2..t_N;
     per channel and across channels. ``asof``: one ASOF join per stage (DuckDB: the faster
-    form there); else window functions (Spark has no ASOF join): the same rows.
+    form there); else lists of each stage's times per customer and channel (Spark has no
+    ASOF join): the same rows.
     Binds ``$stages``, ``$s1..$sN`` and ``$all_label``."""
     cross = ("select customer_id, $all_label as channel, stage, occurred_at, segment, region, product "
              "from ev")
@@ -57,7 +59,7 @@ def chain_sql(n_steps: int, events_where: str = "true", asof: bool = True) -> st
     ]
     times = "".join(f", t_{k}" for k in range(2, n_steps + 1))
     if not asof:
-        return _chain_window_sql(n_steps, ctes)
+        return _chain_lists_sql(n_steps, ctes)
     for k in range(2, n_steps + 1):
         ctes.append(f"e{k} as (select customer_id, channel, occurred_at from events where stage = $s{k})")  # noqa: S608
         # ASOF: for each journey, the first stage-k event at or after step k-1 (k is an int).
@@ -70,29 +72,26 @@ def chain_sql(n_steps: int, events_where: str = "true", asof: bool = True) -> st
             f"from step{n_steps}")
 
 
-def _chain_window_sql(n_steps: int, ctes: list[str]) -> str:
-    """The step times without ASOF joins. Every event of a stage before the last carries
-    ``t_next``, the time of the first event of the next stage at or after it (a window over the
-    customer's and channel's events from it on, its peers in time included: "at or after"; as a
-    running frame in reverse time order, which engines compute in one pass, where a frame
-    "current row to unbounded following" is recomputed for every row on Spark); step k is then
-    the ``t_next`` of step k-1's event, found by an equi-join on its time."""
-    position = "case " + " ".join(f"when stage = $s{k} then {k}" for k in range(1, n_steps + 1)) + " end"
-    following = "case k " + " ".join(f"when {k - 1} then min(case when k = {k} then occurred_at end) over w"
-                                     for k in range(2, n_steps + 1)) + " end"
-    ctes = [*ctes, f"nxt as (select distinct customer_id, channel, occurred_at, k, t_next from ("  # noqa: S608
-                   f"select customer_id, channel, occurred_at, k, {following} as t_next "
-                   f"from (select *, {position} as k from events) window w as (partition by customer_id, channel "
-                   f"order by occurred_at desc range between unbounded preceding and current row)) where k < {n_steps})"]
-    columns, joins = "", ""
+def _chain_lists_sql(n_steps: int, ctes: list[str]) -> str:
+    """The step times without ASOF joins, for engines that have none (Spark): the times of each
+    later stage's events gathered once per customer and channel (``s_k``, one aggregation), then
+    step k of every journey is the least time of ``s_k`` at or after step k-1 (a filter over the
+    list, row by row): the ASOF join's "earliest event at or after", with no self-join, no window
+    over the events and no shuffle beyond the aggregation and one join by customer and channel,
+    so it grows with the events on a cluster. Nested selects: step k reads step k-1."""
+    lists = ", ".join(f"list(occurred_at) filter (where stage = $s{k}) as s_{k}" for k in range(2, n_steps + 1))
+    ctes = [*ctes, f"later as (select customer_id, channel, {lists} from events where stage <> $s1 "  # noqa: S608
+                   "group by customer_id, channel)"]
+    rows = ("select p.customer_id, p.channel, p.segment, p.region, p.product, p.t_1"  # noqa: S608
+            + "".join(f", l.s_{k}" for k in range(2, n_steps + 1))
+            + " from step1 p left join later l on l.customer_id = p.customer_id and l.channel = p.channel")
+    times = ""
     for k in range(2, n_steps + 1):
-        prev = "p.t_1" if k == 2 else f"n{k - 1}.t_next"
-        columns += f", n{k}.t_next as t_{k}"
-        joins += (f" left join nxt n{k} on n{k}.customer_id = p.customer_id and n{k}.channel = p.channel "
-                  f"and n{k}.occurred_at = {prev} and n{k}.k = {k - 1}")
+        rows = (f"select *, list_min(list_filter(s_{k}, lambda x: x >= t_{k - 1})) as t_{k} "  # noqa: S608
+                f"from ({rows})")
+        times += f", t_{k}"
     return ("with " + ",\n".join(ctes if n_steps > 1 else ctes[:-1]) +  # noqa: S608 - structure from code
-            f"\nselect p.customer_id, p.channel, p.segment, p.region, p.product, p.t_1 as anchor{columns} "
-            f"from step1 p{joins}")
+            f"\nselect customer_id, channel, segment, region, product, t_1 as anchor{times} from ({rows})")
 
 
 def chain_params(order: list[str]) -> dict:

@@ -2,7 +2,8 @@
 
     python -m cxdata.engine.bench walk    --db FILE.duckdb   # the funnel's events path: walk vs ASOF
     python -m cxdata.engine.bench engines --parquet DIR      # page calls: DuckDB vs Spark local[2]
-    python -m cxdata.engine.bench chain   --db FILE.duckdb   # journey step times: ASOF vs windows, DuckDB
+    python -m cxdata.engine.bench chain   --db FILE.duckdb   # journey step times: ASOF vs lists, DuckDB
+    python -m cxdata.engine.bench chain   --parquet DIR --out SCRATCH  # the same on DuckDB and Spark
     python -m cxdata.engine.bench build   --parquet DIR      # build: DuckDB vs Spark; served sizes
 
 Each figure is the median of ``--runs`` runs after one warm-up run; the walk's counts are checked
@@ -100,14 +101,14 @@ def bench_engines(parquet: str, runs: int, remote: str | None) -> None:
 
 def bench_chain(db_path: str, runs: int) -> None:
     """The journey chain (``journeys.chain_sql``) as ``upkeep``'s full rebuild runs it, into a temp
-    table, with ASOF joins and with window functions; rows checked equal first."""
+    table, with ASOF joins and in the list form (what Spark runs); rows checked equal first."""
     from ..journeys import chain_params, chain_sql
 
     con = duckdb.connect(db_path, read_only=True)
     con.execute("set enable_progress_bar = false")
     order = stages(con)
     params = chain_params(order)
-    forms = {"ASOF joins": chain_sql(len(order), "true", True), "window functions": chain_sql(len(order), "true", False)}
+    forms = {"ASOF joins": chain_sql(len(order), "true", True), "lists": chain_sql(len(order), "true", False)}
     same = [con.execute(f"select * from ({sql}) order by all", params).fetchall()  # noqa: S608 - from code
             for sql in forms.values()]
     assert same[0] == same[1], "the two forms differ"
@@ -117,7 +118,36 @@ def bench_chain(db_path: str, runs: int) -> None:
     print("| form | median s |\n|---|---|")
     for name, t in times.items():
         print(f"| {name} | {t:.2f} |")
-    print(f"windows / ASOF: {times['window functions'] / times['ASOF joins']:.2f}x")
+    print(f"lists / ASOF: {times['lists'] / times['ASOF joins']:.2f}x")
+
+
+def bench_chain_engines(parquet: str, out: str, remote: str | None) -> None:
+    """The chain over an export's raw Parquet, written to Parquet: DuckDB (ASOF and lists, in
+    memory) and Spark (lists), one run each after Spark's start; row counts checked equal."""
+    from ..journeys import chain_params, chain_sql
+    from .build import open_input
+
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    duck = open_input("duckdb", parquet)
+    order = stages(duck)
+    params = chain_params(order)
+    seconds, rows = {}, {}
+    for name, asof in (("DuckDB, ASOF joins", True), ("DuckDB, lists", False)):
+        t = time.perf_counter()
+        duck.execute(f"create or replace table c as {chain_sql(len(order), 'true', asof)}", params)  # noqa: S608
+        seconds[name] = time.perf_counter() - t
+        rows[name] = duck.execute("select count(*) from c").fetchone()[0]
+        print(f"{name}: {seconds[name]:.1f} s, {rows[name]:,} rows", flush=True)
+    t = time.perf_counter()
+    spark = open_input("spark", parquet, remote=remote)
+    print(f"Spark session start: {time.perf_counter() - t:.1f} s", flush=True)
+    t = time.perf_counter()
+    rows["Spark, lists"] = spark.save_parquet("journey_chain", chain_sql(len(order), "true", False), params, out)
+    seconds["Spark, lists"] = time.perf_counter() - t
+    print(f"Spark, lists: {seconds['Spark, lists']:.1f} s, {rows['Spark, lists']:,} rows")
+    assert len(set(rows.values())) == 1, "the engines made different row counts"
+    print(f"Spark / DuckDB (ASOF): {seconds['Spark, lists'] / seconds['DuckDB, ASOF joins']:.1f}x; "
+          f"Spark / DuckDB (lists): {seconds['Spark, lists'] / seconds['DuckDB, lists']:.1f}x")
 
 
 def bench_build(parquet: str, out: str, remote: str | None) -> None:
@@ -161,7 +191,10 @@ def main(argv: list[str] | None = None) -> None:
     e.add_argument("--parquet", required=True)
     e.add_argument("--spark-remote")
     c = sub.add_parser("chain")
-    c.add_argument("--db", required=True)
+    c.add_argument("--db", help="a DuckDB file: ASOF against lists on DuckDB")
+    c.add_argument("--parquet", help="an export: DuckDB against Spark on its Parquet")
+    c.add_argument("--out", help="a scratch folder for Spark's rows (with --parquet)")
+    c.add_argument("--spark-remote")
     b = sub.add_parser("build")
     b.add_argument("--parquet", required=True)
     b.add_argument("--out", required=True, help="a scratch folder for both builds")
@@ -171,6 +204,8 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     if args.what == "walk":
         bench_walk(args.db, args.runs)
+    elif args.what == "chain" and args.parquet:
+        bench_chain_engines(args.parquet, args.out or f"{args.parquet}-chain", args.spark_remote)
     elif args.what == "chain":
         bench_chain(args.db, args.runs)
     elif args.what == "build":

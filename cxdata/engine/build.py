@@ -10,8 +10,8 @@ dimensions ``journeys.constant_dimension_settings`` notes), ``stages`` and ``imp
 written too: ``attach`` makes a served database from the folder alone.
 
 The one per-engine difference is the journey chain's form: DuckDB keeps its ASOF joins (measured
-faster there), Spark, which has none, computes the same step times with window functions
-(``rules.has_asof``). Everything else is the same statement, transpiled for Spark.
+faster there), Spark, which has none, computes the same step times from one list of each
+stage's times per customer and channel (``rules.has_asof``). Everything else is the same statement, transpiled for Spark.
 """
 
 from __future__ import annotations

@@ -129,8 +129,23 @@ def _subscripts(node: exp.Expression) -> exp.Expression:
     # select unnest(l) as a, generate_subscripts(l, 1) as b: each element and its 1-based
     # position; Spark allows one generator per select and has no generate_subscripts:
     # inline(transform(l, (x, i) -> struct(x as a, i + 1 as b)))
-    if not isinstance(node, exp.Select):
+    pair = _unnest_with_position(node)
+    if pair is None:
         return node
+    u, p = pair
+    unnest, position = node.expressions[u], node.expressions[p]
+    lam = _lambda(f"(x, i) -> struct(x as {unnest.alias}, i + 1 as {position.alias})")
+    pairs = exp.Anonymous(this="inline", expressions=[
+        exp.Anonymous(this="transform", expressions=[unnest.this.this.copy(), lam])])
+    node = node.copy()
+    node.set("expressions", [pairs if i == u else e for i, e in enumerate(node.expressions) if i != p])
+    return node
+
+
+def _unnest_with_position(node: exp.Expression) -> tuple[int, int] | None:
+    """(index of ``unnest(l) as a``, of ``generate_subscripts(l, 1) as b``) in a select, or None."""
+    if not isinstance(node, exp.Select):
+        return None
     found = {}
     for i, e in enumerate(node.expressions):
         if isinstance(e, exp.Alias) and isinstance(e.this, exp.Explode):
@@ -138,17 +153,9 @@ def _subscripts(node: exp.Expression) -> exp.Expression:
         elif isinstance(e, exp.Alias) and _anonymous(e.this, "generate_subscripts"):
             found["position"] = i
     if len(found) < 2:
-        return node
-    unnest, position = node.expressions[found["unnest"]], node.expressions[found["position"]]
-    if unnest.this.this != position.this.expressions[0]:
-        return node
-    lam = _lambda(f"(x, i) -> struct(x as {unnest.alias}, i + 1 as {position.alias})")
-    pairs = exp.Anonymous(this="inline", expressions=[
-        exp.Anonymous(this="transform", expressions=[unnest.this.this.copy(), lam])])
-    node = node.copy()
-    node.set("expressions", [pairs if i == found["unnest"] else e
-                             for i, e in enumerate(node.expressions) if i != found["position"]])
-    return node
+        return None
+    u, p = found["unnest"], found["position"]
+    return (u, p) if node.expressions[u].this.this == node.expressions[p].this.expressions[0] else None
 
 
 def _lambda(text: str) -> exp.Lambda:
@@ -196,5 +203,5 @@ def to_spark(sql: str) -> str:
 def has_asof(con) -> bool:
     """Whether ``con`` runs ASOF joins. DuckDB does, and keeps them where they are faster (the
     journey chain: ``journeys.chain_sql``, measured in docs/scale.md); Spark SQL has none
-    (``SparkConnection.asof_joins`` is False) and gets the window-function form."""
+    (``SparkConnection.asof_joins`` is False) and gets the list form."""
     return getattr(con, "asof_joins", True)
