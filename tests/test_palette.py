@@ -365,3 +365,16 @@ def test_the_segments_table_has_no_negative_zero():
     with i18n.using("it"):
         assert list(segments.kpi_table(frame, "effort").columns[:5]) == [
             "Gruppo", "NPS", "NPS ±", "NPS n", "NPS vs resto"]
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_the_fast_number_formats_are_babels(lang):
+    # plot.numbers writes thousands of hover values per chart; it must say what i18n.number says
+    values = [-1234567.891, -0.04, -0.05, 0.0, 0.049, 0.15, 2.25, 999.95, 1200.0, 45000.5, None, float("nan")]
+    from cxdata.ui import plot
+    with i18n.using(lang):
+        for decimals in (0, 1, 2):
+            want = ["–" if v is None or v != v else i18n.number(v, decimals) for v in values]
+            assert plot.numbers(values, decimals) == want
+        assert plot.dates(pd.to_datetime(["2026-08-03", "2026-12-25"])) == [
+            i18n.date(pd.Timestamp("2026-08-03").date()), i18n.date(pd.Timestamp("2026-12-25").date())]

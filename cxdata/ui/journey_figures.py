@@ -5,6 +5,7 @@ the funnel's order (the frames' ``step``)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -16,7 +17,7 @@ from cxdata.kpis import SMALL_SAMPLE
 from cxdata.pyramid import MODELS
 
 from . import palette
-from .plot import OTHERS, PRIMARY, hex_rgba, kpi_axis, layout, memo, period_ticks, wrap
+from .plot import OTHERS, PRIMARY, dates, hex_rgba, kpi_axis, layout, memo, numbers, period_ticks, wrap
 from .text import esc, fmt_count
 
 
@@ -216,12 +217,12 @@ def pyramids_side_by_side(frame: pd.DataFrame, model: int, title: str, max_group
     return fig
 
 
-def _level_data(part: pd.DataFrame, cut: dict) -> list[tuple]:
+def _level_data(part: pd.DataFrame, cut: dict) -> np.ndarray:
     """A level's hover values per period: n, total, the date and the partial period's words."""
     periods = [pd.Timestamp(p) for p in part["period"]]
-    return list(zip([fmt_count(n) for n in part["n"]], [fmt_count(t) for t in part["total"]],
-                    [i18n.date(p.date()) for p in periods], ["<br>" + cut[p] if p in cut else "" for p in periods],
-                    strict=True))
+    return np.array(list(zip(numbers(part["n"]), numbers(part["total"]), dates(periods),
+                             ["<br>" + cut[p] if p in cut else "" for p in periods], strict=True)),
+                    dtype=object).reshape(len(part), 4)
 
 
 @memo

@@ -53,6 +53,35 @@ def kpi_axis(kpi: str) -> str:
     return _(KPI_AXIS[kpi])
 
 
+def numbers(values, decimals: int = 0) -> list[str]:
+    """``i18n.number(v, decimals)`` for many values at once, the same text ("–" for a missing
+    one) at a fraction of Babel's cost per call (a daily trend by channel has 7,672 points, five
+    numbers each): Python's grouping with the language's marks, no sign on a zero."""
+    dec, thou = i18n.plotly_separators()
+    swap = str.maketrans(",.", thou + dec)
+    out = []
+    for v in values:
+        if v is None or pd.isna(v):
+            out.append("–")
+            continue
+        r = round(float(v), decimals)
+        text = f"{abs(r):,.{decimals}f}".translate(swap)
+        out.append("-" + text if r < 0 else text)
+    return out
+
+
+def dates(values) -> list[str]:
+    """``i18n.date`` of each period (Babel's 60 µs a call, kept per language and day)."""
+    lang = i18n.get_lang()
+    return [_date(lang, pd.Timestamp(v).date()) for v in values]
+
+
+@functools.lru_cache(maxsize=16384)
+def _date(lang: str, day) -> str:
+    with i18n.using(lang):
+        return i18n.date(day)
+
+
 QUARTER = N_("Q{quarter} {year}")
 
 
