@@ -33,6 +33,8 @@ def add_why(sub, with_db) -> None:
     d.add_argument("--na-code", action="append", default=None, metavar="CODE",
                    help="a rating value that means 'not applicable', read as missing (repeatable; "
                         "default: the setting rating_na_codes)")
+    d.add_argument("--exact", action="store_true",
+                   help="read every response, never the fixed sample (slower above 250,000 answers)")
     d.add_argument("--json", action="store_true")
     p = add_filter_options(with_db(sub.add_parser(
         "painpoints", help="touchpoints and stage x channel cells ranked by the KPI points their gap costs")))
@@ -45,12 +47,13 @@ def _num(v, spec: str) -> str:
 
 
 def cmd_drivers(args) -> int:
-    from ..insight.drivers import CAVEAT, KINDS, key_drivers
+    from ..insight.drivers import CAVEAT, KINDS, SAMPLE_ABOVE, key_drivers
 
     filters = filters_from_args(args)
     con = _connect(args)
     try:
-        result = key_drivers(con, filters, args.kpi, na_codes=args.na_code, kinds=tuple(args.kind) or KINDS)
+        result = key_drivers(con, filters, args.kpi, na_codes=args.na_code, kinds=tuple(args.kind) or KINDS,
+                             sample_above=None if args.exact else SAMPLE_ABOVE)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INPUT

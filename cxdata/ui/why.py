@@ -95,9 +95,12 @@ def drivers_figure(result: drv.DriverResult, title: str) -> go.Figure:
 def drivers_note(result: drv.DriverResult) -> str:
     how = (_("Shapley decomposition of R²") if result.method == "shapley"
            else _("relative weights (Johnson), too many drivers for every subset"))
-    return _("R² {r2} from {n} answers with every driver ({n_outcome} with the outcome); {how}; r: Pearson, "
-             "η: correlation ratio of a category; hatched: small sample").format(
-        r2=i18n.number(result.r2, 2), n=fmt_count(result.n), n_outcome=fmt_count(result.n_outcome), how=how)
+    sample = (_(" in a fixed sample of 1 answer in {every}").format(every=fmt_count(result.sample_every))
+              if getattr(result, "sample_every", None) else "")
+    return _("R² {r2} from {n} answers with every driver{sample} ({n_outcome} with the outcome); {how}; "
+             "r: Pearson, η: correlation ratio of a category; hatched: small sample").format(
+        r2=i18n.number(result.r2, 2), n=fmt_count(result.n), sample=sample, n_outcome=fmt_count(result.n_outcome),
+        how=how)
 
 
 # The sentences ``insight.drivers`` writes (in English, for the CLI and the JSON too), found by
