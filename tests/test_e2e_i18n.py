@@ -21,15 +21,16 @@ LOANWORDS = {"touchpoint", "touchpoints", "funnel", "report", "link", "driver", 
 
 
 def _fragments(msgid: str) -> list[str]:
-    """The literal parts of a catalogue string, between its placeholders, that are English words
-    (two words or more, with a lower-case word of four letters that is not a loanword)."""
+    """The literal parts of a catalogue string, between its placeholders, that are English phrases
+    (three words or more, with a lower-case word of four letters that is not a loanword; two words
+    alone, such as "responses and", also appear in what the data says: a saved import message)."""
     parts = [lit for lit, *_rest in string.Formatter().parse(msgid)]
     out = []
     for part in parts:
         for piece in re.split(r"\*\*|`|\n", part):
             piece = piece.strip(" .,:;()·-")
             words = piece.split()
-            if len(words) >= 2 and set(re.findall(r"\b[a-z]{4,}\b", piece)) - LOANWORDS:
+            if len(words) >= 3 and set(re.findall(r"\b[a-z]{4,}\b", piece)) - LOANWORDS:
                 out.append(piece)
     return out
 
