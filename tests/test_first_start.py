@@ -132,3 +132,30 @@ def test_app_launcher_builds_before_any_viewer_and_serves_every_page(browser, tm
         page.locator("h1", has_text="How the KPIs move over time").wait_for()
         page.wait_for_selector(CHART)
         assert "warmed up" in log_path.read_text()
+
+
+def test_read_only_serves_the_overview_without_writing(ui_demo_db, tmp_path, monkeypatch):
+    """CX_READ_ONLY=1 (the benchmarks' shared files): the Overview as usual, the file untouched."""
+    import hashlib
+    import shutil
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    path = tmp_path / "shared.duckdb"  # a path of its own: no connection of another test is reused
+    shutil.copy(ui_demo_db, path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    monkeypatch.setenv("CX_DB", str(path))
+    monkeypatch.setenv("CX_READ_ONLY", "1")
+    st.cache_data.clear()
+    at = AppTest.from_file(str(e2e.APP_ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Customer experience at a glance"
+    assert [m.label for m in at.metric] == ["NPS", "CSAT", "CES"]
+    with pytest.raises(Exception, match="read-only"):  # the process's connection cannot write
+        from cxdata.ui import state
+        state.connection(str(path)).cursor().execute("create table t (x int)")
+    st.cache_data.clear()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert not path.with_name("shared.duckdb.wal").exists()
