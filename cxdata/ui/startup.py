@@ -104,7 +104,7 @@ def wait_for_demo(path: str, memory_limit: str | None, heading: str) -> None:
 def warm() -> dict[str, float]:
     """What a first Overview run does that does not depend on its viewer: the demo data on a first
     start, the imports, the connection, the Overview's queries on its default link and its first
-    figures. Returns the seconds of each step (printed by ``bench.cold_floor``)."""
+    figures. Returns the seconds of each step (``warm_up`` logs them: "warmed up: {...}")."""
     laps: dict[str, float] = {}
     t = time.perf_counter()
 
