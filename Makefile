@@ -1,6 +1,6 @@
 .PHONY: run test lint bench demo
 run:
-	python3 -m streamlit run dashboard.py
+	python3 -m streamlit run app.py
 test:
 	python3 -m pytest -q
 lint:
