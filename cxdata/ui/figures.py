@@ -62,10 +62,6 @@ def value(kpi: str, v) -> str:
     return "–" if pd.isna(v) else i18n.number(v, 2 if kpi == "ces" else 1)
 
 
-def day(period) -> str:
-    return i18n.date(pd.Timestamp(period).date())
-
-
 MARKER_SIZE = 9
 
 
