@@ -4,7 +4,7 @@ import streamlit as st
 
 from cxdata import ui
 from cxdata.i18n import N_, _
-from cxdata.ui import charts, controls, figures, state, trend_extras
+from cxdata.ui import charts, controls, figures, segments, state, trend_extras
 
 view = ui.start("Trends", N_("How the KPIs move over time"))
 db, filters = view.db, view.filters
@@ -29,7 +29,10 @@ if not charts.empty(trend, N_("survey responses")):
     word = controls.grain_word(grain)
     title = (_("{kpi} per {grain} by {dimension}").format(kpi=name, grain=word, dimension=controls.dim_label(split).lower())
              if split else _("{kpi} per {grain}, with its 95% confidence band").format(kpi=name, grain=word))
-    colors = figures.group_colors(trend, kpi) if split else ()  # one colour per group in both charts
+    stages = state.stages(db.cur, db.key, db.version)
+    lines = charts.lines_choice(view, trend["split"].nunique(), container=_right) if split else None
+    # one colour per group, the same on every page (palette), in both charts
+    colors = (figures.group_colors(trend, kpi, lines, order=segments.axis_order(split, stages)) if split else ())
     partial = controls.partial_periods(grain, filters, state.date_bounds(db.cur, db.key, db.version))
     n = int(trend[f"{kpi}_n"].sum())
     target = trend_extras.targets(db.cur, db.key, db.version).get(kpi)

@@ -29,7 +29,9 @@ if not charts.empty(table, N_("survey responses")):
                        "Benjamini-Hochberg correction over every group and KPI of this breakdown (5%); grey: "
                        "within the noise; hatched: small sample; click a bar to filter the dashboard to it"))
     st.markdown(_("**Every KPI by {dimension}**").format(dimension=plain(controls.dim_label(dim).lower())))
-    charts.table(segments.kpi_table(table, direction), column_config=segments.KPI_TABLE_CONFIG)
+    stages = state.stages(db.cur, db.key, db.version)
+    charts.table(segments.kpi_table(table, direction, segments.axis_order(dim, stages)),
+                 column_config=segments.table_config())
 
 st.subheader(_("Two dimensions at once"))
 a, b, c = st.columns(3)

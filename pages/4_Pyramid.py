@@ -4,7 +4,7 @@ import streamlit as st
 
 from cxdata import ui
 from cxdata.i18n import N_, _
-from cxdata.ui import charts, controls, figures, pyramids, state
+from cxdata.ui import charts, controls, figures, pyramids, segments, state
 
 view = ui.start("Pyramid", N_("How high up the CX pyramid customers get"))
 db, filters = view.db, view.filters
@@ -29,9 +29,12 @@ if not charts.empty(dist, N_("answered pyramid questions")):
     with right:
         groups = pyramids.level_names(state.pyramid_distribution(db.cur, db.key, db.version, filters, model, by=by))
         title = _("The pyramid by {dimension} (largest groups)").format(dimension=controls.dim_label(by).lower())
-        charts.show(view, figures.pyramids_side_by_side(groups, model, title), groups,
+        stages = state.stages(db.cur, db.key, db.version)
+        charts.show(view, figures.pyramids_side_by_side(groups, model, title, 6, segments.axis_order(by, stages)), groups,
                     key="pyramid_groups", n=total, note=pyramids.small_groups_note(groups))
     over_time = pyramids.level_names(state.pyramid_distribution(db.cur, db.key, db.version, filters, model,
                                                                  grain=grain))
-    charts.show(view, figures.pyramid_over_time(over_time, model, _("How the levels move, per {grain}").format(grain=controls.grain_word(grain))),
-                over_time, key="pyramid_time", n=total)
+    partial = controls.partial_periods(grain, filters, state.date_bounds(db.cur, db.key, db.version))
+    title = _("How the levels move, per {grain}").format(grain=controls.grain_word(grain))
+    charts.show(view, figures.pyramid_over_time(over_time, model, title, partial), over_time, key="pyramid_time",
+                n=total)

@@ -42,3 +42,13 @@ def test_in_italian_numbers_and_dates_follow_the_language():
     with i18n.using("it"):
         text = describe(fig)
     assert text == "app: ultimo 10,3 (06 dic 2026); intervallo da 10,3 (06 dic 2026) a 1.234 (01 dic 2026)."
+
+
+def test_a_line_and_its_partial_periods_are_one_series():
+    fig = go.Figure([
+        go.Scatter(x=["2026-02-01"], y=[30.0], name="web", legendgroup="web"),
+        go.Scatter(x=["2026-01-01"], y=[20.0], name="web (partial period)", legendgroup="web", showlegend=False),
+        go.Scatter(x=["2026-03-01"], y=[25.0], name="web (partial period)", legendgroup="web", showlegend=False),
+        go.Scatter(x=["2026-01-01", "2026-03-01"], y=[1.0, 1.0], hoverinfo="skip", name="legend key"),
+    ])
+    assert describe(fig) == "web: latest 25 (01 Mar 2026); range 20 (01 Jan 2026) to 30 (01 Feb 2026)."

@@ -30,7 +30,7 @@ def _text(label) -> str:
 
 
 def _num(v: float) -> str:
-    decimals = 0 if float(v).is_integer() or abs(v) >= 100 else (1 if abs(v) >= 10 else 2)
+    decimals = 0 if float(v).is_integer() or abs(v) >= 100 else (1 if abs(v) >= 1 else 2)
     return i18n.number(v, decimals)
 
 
@@ -60,21 +60,48 @@ def _pairs(xs: Sequence, ys: Sequence) -> list[tuple[object, float]]:
 def _helper(trace) -> bool:
     """A band, a marker layer or a reference line rather than a series of its own."""
     return (getattr(trace, "fill", None) not in (None, "none") or getattr(trace, "hoverinfo", None) == "skip"
-            or (getattr(trace, "showlegend", None) is False and getattr(trace, "name", None) in (None, "")))
+            or (getattr(trace, "showlegend", None) is False and getattr(trace, "name", None) in (None, "")
+                and not getattr(trace, "legendgroup", None)))
 
 
-def _series(trace) -> str | None:
-    kind = trace.type
+def _groups(traces) -> list[tuple[str, list]]:
+    """The series of a figure: traces of one legend group (a line and its partial periods drawn
+    dashed) are one series, named by the trace in the legend."""
+    groups: dict[str, list] = {}
+    for i, t in enumerate(traces):
+        key = getattr(t, "legendgroup", None) or f"#{i}"
+        groups.setdefault(key, []).append(t)
+    out = []
+    for members in groups.values():
+        shown = next((t for t in members if getattr(t, "showlegend", None) is not False), members[0])
+        out.append((_text(shown.name) if getattr(shown, "name", None) else "", members))
+    return out
+
+
+def _points(members) -> tuple[list, str, bool]:
+    """The (category, value) pairs of a series, in x order for a line; its kind; horizontal."""
+    first = members[0]
+    horizontal = getattr(first, "orientation", None) == "h"
+    pairs: dict = {}
+    for t in members:
+        x, y = getattr(t, "x", None), getattr(t, "y", None)
+        cats, vals = (y, x) if horizontal else (x, y)
+        if cats is not None and vals is not None:
+            for cat, v in _pairs(list(cats), list(vals)):
+                pairs.setdefault(cat, v)
+    items = list(pairs.items())
+    if first.type == "scatter" and not horizontal and len(members) > 1:
+        items.sort(key=lambda p: str(p[0]))
+    return items, first.type, horizontal
+
+
+def _series(name: str, members) -> str | None:
+    kind = members[0].type
     if kind == "heatmap":
-        return _heatmap(trace)
-    horizontal = getattr(trace, "orientation", None) == "h"
-    cats, vals = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
-    if cats is None or vals is None:
-        return None
-    pairs = _pairs(list(cats), list(vals))
+        return _heatmap(members[0])
+    pairs, kind, horizontal = _points(members)
     if not pairs:
         return None
-    name = _text(trace.name) if getattr(trace, "name", None) else ""
     if kind == "scatter" and len(pairs) > 1 and not horizontal:
         lo, hi = min(pairs, key=lambda p: p[1]), max(pairs, key=lambda p: p[1])
         words = _("latest {value} ({when}); range {low} ({low_at}) to {high} ({high_at})").format(
@@ -108,7 +135,8 @@ def _heatmap(trace) -> str | None:
 def describe(fig) -> str:
     """The figure's key figures in one sentence ("" when it has none to say)."""
     title = _text(fig.layout.title.text) if fig.layout.title and fig.layout.title.text else ""
-    bits = [s for s in (_series(t) for t in fig.data if not _helper(t)) if s]
+    bits = [s for s in (_series(name, members) for name, members in _groups([t for t in fig.data if not _helper(t)]))
+            if s]
     if not bits:
         return ""
     more = len(bits) - MAX_TRACES

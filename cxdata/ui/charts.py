@@ -11,6 +11,7 @@ import streamlit as st
 from cxdata import catalog, i18n, kpis
 from cxdata.i18n import N_, _
 
+from . import alt_text
 from .figures import BANDS_UP_TO, MAX_LINES
 from .memo import memo
 from .page import View
@@ -84,9 +85,9 @@ def plotly_config() -> dict:
 
 def show(view: View, fig, data: pd.DataFrame, key: str, n: int | None = None,
          note: str | None = None, narrow_field: str | None = None) -> None:
-    """The chart, then one caption line (filters, n, small-sample warning) and its CSV."""
+    """The chart, then its caption (filters, n, small-sample warning, the chart in words) and its CSV."""
     plot(view, fig, key, narrow_field)
-    footer(view, data, key, n, note)
+    footer(view, data, key, n, note, alt_text.describe(fig))
 
 
 def plot(view: View, fig, key: str, narrow_field: str | None = None) -> None:
@@ -103,16 +104,19 @@ def show_row(view: View, figs: list, data: pd.DataFrame, key: str, note: str | N
     for i, (column, fig) in enumerate(zip(st.columns(len(figs)), figs, strict=True)):
         with column:
             st.plotly_chart(fig, key=f"{key}_{i}", config=config)
-    footer(view, data, key, None, note)
+    footer(view, data, key, None, note, " ".join(alt_text.describe(f) for f in figs))
 
 
-def footer(view: View, data: pd.DataFrame, key: str, n: int | None, note: str | None) -> None:
+def footer(view: View, data: pd.DataFrame, key: str, n: int | None, note: str | None,
+           words: str = "") -> None:
+    """The caption under a chart; ``words``: the chart's key figures (``alt_text.describe``), its
+    text alternative, on a line of their own."""
     bits = [plain(view.filters.describe())]
     if n is not None:
         bits.append(fmt_n(n) + (" · **" + _("small sample") + "**" if n < kpis.SMALL_SAMPLE else ""))
     if note:
         bits.append(note)
-    st.caption(" · ".join(bits))
+    st.caption(" · ".join(bits) + (("  \n" + _("In words: {words}").format(words=plain(words))) if words else ""))
     st.download_button(_("Download the data (CSV)"), csv_bytes(data), file_name=f"{key}.csv",
                        mime="text/csv", key=f"dl_{key}", on_click="ignore", icon=":material/download:")
 

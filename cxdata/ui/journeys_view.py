@@ -14,8 +14,9 @@ from cxdata.filters import Filters
 from cxdata.i18n import N_, _
 from cxdata.kpis import SMALL_SAMPLE
 
+from . import palette
 from .page import View
-from .plot import BAD, GOOD, NEUTRAL, PALETTE, hex_rgba, layout
+from .plot import BAD, GOOD, NEUTRAL, hex_rgba, layout
 from .text import esc, fmt_count, plain
 
 VALUE_DAYS = (90, 180, 365, 730)
@@ -121,7 +122,7 @@ def sankey(out: dict, title: str) -> go.Figure:
     nodes, index = _node_positions(out)
     stages = list(dict.fromkeys(n["stage"] for n in nodes))
     channels = sorted({str(n["channel"]) for n in nodes})
-    color = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(channels)}
+    color = palette.colours(channels)  # the channel's colour on every page
     span = max(len(stages) - 1, 1)
     links = [lk for lk in out["links"] if (lk["stage_to"], lk["channel_to"]) in index]
     fig = go.Figure(go.Sankey(arrangement="snap", node=_sankey_nodes(nodes, stages, color, span),
