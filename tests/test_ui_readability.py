@@ -97,7 +97,7 @@ def test_heatmap_scale_is_blue_orange_not_red_green():
     hm = figures.heatmap(_grid([10.0], ["a"], ["x"]), "nps", "r", "c", "t", True).data[0]
     colours = [c for _, c in hm.colorscale]
     assert colours[0] == "#B35806" and colours[-1] == "#2166AC"  # orange worst, blue best
-    assert list(hm.colorbar.ticktext) == ["-50.0 pts: worse", "+10: overall", "+50.0 pts: better"]
+    assert list(hm.colorbar.ticktext) == ["▼ -50.0 pts", "+10", "▲ +50.0 pts"]  # ▲ better, ▼ worse
     assert list(hm.colorbar.tickvals) == [-40.0, 10.0, 60.0]
     assert hm.colorbar.title.text.replace("<br>", " ") == "centred on the overall NPS of this view (+10)"
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from cxdata import kpis
 from cxdata.i18n import _
 
-from .plot import DIVERGING, HEAT_SPAN, layout, memo, with_interval, wrap
+from .plot import DIVERGING, HEAT_SPAN, layout, memo, with_interval
 from .text import KPI_NAMES, esc, fmt_count, fmt_delta, fmt_kpi
 
 
@@ -72,11 +72,12 @@ def _cell_text(kpi: str, v, c) -> str:
 def _colorbar(kpi: str, middle: float, higher_is_better: bool) -> dict:
     span = HEAT_SPAN[kpi]
     worse, better = (-span, span) if higher_is_better else (span, -span)
-    return {"title": {"text": wrap(centre_words(kpi, middle), 18)},
+    # narrow, its words along it: the cells keep the width (a phone has 390 px for them)
+    return {"title": {"text": centre_words(kpi, middle), "side": "right", "font": {"size": 10}},
+            "thickness": 10, "tickfont": {"size": 10}, "xpad": 4,
             "tickvals": [middle + worse, middle, middle + better],
-            "ticktext": [_("{delta}: worse").format(delta=fmt_delta(kpi, worse)),
-                         _("{value}: overall").format(value=fmt_kpi(kpi, middle)),
-                         _("{delta}: better").format(delta=fmt_delta(kpi, better))]}
+            # short ticks (▲ better, ▼ worse than the overall), the words in the title along the bar
+            "ticktext": ["▼ " + fmt_delta(kpi, worse), fmt_kpi(kpi, middle), "▲ " + fmt_delta(kpi, better)]}
 
 
 @memo
@@ -100,7 +101,7 @@ def heatmap(frame: pd.DataFrame, kpi: str, rows_label: str, cols_label: str, tit
         colorbar=_colorbar(kpi, middle, higher_is_better),
         hovertemplate=(f"{rows_label} %{{y}}<br>{cols_label} %{{x}}<br>{KPI_NAMES[kpi]} %{{customdata[0]}}"
                        "<br>n = %{customdata[1]}<extra></extra>")))
-    layout(fig, title, height=max(300, 120 + 45 * len(z.index)))
+    layout(fig, title, height=max(320, 120 + 45 * len(z.index)))
     fig.update_xaxes(title=cols_label, type="category", side="bottom")
     fig.update_yaxes(title=rows_label, type="category", autorange="reversed")
     return fig
