@@ -52,3 +52,9 @@ def test_a_line_and_its_partial_periods_are_one_series():
         go.Scatter(x=["2026-01-01", "2026-03-01"], y=[1.0, 1.0], hoverinfo="skip", name="legend key"),
     ])
     assert describe(fig) == "web: latest 25 (01 Mar 2026); range 20 (01 Jan 2026) to 30 (01 Feb 2026)."
+
+
+def test_a_heatmap_says_the_figures_its_cells_show():
+    fig = go.Figure(go.Heatmap(z=[[0.94, 46.4]], x=["social", "app"], y=["SME"],
+                               text=[["+1<br>n=106", "+46<br>n=511"]]))
+    assert describe(fig) == "highest SME / app +46, lowest SME / social +1."

@@ -127,9 +127,15 @@ def _heatmap(trace) -> str | None:
     ys = list(trace.y) if trace.y is not None else list(range(z.shape[0]))
     hi = np.unravel_index(np.nanargmax(z), z.shape)
     lo = np.unravel_index(np.nanargmin(z), z.shape)
+    shown = trace.text  # the cells' own figures ("+12<br>n=340"), when the chart writes them
+
+    def cell(at) -> str:
+        if shown is not None and len(shown) > at[0] and len(shown[at[0]]) > at[1] and shown[at[0]][at[1]]:
+            return _text(str(shown[at[0]][at[1]]).split("<br>")[0])
+        return _num(z[at])
     return _("highest {high_row} / {high_col} {high}, lowest {low_row} / {low_col} {low}").format(
-        high_row=_at(ys[hi[0]]), high_col=_at(xs[hi[1]]), high=_num(z[hi]),
-        low_row=_at(ys[lo[0]]), low_col=_at(xs[lo[1]]), low=_num(z[lo]))
+        high_row=_at(ys[hi[0]]), high_col=_at(xs[hi[1]]), high=cell(hi),
+        low_row=_at(ys[lo[0]]), low_col=_at(xs[lo[1]]), low=cell(lo))
 
 
 def describe(fig) -> str:

@@ -238,8 +238,8 @@ def trend(frame: pd.DataFrame, kpi: str, split: str | None, title: str,
     words = split_words(frame, colors) if split else ""
     if words:  # in the chart itself too: in a PNG or the report the caption may be far away
         fig.update_layout(title_subtitle_text=esc(words), margin_t=84)
-    if split:  # many entries: under the chart, where they wrap without covering the title
-        fig.update_layout(legend={"orientation": "h", "y": -0.08, "x": 0, "xanchor": "left", "yanchor": "top"})
+    # under the chart, where the entries wrap without covering the title (a phone has 390 px)
+    fig.update_layout(legend={"orientation": "h", "y": -0.08, "x": 0, "xanchor": "left", "yanchor": "top"})
     fig.update_yaxes(title=kpi_axis(kpi), tickformat=",")
     fig.update_xaxes(title=None)
     period_ticks(fig, frame["period"])
