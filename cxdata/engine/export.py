@@ -9,6 +9,7 @@ as Arrow batches and pyarrow writes the files.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,6 +17,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+
+from ..db import default_memory_limit
 
 PARTITION_COLUMN = "month"
 # The raw tables: everything else is derived from them (cube.py, journeys.py).
@@ -86,6 +89,13 @@ def duckdb_on_parquet(directory: str | Path, tables: Iterable[str] | None = None
     root = Path(directory)
     con = duckdb.connect(":memory:")
     con.execute("set enable_progress_bar = false")
+    # capped as the CLI's work is (db.default_memory_limit): the build's tables live in memory, and
+    # DuckDB's own cap, 80% of RAM, let a 2M/10M build reach 10 GB resident and evict every other
+    # process's pages on a shared machine; past the cap its work spills to the temp directory
+    limit = default_memory_limit()
+    if limit:
+        con.execute(f"set memory_limit = '{limit}'")  # from code: digits and MB
+        con.execute("set temp_directory = $d", {"d": str(Path(tempfile.gettempdir()) / "cxdata-duckdb")})
     names = sorted(tables) if tables is not None else sorted(p.name for p in root.iterdir() if p.is_dir())
     for name in names:
         files = sorted(str(p) for p in (root / name).rglob("*.parquet"))

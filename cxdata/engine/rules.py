@@ -6,7 +6,7 @@ use (``filter (where ...)``, ``::`` casts, ``list_contains``, ``arg_min``, 1-bas
 ``$name`` parameters to ``:name``), but some DuckDB functions it passes through by name, and Spark
 has them under another name or argument order. Each rule below names one such construct, says
 what Spark has instead, and is tested by running a statement on both engines
-(``tests/test_engine_rules.py``). A statement that needs a rule not here fails on Spark with
+(``tests/test_spark.py``, ``tests/test_spark_pages.py``). A statement that needs a rule not here fails on Spark with
 Spark's own error, never silently: add the rule and its test.
 """
 
