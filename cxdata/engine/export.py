@@ -89,13 +89,7 @@ def duckdb_on_parquet(directory: str | Path, tables: Iterable[str] | None = None
     root = Path(directory)
     con = duckdb.connect(":memory:")
     con.execute("set enable_progress_bar = false")
-    # capped as the CLI's work is (db.default_memory_limit): the build's tables live in memory, and
-    # DuckDB's own cap, 80% of RAM, let a 2M/10M build reach 10 GB resident and evict every other
-    # process's pages on a shared machine; past the cap its work spills to the temp directory
-    limit = default_memory_limit()
-    if limit:
-        con.execute(f"set memory_limit = '{limit}'")  # from code: digits and MB
-        con.execute("set temp_directory = $d", {"d": str(Path(tempfile.gettempdir()) / "cxdata-duckdb")})
+    _cap_memory(con)
     names = sorted(tables) if tables is not None else sorted(p.name for p in root.iterdir() if p.is_dir())
     for name in names:
         files = sorted(str(p) for p in (root / name).rglob("*.parquet"))
@@ -104,3 +98,13 @@ def duckdb_on_parquet(directory: str | Path, tables: Iterable[str] | None = None
             rel = rel.select(*[f'"{c}"' for c in rel.columns if c != PARTITION_COLUMN])
         rel.create_view(name)
     return con
+
+
+def _cap_memory(con) -> None:
+    """Capped as the CLI's work is (``db.default_memory_limit``): the build's tables live in memory,
+    and DuckDB's own cap, 80% of RAM, let a 2M/10M build reach 10 GB resident and evict every
+    other process's pages on a shared machine; past the cap the work spills to a temp directory."""
+    limit = default_memory_limit()
+    if limit:
+        con.execute(f"set memory_limit = '{limit}'")  # from code: digits and MB
+        con.execute("set temp_directory = $d", {"d": str(Path(tempfile.gettempdir()) / "cxdata-duckdb")})
