@@ -67,6 +67,19 @@ def ui_demo_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def server_demo_db(ui_demo_db, tmp_path_factory) -> Path:
+    """A copy of the demo database for a real server (the browser tests). Not ``ui_demo_db``
+    itself: the AppTest runs of this pytest process keep Streamlit's cached connection to it open
+    for writing, and DuckDB lets only one process hold a file so; the server would then say the
+    database is busy, whatever the order the test files run in."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("served") / "demo.duckdb"
+    shutil.copy(ui_demo_db, path)
+    return path
+
+
 @pytest.fixture
 def ui_env(ui_demo_db, monkeypatch) -> Path:
     """CX_DB pointing at the demo database, and Streamlit's caches empty."""

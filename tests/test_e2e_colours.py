@@ -24,8 +24,8 @@ CHANNEL_TRACES = """() => {
 
 
 @pytest.fixture(scope="module")
-def server(ui_demo_db):
-    with e2e.dashboard(ui_demo_db) as base:
+def server(server_demo_db):
+    with e2e.dashboard(server_demo_db) as base:
         yield base
 
 

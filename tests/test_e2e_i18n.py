@@ -51,8 +51,8 @@ SINGLE_WORDS = {m for m, t in i18n.catalogue("it").items() if m != t and re.full
 
 
 @pytest.fixture(scope="module")
-def server(ui_demo_db):
-    with e2e.dashboard(ui_demo_db) as base:
+def server(server_demo_db):
+    with e2e.dashboard(server_demo_db) as base:
         yield base
 
 

@@ -32,8 +32,8 @@ TITLES = {"Overview": "Customer experience at a glance", "Trends": "How the KPIs
 
 
 @pytest.fixture(scope="module")
-def server(ui_demo_db):
-    with e2e.dashboard(ui_demo_db) as base:
+def server(server_demo_db):
+    with e2e.dashboard(server_demo_db) as base:
         yield base
 
 

@@ -100,9 +100,9 @@ def test_cli_writes_the_report_of_the_dashboards_default_view(tmp_path):
 
 
 @pytest.mark.e2e
-def test_downloaded_report_opens_offline_with_every_chart_and_the_pages_figures(browser, ui_demo_db, tmp_path):
+def test_downloaded_report_opens_offline_with_every_chart_and_the_pages_figures(browser, server_demo_db, tmp_path):
     link = "from=2026-05-01&to=2026-07-31&channel=phone"
-    with e2e.dashboard(ui_demo_db) as base, e2e.new_page(browser) as page:
+    with e2e.dashboard(server_demo_db) as base, e2e.new_page(browser) as page:
         page.goto(f"{base}?{link}")
         page.wait_for_selector('[data-testid="stMetricValue"]', timeout=180_000)
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def server(ui_demo_db):
-    with e2e.dashboard(ui_demo_db) as base:
+def server(server_demo_db):
+    with e2e.dashboard(server_demo_db) as base:
         yield base
 
 
