@@ -7,12 +7,8 @@ serves the same pages."""
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -34,31 +30,10 @@ BAR = '[data-testid="stProgress"]'
 
 @contextlib.contextmanager
 def served(script: str, db_path: Path):
-    """``streamlit run SCRIPT`` on ``db_path``; yields (base URL, log path) once it answers."""
-    port = e2e.free_port()
+    """``streamlit run SCRIPT`` on ``db_path`` (``e2e.dashboard``); yields (base URL, log path)."""
     log_path = db_path.parent.parent / f"{script}.log"  # the database's folder is made by the build
-    env = dict(os.environ, CX_DB=str(db_path), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-                                 "--server.headless", "true"], cwd=e2e.APP_ROOT, env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}/"
-        try:
-            deadline = time.time() + 90
-            while True:
-                with contextlib.suppress(OSError), urllib.request.urlopen(base + "_stcore/health", timeout=2):
-                    break
-                if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"streamlit did not start: {log_path.read_text()}")
-                time.sleep(0.2)
-            yield base, log_path
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with e2e.dashboard(db_path, script=script, log_path=log_path, start_timeout=90) as base:
+        yield base, log_path
 
 
 def _progress(page) -> tuple[str, int]:

@@ -29,19 +29,21 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def dashboard(db_path: Path, **env_extra: str):
-    """Run the dashboard on ``db_path``; yields its base URL; stops it on exit."""
+def dashboard(db_path: Path, script: str = "dashboard.py", log_path: Path | None = None,
+              start_timeout: float = 60, **env_extra: str):
+    """Run ``streamlit run SCRIPT`` (the dashboard, or ``app.py``) on ``db_path``; yields its base
+    URL; stops it on exit. Its output goes to ``log_path`` (default: beside the database)."""
     port = free_port()
     env = dict(os.environ, CX_DB=str(db_path), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", **env_extra)
-    log_path = db_path.parent / "streamlit.log"
+    log_path = log_path or db_path.parent / "streamlit.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
              "--server.headless", "true", "--server.fileWatcherType", "none"],
             cwd=APP_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}/"
         try:
-            deadline = time.time() + 60
+            deadline = time.time() + start_timeout
             while True:
                 try:
                     with urllib.request.urlopen(base + "_stcore/health", timeout=2) as r:
@@ -56,7 +58,7 @@ def dashboard(db_path: Path, **env_extra: str):
         finally:
             proc.terminate()
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
