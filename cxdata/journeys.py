@@ -2,9 +2,11 @@
 
 How it works. Stages come in their stored order. For each customer, channel and day with an event
 of the first stage, the journey starts at that day's first such event (``anchor``); step k is
-reached at the earliest event of stage k no earlier than step k-1 (an ASOF join per stage;
-on Spark, which has no ASOF join, the least of each customer's stage-k times at or after step
-k-1, from one list per customer and channel: ``chain_sql``).
+reached at the earliest event of stage k no earlier than step k-1: the least of the customer's
+stage-k times at or after step k-1, from one list per customer and channel (``chain_sql``). An
+ASOF join per stage gives the same rows; the tables are built with the lists on both engines
+(Spark has no ASOF join; on DuckDB the lists rebuilt 50M events in 223 s with a peak of 1.25 GB
+under the 1 GB cap, the ASOF joins in 404 s and 1.45 GB: docs/scale.md).
 ``t_2``..``t_N`` hold the step times (NULL where never reached). The same rows are made per customer
 across channels, with channel ``(all channels)``.
 
@@ -42,9 +44,9 @@ JOURNEY_DIMENSIONS = ("segment", "region", "product")
 def chain_sql(n_steps: int, events_where: str = "true", asof: bool = True) -> str:
     """SQL giving the journey starts of the events matching ``events_where`` (a filter built
     from bound parameters): customer_id, channel, segment, region, product, anchor, t_2..t_N;
-    per channel and across channels. ``asof``: one ASOF join per stage (DuckDB: the faster
-    form there); else lists of each stage's times per customer and channel (Spark has no
-    ASOF join): the same rows.
+    per channel and across channels. ``asof``: one ASOF join per stage; else lists of each
+    stage's times per customer and channel (Spark has no ASOF join; the journey tables' form on
+    both engines): the same rows.
     Binds ``$stages``, ``$s1..$sN`` and ``$all_label``."""
     cross = ("select customer_id, $all_label as channel, stage, occurred_at, segment, region, product "
              "from ev")
@@ -105,10 +107,11 @@ STARTS_ORDER = "prev_anchor is not null, channel, anchor"
 EVENTS_ORDER = "ch, occurred_at"
 
 
-def starts_sql(n_steps: int, where: str, asof: bool = True) -> str:
-    """The ``journey_starts`` rows of the customers matching ``where`` (``chain_sql`` plus the
-    customer's key and ``prev_anchor``: the previous start of the same customer and channel; a
-    customer's starts are all computed together, so the lag over them is exact)."""
+def starts_sql(n_steps: int, where: str, asof: bool = False) -> str:
+    """The ``journey_starts`` rows of the customers matching ``where`` (``chain_sql``, in its list
+    form unless ``asof``, plus the customer's key and ``prev_anchor``: the previous start of the
+    same customer and channel; a customer's starts are all computed together, so the lag over
+    them is exact)."""
     keys = f"(select customer_id, ckey from customer_keys where {where})"  # noqa: S608 - from code
     return (f"select * from (select c.*, k.ckey, lag(c.anchor) over "  # noqa: S608 - from code
             f"(partition by c.customer_id, c.channel order by c.anchor) as prev_anchor "

@@ -9,9 +9,10 @@ cells; ``journey_first_reach`` reads ``journey_starts``). ``settings`` (with the
 dimensions ``journeys.constant_dimension_settings`` notes), ``stages`` and ``imports`` are
 written too: ``attach`` makes a served database from the folder alone.
 
-The one per-engine difference is the journey chain's form: DuckDB keeps its ASOF joins (measured
-faster there), Spark, which has none, computes the same step times from one list of each
-stage's times per customer and channel (``rules.has_asof``). Everything else is the same statement, transpiled for Spark.
+Both engines compute the journey chain in the same form: the step times from one list of each
+stage's times per customer and channel (``journeys.chain_sql``, Spark has no ASOF join, and on
+DuckDB the list form is the faster and smaller one: docs/scale.md). Every statement is the same,
+transpiled for Spark.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import pyarrow.parquet as pq
 from .. import cube, journeys
 from ..settings import stages as stored_stages
 from .export import RAW_TABLES, _write, duckdb_on_parquet
-from .rules import has_asof
 
 # Raw tables the served database needs as they are (the funnel's order, the Imports page).
 COPIED = ("stages", "imports")
@@ -45,7 +45,7 @@ def build_steps(con) -> list[tuple[str, str, dict]]:
     order = stored_stages(con)
     if order:
         n, params = len(order), journeys.chain_params(order)
-        steps += [("journey_starts", journeys.starts_sql(n, "true", asof=has_asof(con)), params),
+        steps += [("journey_starts", journeys.starts_sql(n, "true"), params),
                   ("journey_events", journeys.events_sql("true"), {}),
                   ("journey_first_reach", journeys.first_reach_sql(n, "true"), {})]
     steps += [(table, f"select * from {table}", {}) for table in COPIED]  # noqa: S608 - from code

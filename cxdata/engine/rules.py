@@ -197,11 +197,3 @@ def to_spark(sql: str) -> str:
     tree = sqlglot.parse_one(sql, read="duckdb")
     return apply_rules(tree).sql(dialect="spark")
 
-
-# Constructs an engine lacks that no rewrite of one statement can replace: the query module
-# writes both forms and asks which one the connection runs.
-def has_asof(con) -> bool:
-    """Whether ``con`` runs ASOF joins. DuckDB does, and keeps them where they are faster (the
-    journey chain: ``journeys.chain_sql``, measured in docs/scale.md); Spark SQL has none
-    (``SparkConnection.asof_joins`` is False) and gets the list form."""
-    return getattr(con, "asof_joins", True)

@@ -52,8 +52,6 @@ class SparkResult:
 class SparkConnection:
     """A Spark session that reads the project's tables and answers DuckDB statements."""
 
-    asof_joins = False  # Spark SQL has no ASOF join (rules.has_asof)
-
     def __init__(self, session):
         self.session = session
         self.tables: set[str] = set()
