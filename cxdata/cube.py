@@ -204,14 +204,19 @@ def rebuild_sample(con) -> None:
     con.execute(f"insert into {SAMPLE_TABLE} {sample_select('true')}")  # noqa: S608 - from code
 
 
-def add_import(con, import_id: int, ordered: bool = False) -> None:
+def add_import(con, import_id: int, ordered: bool = False,
+               kinds: tuple[str, ...] = ("responses", "interactions")) -> None:
     """Add the cells and values of one import's rows (call after inserting them, in the same
-    transaction); ``ordered`` for a big load like the demo's (cells written in day order)."""
+    transaction); ``ordered`` for a big load like the demo's (cells written in day order).
+    ``kinds``: the tables whose rows were inserted (the demo's first start stores its responses
+    and its journey events in two transactions)."""
     params = {"id": int(import_id)}
-    _insert_cells(con, "import_id = $id", params, ordered=ordered)
-    for kind in ("responses", "interactions"):
+    for kind in kinds:
+        if kind == "responses":
+            _insert_cells(con, "import_id = $id", params, ordered=ordered)
         _insert_values(con, "import_id = $id", params, kind)
-    con.execute(f"insert into {SAMPLE_TABLE} {sample_select('import_id = $id')}", params)  # noqa: S608
+    if "responses" in kinds:
+        con.execute(f"insert into {SAMPLE_TABLE} {sample_select('import_id = $id')}", params)  # noqa: S608
 
 
 def remove_import(con, import_id: int) -> None:

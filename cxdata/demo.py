@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -83,6 +84,7 @@ from .demo_rows import (
     response_batch,
 )
 from .i18n import N_
+from .settings import set_setting
 
 # The generated rows' share of a build's progress (a response weighs as much as three journey
 # events); the derived tables after them take the rest (about 60% of a build at the default size,
@@ -107,14 +109,22 @@ def demo_import_ids(con) -> list[int]:
         "select import_id from imports where file_name like 'demo data (seed %'").fetchall()]
 
 
+PENDING = "demo_pending"  # the setting a two-part demo load holds between its transactions
+
+
 def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, seed: int = 42,
                   years: int = 3, end: date = date(2026, 10, 31), chunk: int = 2_000_000,
-                  progress=None) -> dict:
+                  progress=None, responses_ready: Callable[[], None] | None = None) -> dict:
     """Replace the demo rows of ``con`` with a fresh seeded set, in one transaction.
 
     ``progress(fraction, text)`` is called after every chunk and before the derived tables (a
-    ``st.progress`` bar's ``progress`` method fits; ``text`` is a ``ProgressText``). Returns
-    ``{"responses", "interactions", "customers", "import_id", "seconds"}``."""
+    ``st.progress`` bar's ``progress`` method fits; ``text`` is a ``ProgressText``).
+    ``responses_ready``: two transactions instead (the dashboard's first start). The first stores
+    the responses with their counts and the import's row, then ``responses_ready()`` is called:
+    every figure of the responses is final and other connections see it. The second stores the
+    journey events and the journey tables. Between the two the setting ``PENDING`` holds the
+    import's id: a file left so (the process stopped) is built again by ``ensure_database``.
+    Returns ``{"responses", "interactions", "customers", "import_id", "seconds"}``."""
     if responses < 0 or interactions < 0 or chunk < 1 or years < 1:
         raise ValueError("responses and interactions must be >= 0, chunk and years >= 1")
     began = time.perf_counter()
@@ -132,12 +142,25 @@ def generate_demo(con, responses: int = 200_000, interactions: int = 1_000_000, 
         import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]
         gen = _Run(con, {"import_id": import_id}, seed, chunk, cust, cal, d, report, total)
         gen.responses(responses)
-        gen.events(interactions, responses)
         _record(con, import_id, seed, responses, interactions, years, end, started_at,
                 f"{responses:,} responses and {interactions:,} interactions of "
                 f"{n_customers:,} demo customers, {cal.start} to {end}")
-        report(ROWS_SHARE, ProgressText(N_("Daily counts for the charts and journeys for the funnel")))
-        upkeep.rebuild_all(con, forget=old, ordered_import=import_id)
+        if responses_ready is not None:
+            report(ROWS_SHARE * gen.share(RESPONSE_WEIGHT * responses), ProgressText(N_("Daily counts for the charts")))
+            upkeep.rebuild_all(con, forget=old, ordered_import=import_id, kinds=("responses",))
+            set_setting(con, PENDING, str(import_id))
+            con.execute("commit")
+            con.execute("begin transaction")
+            responses_ready()
+        gen.events(interactions, responses)
+        if responses_ready is None:
+            report(ROWS_SHARE, ProgressText(N_("Daily counts for the charts and journeys for the funnel")))
+            upkeep.rebuild_all(con, forget=old, ordered_import=import_id)
+        else:
+            report(ROWS_SHARE, ProgressText(N_("Journeys for the funnel")))
+            upkeep.rebuild_all(con, ordered_import=import_id, kinds=("interactions",))
+            con.execute("update imports set finished_at = $t where import_id = $id", {"t": datetime.now(), "id": import_id})
+        con.execute("delete from settings where key = $k", {"k": PENDING})  # a half load before, too
         report(1.0, ProgressText(N_("Writing the demo data to disk")))
         con.execute("commit")
     except BaseException:
@@ -172,9 +195,13 @@ class _Run:
     report: Callable[[float, str], None]
     total: int
 
+    def share(self, units: float) -> float:
+        """The share of the rows' work that ``units`` are (a response counts ``RESPONSE_WEIGHT``)."""
+        return min(1.0, units / self.total)
+
     def _step(self, units: float, template: str, **values: int) -> None:
-        """Report ``units`` of the rows' work done (a response counts ``RESPONSE_WEIGHT``)."""
-        self.report(ROWS_SHARE * min(1.0, units / self.total), ProgressText(template, **values))
+        """Report ``units`` of the rows' work done."""
+        self.report(ROWS_SHARE * self.share(units), ProgressText(template, **values))
 
     def _insert(self, table: pa.Table, sql: str) -> None:
         self.con.register("demo_batch", table)
@@ -233,21 +260,25 @@ def _record(con, import_id: int, seed: int, responses: int, interactions: int, y
 
 
 def ensure_database(path: str | Path | None = None, memory_limit: str | None = None,
-                    progress: Callable[[float, str], None] | None = None) -> Path:
+                    progress: Callable[[float, str], None] | None = None,
+                    responses_ready: Callable[[], None] | None = None) -> Path:
     """Create the database at ``path`` (default ``db.default_db_path()``) with the default demo set
-    when it does not exist or holds no responses; return its path. ``memory_limit`` caps DuckDB
-    while it does so (and while it upgrades an older file: at 10M/50M rows the v5 upgrade peaks at
-    9 GB uncapped, 1.1 GB capped at 1GB). ``progress`` goes to ``generate_demo``."""
+    when it does not exist, holds no responses or holds half a two-part demo load (``PENDING``);
+    return its path. ``memory_limit`` caps DuckDB while it does so (and while it upgrades an older
+    file: at 10M/50M rows the v5 upgrade peaks at 9 GB uncapped, 1.1 GB capped at 1GB).
+    ``progress`` and ``responses_ready`` go to ``generate_demo``."""
     target = Path(path) if path is not None else db.default_db_path()
     con = db.connect(target, memory_limit=memory_limit)
     try:
         served = db.get_setting(con, "served_from") is not None  # tables built elsewhere: keep them
-        if not served and con.execute("select count(*) from responses").fetchone()[0] == 0:
-            if progress is None:
-                generate_demo(con)
-            else:
-                generate_demo(con, progress=progress)
-            con.execute("checkpoint")
+        if not served and (con.execute("select count(*) from responses").fetchone()[0] == 0
+                           or db.get_setting(con, PENDING) is not None):
+            given = {"progress": progress, "responses_ready": responses_ready}
+            generate_demo(con, **{k: v for k, v in given.items() if v is not None})
+            try:
+                con.execute("checkpoint")
+            except duckdb.TransactionException:  # the pages read it already (a first start's second part):
+                pass  # the log is written into the file at a later commit or the last close instead
     finally:
         con.close()
     return target

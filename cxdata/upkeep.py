@@ -58,17 +58,22 @@ def refresh(con, kind: str, *, added: Iterable[int] = (), removed: Iterable[int]
     bump_data_version(con)
 
 
-def rebuild_all(con, *, forget: Iterable[int] = (), ordered_import: int | None = None) -> None:
+def rebuild_all(con, *, forget: Iterable[int] = (), ordered_import: int | None = None,
+                kinds: tuple[str, ...] = ("responses", "interactions")) -> None:
     """Recompute every derived table from ``responses`` and ``interactions``, and bump the data
     version. A demo load names the imports whose rows it deleted (``forget``) and its own
-    (``ordered_import``, whose cells are written in day order): the other imports' cells stand."""
+    (``ordered_import``, whose cells are written in day order): the other imports' cells stand.
+    A demo load in two transactions (the first start) gives the ``kinds`` it stored in each: its
+    responses' counts first, then its journey events' values and the journey tables."""
     if ordered_import is not None:
-        for import_id in forget:
-            cube.remove_import(con, import_id)
-        cube.add_import(con, ordered_import, ordered=True)
+        if "responses" in kinds:
+            for import_id in forget:
+                cube.remove_import(con, import_id)
+        cube.add_import(con, ordered_import, ordered=True, kinds=kinds)
     else:
         cube.rebuild(con)
-    journeys.rebuild(con)
+    if "interactions" in kinds:
+        journeys.rebuild(con)
     bump_data_version(con)
 
 
