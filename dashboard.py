@@ -7,7 +7,7 @@ from cxdata.i18n import N_, _
 from cxdata.ui import alerts_view, charts, controls, figures, journeys_view, segments, state
 from cxdata.ui.text import mover_sentence
 
-view = ui.start("Overview", N_("Customer experience at a glance"))
+view = ui.start("Overview", N_("Customer experience at a glance"), journeys=False)
 db, filters = view.db, view.filters
 
 summary = state.kpi_summary(db.cur, db.key, db.version, filters)

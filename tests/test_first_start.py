@@ -1,6 +1,8 @@
 """The first start, in a real server and Chromium: on a database path with no file yet, the first
 view says it builds the demo data, with a progress bar whose step and share move on, in the viewer's
-language; then the Overview comes by itself, on the same demo data as ever (the docs' figures).
+language; then the Overview comes by itself once the responses are stored, its value tile saying
+it comes with the journey events and filling in by itself when they are; a page that reads the
+journeys (the Funnel) waits for them. The demo data is the same as ever (the docs' figures).
 ``streamlit run app.py`` (st.App with a lifespan hook) starts that build before any viewer comes and
 serves the same pages."""
 
@@ -19,11 +21,13 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 BUILD_EN = "Building the demo data set: 200,000 responses and 1,000,000 journey events"
 BUILD_IT = "Creazione dei dati demo: 200.000 risposte e 1.000.000 eventi dei percorsi"
 STEP_EN = re.compile(r"^(Starting|Survey responses: [\d,]+ of 200,000 (generated|stored in time order)|"
-                     r"Journey events: [\d,]+ of 1,000,000 generated|Daily counts for the charts and journeys "
-                     r"for the funnel|Writing the demo data to disk) \(\d+ s\)$")
+                     r"Daily counts for the charts|Journey events: [\d,]+ of 1,000,000 generated|"
+                     r"Journeys for the funnel|Writing the demo data to disk) \(\d+ s\)$")
 STEP_IT = re.compile(r"^(Avvio|Risposte al sondaggio: [\d.]+ di 200\.000 (generate|salvate in ordine di tempo)|"
-                     r"Eventi dei percorsi: [\d.]+ di 1\.000\.000 generati|Conteggi giornalieri per i grafici e "
-                     r"percorsi per il funnel|Scrittura dei dati demo su disco) \(\d+ s\)$")
+                     r"Conteggi giornalieri per i grafici|Eventi dei percorsi: [\d.]+ di 1\.000\.000 generati|"
+                     r"Percorsi per il funnel|Scrittura dei dati demo su disco) \(\d+ s\)$")
+TILE_PENDING = "Comes when the journey events are stored"
+TILE_FILLED = re.compile(r"n = [\d,]+ customers")
 CHART = ".js-plotly-plot .main-svg"
 BAR = '[data-testid="stProgress"]'
 
@@ -42,14 +46,17 @@ def _progress(page) -> tuple[str, int]:
             int(page.locator("[role=progressbar]").get_attribute("aria-valuenow", timeout=5_000)))
 
 
-def _watch_progress(page, seconds: float) -> list[tuple[str, int]]:
+def _watch_progress(page, seconds: float, read_at: list[float] | None = None) -> list[tuple[str, int]]:
     """The bar's (text, value) every 0.3 s for ``seconds`` or until it goes (the first read
-    must find it)."""
+    must find it); the time of each read goes to ``read_at``."""
     seen = [_progress(page)]
+    stamps = read_at if read_at is not None else []
+    stamps.append(time.time())
     end = time.time() + seconds
     while time.time() < end and page.query_selector(BAR) is not None:
         with contextlib.suppress(Exception):  # it may go between two reads: the build is done
             seen.append(_progress(page))
+            stamps.append(time.time())
         time.sleep(0.3)
     return seen
 
@@ -71,22 +78,40 @@ def test_first_start_shows_the_build_with_progress_then_the_overview(browser, tm
     db_path = tmp_path / "fresh" / "cx.duckdb"
     assert not db_path.exists()
     with served("dashboard.py", db_path) as (base, _log), e2e.new_page(browser) as en, \
-            e2e.new_page(browser) as it:
+            e2e.new_page(browser) as it, e2e.new_page(browser) as funnel:
+        chart_code: list[float] = []  # when the browser asked for Streamlit's Plotly code
+        en.on("request", lambda r: chart_code.append(time.time()) if "/PlotlyChart." in r.url else None)
         en.goto(base)
         it.goto(base + "?lang=it")  # a second viewer at the same time, in Italian: the same build
         en.get_by_text(BUILD_EN).wait_for(timeout=60_000)  # the words come first, the data later
         it.get_by_text(BUILD_IT).wait_for(timeout=60_000)
-        italian, english = _watch_progress(it, 0), _watch_progress(en, 6)
+        bar_read_at: list[float] = []
+        italian, english = _watch_progress(it, 0), _watch_progress(en, 6, bar_read_at)
+        # the chart code was loaded while the progress was shown, not after the build
+        assert chart_code and chart_code[0] < bar_read_at[-1], (chart_code, bar_read_at)
         assert all(STEP_IT.match(text) for text, _v in italian), italian
         assert all(STEP_EN.match(text) for text, _v in english), english
         values = [v for _t, v in english]
         assert values == sorted(values) and 0 <= values[0] < 100
+        # the Overview comes without a reload once the responses are stored, before the journeys:
+        # its value tile says so, then fills in by itself
+        en.get_by_text(TILE_PENDING).wait_for(timeout=240_000)
+        assert en.query_selector(BAR) is None and en.locator(CHART).first.is_visible()
+        funnel.goto(base + "Funnel")  # a page of the journeys, opened now: it waits for them
+        funnel.get_by_text(BUILD_EN).wait_for(timeout=60_000)
+        journeys_step = _watch_progress(funnel, 0)
+        assert all(STEP_EN.match(text) for text, _v in journeys_step), journeys_step
+        en.get_by_text(TILE_FILLED).wait_for(timeout=240_000)
+        assert not en.get_by_text(TILE_PENDING).is_visible()
+        funnel.wait_for_selector(CHART, timeout=240_000)
+        funnel.locator("h1", has_text="Where customers drop off along the journey").wait_for()
         for page in (en, it):
-            page.wait_for_selector(CHART, timeout=240_000)  # the Overview, without a reload
+            page.wait_for_selector(CHART, timeout=240_000)
             assert page.query_selector(BAR) is None
         en.locator("h1", has_text="Customer experience at a glance").wait_for()
         assert not en.get_by_text(BUILD_EN).is_visible()
         assert it.get_by_text("L'esperienza dei clienti in sintesi").is_visible()
+        assert it.get_by_text(re.compile(r"n = [\d.]+ clienti")).is_visible()
     # the default demo set, as docs/demo_stories.md describes it (overall NPS +28.8)
     assert _demo_figures(db_path) == (200_000, 1_000_000, 28.8)
 

@@ -14,7 +14,7 @@ from cxdata.filters import Filters
 from cxdata.i18n import N_, _
 from cxdata.kpis import SMALL_SAMPLE
 
-from . import palette
+from . import palette, startup
 from .page import View
 from .plot import BAD, GOOD, NEUTRAL, hex_rgba, layout
 from .text import esc, fmt_count, plain
@@ -268,7 +268,12 @@ def value_tile(view: View, slot=None, days: int = value_lib.DEFAULT_DAYS) -> Non
     link to the Journeys page with the same filters. On a large database it waits for a click."""
     box = (slot or st).container(border=True)
     big = response_count(view.db.cur, view.db.key, view.db.version) > TILE_ASKS_ABOVE
-    if big and not st.session_state.get("cx_value_tile"):
+    pending = startup.journeys_pending(view.db.key)
+    if pending is not None:  # a first start: the journey events are being stored; shown when they are
+        box.markdown(_("**Value of experience** · promoters − detractors, revenue per customer in the "
+                       "{days} days after their response").format(days=days))
+        box.caption(_("Comes when the journey events are stored: {step}").format(step=pending))
+    elif big and not st.session_state.get("cx_value_tile"):
         box.markdown(_("**Value of experience** · promoters − detractors, revenue per customer in the "
                        "{days} days after their response").format(days=days))
         box.button(_("Compute it (seconds on this database)"), key="value_tile_go",

@@ -94,16 +94,19 @@ class View:
         return callback
 
 
-def start(page: str, title: str, intro: str | None = None, filters: bool = True) -> View:
+def start(page: str, title: str, intro: str | None = None, filters: bool = True,
+          journeys: bool = True) -> View:
     """``filters=False`` for pages the filters mean nothing to (Upload, Imports): no filter
     sidebar, no share box, no filters in the caption. ``title`` and ``intro`` are English: they are
-    translated here (the page marks them for the catalogue with ``N_``)."""
+    translated here (the page marks them for the catalogue with ``N_``). ``journeys=False``: the
+    page can be drawn from the responses alone while a first start stores the journey events
+    (the Overview: ``startup.journeys_pending`` for its parts that read them)."""
     url = _url_now()
     lang_params, lang_notice = language.start(url)  # before any text
     title = _(title)
     st.set_page_config(page_title=_("{title} · CX dashboard").format(title=title), layout="wide",
                        initial_sidebar_state="auto")  # collapsed on a phone
-    db = state.open_database()
+    db = state.open_database(journeys)
     nav = st.sidebar.container()
     if filters:
         active, notices = sidebar.render(db, url)

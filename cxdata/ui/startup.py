@@ -14,90 +14,76 @@ A viewer who comes then finds them done; one who comes at once shares the work u
 
 from __future__ import annotations
 
-import threading
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import date
 
 import streamlit as st
 
-from cxdata import demo, i18n
-from cxdata.i18n import _
+from cxdata.first_start import DemoBuild, building, start_demo
 
 POLL_SECONDS = 0.25  # how often a waiting page run redraws the progress
 
 
-@dataclass
-class DemoBuild:
-    """One background build of the demo data set at ``path``: its progress, its end, its error."""
-
-    path: str
-    began: float = field(default_factory=time.monotonic)
-    fraction: float = 0.0
-    text: str = ""
-    finished: threading.Event = field(default_factory=threading.Event)
-    error: BaseException | None = None
-
-    def progress(self, fraction: float, text: str) -> None:
-        self.fraction, self.text = min(max(float(fraction), 0.0), 1.0), text
-
-    def run(self, memory_limit: str | None) -> None:
-        try:
-            demo.ensure_database(self.path, memory_limit=memory_limit, progress=self.progress)
-        except BaseException as exc:  # shown by the page runs that wait for it
-            self.error = exc
-        finally:
-            self.finished.set()
-
-    def failed(self) -> bool:
-        return self.finished.is_set() and self.error is not None
-
-    def words(self) -> str:
-        """The step under way, in the page's language, with the seconds since the build began."""
-        text = self.text
-        if isinstance(text, demo.ProgressText):
-            step = _(text.template).format(**{k: i18n.count(v) for k, v in text.values.items()})
-        else:
-            step = _("Starting")
-        return f"{step} ({i18n.count(time.monotonic() - self.began)} s)"  # no words: one form for both
-
-
-_BUILDS: dict[str, DemoBuild] = {}
-_LOCK = threading.Lock()
-
-
-def start_demo(path: str, memory_limit: str | None) -> DemoBuild | None:
-    """The build of the demo data at ``path``, started on a background thread if there is no file
-    there yet and no build of it under way or done in this process; None when the file was there
-    (``ensure_database`` then opens or upgrades it where the connection is made). A failed build
-    is started again on the next call."""
-    with _LOCK:
-        build = _BUILDS.get(path)
-        if build is not None and not build.failed():
-            return build
-        if Path(path).exists():
-            return None
-        build = _BUILDS[path] = DemoBuild(path)
-    threading.Thread(target=build.run, args=(memory_limit,), name="cx-demo-build", daemon=True).start()
-    return build
-
-
-def wait_for_demo(path: str, memory_limit: str | None, heading: str) -> None:
-    """On a first start, draw ``heading`` and the build's progress until the demo data is there;
-    re-raises the build's error. Returns at once when the database file was there already."""
+def wait_for_demo(path: str, memory_limit: str | None, heading: str, journeys: bool = True) -> None:
+    """On a first start, draw ``heading`` and the build's progress until the demo data is there
+    (``journeys=False``: its responses, the first of its two parts); re-raises the build's error.
+    Returns at once when the database file was there already."""
     build = start_demo(path, memory_limit)
     if build is None:
         return
-    if not build.finished.is_set():
+    ready = build.finished if journeys else build.responses_ready
+    if not ready.is_set():
         box = st.empty()
         with box.container():
             st.info(heading, icon=":material/database:")
             bar = st.progress(build.fraction, text=build.words())
-        while not build.finished.wait(POLL_SECONDS):
+            _load_page_code()
+        while not ready.wait(POLL_SECONDS):
             bar.progress(build.fraction, text=build.words())
         box.empty()
     if build.error is not None:
         raise build.error
+
+
+def journeys_pending(path: str) -> str | None:
+    """While the first start stores the journey events (the build's second part): what it is
+    doing, in the page's language, and the page runs again by itself when it is done (a fragment
+    that looks every ``POLL_SECONDS``). None once they are there."""
+    build = building(path)
+    if build is None:
+        return None
+    _rerun_when_finished(build)
+    return build.words()
+
+
+@st.fragment(run_every=POLL_SECONDS * 2)
+def _rerun_when_finished(build: DemoBuild) -> None:
+    if build.finished.is_set():
+        st.rerun()
+
+
+def _load_page_code() -> None:
+    """One of each element the Overview draws, hidden and disabled, under the progress: the
+    browser fetches and compiles Streamlit's code for each kind (loaded on its first use, one
+    after another: Plotly's alone is 4.7 MB) while the data is built, not after it. They go with
+    the progress; the code stays loaded for the session."""
+    import plotly.graph_objects as go
+
+    st.html(f"<style>.st-key-{PRELOAD_KEY} {{display: none}}</style>")
+    with st.container(key=PRELOAD_KEY):
+        key, off = f"{PRELOAD_KEY}-", {"disabled": True, "label_visibility": "collapsed"}
+        st.date_input("-", key=key + "date", **off)
+        st.multiselect("-", ["-"], key=key + "many", **off)
+        st.selectbox("-", ["-"], key=key + "one", **off)
+        st.radio("-", ["-"], key=key + "radio", **off)
+        st.button("-", key=key + "button", disabled=True)
+        st.download_button("-", b"", key=key + "download", disabled=True)
+        st.page_link("dashboard.py", label="-", disabled=True)
+        st.metric("-", 0)
+        st.plotly_chart(go.Figure(), key=key + "chart", config={"staticPlot": True})
+
+
+PRELOAD_KEY = "cx-page-code"
 
 
 # ---- cold start: warm the process before its first viewer ---------------------------------------
@@ -118,26 +104,39 @@ def warm() -> dict[str, float]:
     from cxdata.ui import state
 
     path = str(db.default_db_path())
-    build = None if state.read_only() else start_demo(path, state.memory_limit())
-    if build is not None:
-        build.finished.wait()
-    lap("demo data")
+    build = None if state.read_only() else start_demo(path, state.memory_limit())  # app.py started it
+    lap("start")
+    # While a first build runs on its thread, this one imports what the pages need: the UI
+    # modules, and statsmodels (scipy) that the Overview's movers load on first use.
+    from cxdata import fdr
     from cxdata.ui import alerts_view, charts, controls, figures, journeys_view, segments  # noqa: F401
+    fdr.bh([0.5])
     lap("imports")
+    if build is not None:
+        build.responses_ready.wait()  # the Overview's figures: the responses' (the build goes on)
+    lap("demo data")
     cur = state.connection(path).cursor()
     version = db.data_version(cur)
     lap("connection")
     _overview_queries(cur, path, version, controls, figures, state)
     lap("queries and figures")
+    if build is not None:  # the Overview runs again when the journey events are there: its value tile
+        build.finished.wait()
+        lap("journey events")
+        if build.error is None:
+            _overview_queries(cur, path, db.data_version(cur), controls, figures, state)
+            lap("queries and figures with the journeys")
     return laps
 
 
 def _overview_queries(cur, key: str, version: int, controls, figures, state) -> None:
     """The Overview's cached queries on its default link (the last 90 days of data, the sidebar's
     default), so the first viewer's run finds them in ``st.cache_data``, and its sparklines once
-    (Plotly's validators load on a first figure)."""
+    (Plotly's validators load on a first figure); its alerts, and its value tile once the journey
+    events are there (unless the tile waits for a click: a large database)."""
+    from cxdata import value as value_lib
     from cxdata.filters import Filters
-    from cxdata.ui import sidebar
+    from cxdata.ui import alerts_view, journeys_view, sidebar
 
     bounds = state.date_bounds(cur, key, version)
     state.filter_options(cur, key, version)
@@ -152,6 +151,9 @@ def _overview_queries(cur, key: str, version: int, controls, figures, state) -> 
     state.biggest_movers(cur, key, version, filters, "nps")
     for kpi in controls.KPIS:
         figures.sparkline(trend, kpi, kpi).to_json()
+    alerts_view.evaluate(cur, key, version, date.today())
+    if building(key) is None and journeys_view.response_count(cur, key, version) <= journeys_view.TILE_ASKS_ABOVE:
+        journeys_view._value(cur, key, version, filters, value_lib.DEFAULT_DAYS)  # the cached query (no spinner here)
 
 
 def warm_up() -> None:

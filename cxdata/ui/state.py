@@ -9,24 +9,18 @@ invalidates the cache without a restart), the ``Filters`` and the page's control
 from __future__ import annotations
 
 import inspect
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from cxdata import db, i18n, pyramid, queries
+from cxdata import db, first_start, i18n, pyramid, queries
 from cxdata.demo import ensure_database, generate_demo
 from cxdata.filters import Filters
+from cxdata.first_start import DEFAULT_MEMORY_LIMIT, memory_limit, read_only  # noqa: F401 - the pages' names
 from cxdata.i18n import N_, _
 from cxdata.ui import startup
-
-# DuckDB's memory for the dashboard process (env CX_MEMORY_LIMIT overrides): at 10M responses and
-# 50M events the funnel's events path took 2.3 GiB without a cap and 1.1 GiB with 1GB, at the
-# same speed (docs in README "Performance"); bigger work spills to disk.
-DEFAULT_MEMORY_LIMIT = "1GB"
-
 
 # What the first start builds (generate_demo's defaults, so the words follow the code) and how
 # long it takes: 6-12 s on a 2-core machine shared with other work, up to 30 s on a slow one.
@@ -47,23 +41,14 @@ def opening_message(path: str) -> str:
     return _(OPEN_MESSAGE) if Path(path).exists() else build_message()
 
 
-def memory_limit() -> str:
-    """DuckDB's memory cap for the dashboard process (env CX_MEMORY_LIMIT, else 1GB)."""
-    return os.environ.get("CX_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
-
-
-def read_only() -> bool:
-    """CX_READ_ONLY=1: serve the database as it is and never write to it (a file other processes
-    read too, a benchmark's): no demo build, no upgrade; importing and settings then fail."""
-    return os.environ.get("CX_READ_ONLY", "") not in ("", "0")
-
 
 @st.cache_resource(show_spinner=False)  # open_database says what is happening
 def _connection(path: str):
     limit = memory_limit()
     if read_only():
         return db.connect(path, read_only=True, memory_limit=limit)
-    ensure_database(path, memory_limit=limit)  # a fresh clone starts on the demo data; an old file is upgraded
+    if first_start.building(path) is None:  # else the first start's build makes it (its second part runs)
+        ensure_database(path, memory_limit=limit)  # a fresh clone starts on the demo data; an old file is upgraded
     return db.connect(path, memory_limit=limit)
 
 
@@ -82,14 +67,15 @@ class Database:
     version: int
 
 
-def open_database() -> Database:
+def open_database(journeys: bool = True) -> Database:
     """The process-wide connection's cursor for this run; stops the page with one sentence when
-    another process holds the file."""
+    another process holds the file. ``journeys=False``: on a first start, a page that reads the
+    responses only goes on once they are stored (``startup.wait_for_demo``)."""
     path = str(db.default_db_path())
     try:
         # A first start: the demo data built on a background thread, its progress drawn here.
         if not read_only():
-            startup.wait_for_demo(path, memory_limit(), build_message())
+            startup.wait_for_demo(path, memory_limit(), build_message(), journeys)
         # st.spinner shows after 0.5 s only: an open connection (every later run) shows nothing
         with st.spinner(opening_message(path), show_time=True):
             con = _connection(path)
