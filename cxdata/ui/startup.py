@@ -56,7 +56,7 @@ def journeys_pending(path: str) -> str | None:
     return build.words()
 
 
-@st.fragment(run_every=POLL_SECONDS * 2)
+@st.fragment(run_every=POLL_SECONDS)
 def _rerun_when_finished(build: DemoBuild) -> None:
     if build.finished.is_set():
         st.rerun()
