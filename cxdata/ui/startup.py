@@ -1,14 +1,18 @@
 """The first start and the cold start of the dashboard's process.
 
-First start (no database file yet): the demo data set (``cxdata.demo.ensure_database``, 6-30 s) is
-built on a background thread of the server process, once; every page run meanwhile draws what is
-being done, with a progress bar fed by the builder's progress callback (the step and the rows
-done), and goes on to its page when the data is there.
+First start (no database file yet): the demo data set (``cxdata.demo.ensure_database``, 5-30 s) is
+built on a background thread of the server process, once, in two parts (``cxdata.first_start``):
+the responses with their counts, then the journey events with the journey tables. Every page run
+meanwhile draws what is being done, with a progress bar fed by the builder's progress callback
+(the step and the rows done), and goes on to its page when the data it reads is there: the
+Overview after the responses (its value tile, which reads the journeys, says so until they are
+there: ``journeys_pending``), every other page after the whole build.
 
 Cold start: ``streamlit run app.py`` serves the same pages through Streamlit's ``st.App`` with a
-lifespan hook that calls ``warm`` on a thread right after the server starts, before any viewer:
-it starts the first build, imports what the Overview imports (pandas, Plotly, DuckDB, these
-modules), opens the process's connection and runs the Overview's first queries and figures once.
+lifespan hook that starts the first build and then calls ``warm`` on a thread right after the
+server starts, before any viewer: it imports what the Overview imports (pandas, Plotly, DuckDB,
+these modules, statsmodels), opens the process's connection and runs the Overview's first queries
+and figures once (after each part of a first build).
 A viewer who comes then finds them done; one who comes at once shares the work under way.
 """
 
