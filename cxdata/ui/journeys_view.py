@@ -11,6 +11,7 @@ from cxdata import i18n
 from cxdata import paths as paths_lib
 from cxdata import value as value_lib
 from cxdata.filters import Filters
+from cxdata.first_start import building
 from cxdata.i18n import N_, _
 from cxdata.kpis import SMALL_SAMPLE
 
@@ -268,11 +269,12 @@ def value_tile(view: View, slot=None, days: int = value_lib.DEFAULT_DAYS) -> Non
     link to the Journeys page with the same filters. On a large database it waits for a click."""
     box = (slot or st).container(border=True)
     big = response_count(view.db.cur, view.db.key, view.db.version) > TILE_ASKS_ABOVE
-    pending = startup.journeys_pending(view.db.key)
-    if pending is not None:  # a first start: the journey events are being stored; shown when they are
+    if building(view.db.key) is not None:  # a first start: the journey events are being stored
         box.markdown(_("**Value of experience** · promoters − detractors, revenue per customer in the "
                        "{days} days after their response").format(days=days))
-        box.caption(_("Comes when the journey events are stored: {step}").format(step=pending))
+        with box:
+            startup.journeys_pending(view.db.key, lambda step: _("Comes when the journey events are stored: {step}")
+                                     .format(step=step))
     elif big and not st.session_state.get("cx_value_tile"):
         box.markdown(_("**Value of experience** · promoters − detractors, revenue per customer in the "
                        "{days} days after their response").format(days=days))

@@ -19,10 +19,12 @@ A viewer who comes then finds them done; one who comes at once shares the work u
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
 
+from cxdata import i18n
 from cxdata.first_start import DemoBuild, building, start_demo
 
 POLL_SECONDS = 0.25  # how often a waiting page run redraws the progress
@@ -49,21 +51,23 @@ def wait_for_demo(path: str, memory_limit: str | None, heading: str, journeys: b
         raise build.error
 
 
-def journeys_pending(path: str) -> str | None:
-    """While the first start stores the journey events (the build's second part): what it is
-    doing, in the page's language, and the page runs again by itself when it is done (a fragment
-    that looks every ``POLL_SECONDS``). None once they are there."""
+def journeys_pending(path: str, say: Callable[[str], str]) -> bool:
+    """While the first start stores the journey events (the build's second part): True, a caption
+    ``say(step)`` that follows the build's step, and the page runs again by itself when the build
+    is done (a fragment that looks every ``POLL_SECONDS``). False once they are there."""
     build = building(path)
     if build is None:
-        return None
-    _rerun_when_finished(build)
-    return build.words()
+        return False
+    _while_building(build, say, i18n.get_lang())
+    return True
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _rerun_when_finished(build: DemoBuild) -> None:
+def _while_building(build: DemoBuild, say: Callable[[str], str], lang: str) -> None:
     if build.finished.is_set():
         st.rerun()
+    with i18n.using(lang):  # a fragment's own run does not run the page's start, which sets it
+        st.caption(say(build.words()))
 
 
 def _load_page_code() -> None:
