@@ -83,6 +83,7 @@ def test_first_start_shows_the_build_with_progress_then_the_overview(browser, tm
         en.on("request", lambda r: chart_code.append(time.time()) if "/PlotlyChart." in r.url else None)
         en.goto(base)
         it.goto(base + "?lang=it")  # a second viewer at the same time, in Italian: the same build
+        funnel.goto(base + "Funnel")  # a third, on a page of the journeys
         en.get_by_text(BUILD_EN).wait_for(timeout=60_000)  # the words come first, the data later
         it.get_by_text(BUILD_IT).wait_for(timeout=60_000)
         bar_read_at: list[float] = []
@@ -97,10 +98,9 @@ def test_first_start_shows_the_build_with_progress_then_the_overview(browser, tm
         # its value tile says so, then fills in by itself
         en.get_by_text(TILE_PENDING).wait_for(timeout=240_000)
         assert en.query_selector(BAR) is None and en.locator(CHART).first.is_visible()
-        funnel.goto(base + "Funnel")  # a page of the journeys, opened now: it waits for them
-        funnel.get_by_text(BUILD_EN).wait_for(timeout=60_000)
-        journeys_step = _watch_progress(funnel, 0)
+        journeys_step = _watch_progress(funnel, 0)  # the Funnel waits for the journeys: still building
         assert all(STEP_EN.match(text) for text, _v in journeys_step), journeys_step
+        assert funnel.get_by_text(BUILD_EN).is_visible()
         # in Italian, the tile's line follows the build in Italian (it is redrawn on its own)
         it.get_by_text("Arriva quando gli eventi dei percorsi sono salvati").wait_for(timeout=60_000)
         filled_it = it.get_by_text(re.compile(r"n = [\d.]+ clienti"))
