@@ -75,9 +75,14 @@ def _demo_figures(db_path: Path) -> tuple[int, int, float]:
 
 
 def test_first_start_shows_the_build_with_progress_then_the_overview(browser, tmp_path):
+    """With ``app.py``, as the README starts it: its warm-up imports what the Overview needs while
+    the build runs, so the Overview's run after the responses takes a fraction of the journeys'
+    part (0.3-0.5 s against 3-4 s here). ``test_the_overview_draws_the_responses_while_the_journeys_
+    are_stored`` checks the same without a race; ``dashboard.py``'s first start (a page starts the
+    build) is ``test_dashboard_py_first_start_builds_from_the_page``."""
     db_path = tmp_path / "fresh" / "cx.duckdb"
     assert not db_path.exists()
-    with served("dashboard.py", db_path) as (base, _log), e2e.new_page(browser) as en, \
+    with served("app.py", db_path) as (base, _log), e2e.new_page(browser) as en, \
             e2e.new_page(browser) as it, e2e.new_page(browser) as funnel:
         chart_code: list[float] = []  # when the browser asked for Streamlit's Plotly code
         en.on("request", lambda r: chart_code.append(time.time()) if "/PlotlyChart." in r.url else None)
@@ -86,6 +91,10 @@ def test_first_start_shows_the_build_with_progress_then_the_overview(browser, tm
         funnel.goto(base + "Funnel")  # a third, on a page of the journeys
         en.get_by_text(BUILD_EN).wait_for(timeout=60_000)  # the words come first, the data later
         it.get_by_text(BUILD_IT).wait_for(timeout=60_000)
+        # one element of each kind the Overview draws, there to load its code, and hidden
+        assert en.locator(".st-key-cx-page-code").count() == 1
+        assert en.locator('[data-testid="stMetric"]').count() == 1
+        assert not en.locator('[data-testid="stMetric"]').is_visible()
         bar_read_at: list[float] = []
         italian, english = _watch_progress(it, 0), _watch_progress(en, 6, bar_read_at)
         # the chart code was loaded while the progress was shown, not after the build
@@ -166,3 +175,84 @@ def test_read_only_serves_the_overview_without_writing(ui_demo_db, tmp_path, mon
     st.cache_data.clear()
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert not path.with_name("shared.duckdb.wal").exists()
+
+
+def test_the_overview_draws_the_responses_while_the_journeys_are_stored(tmp_path, monkeypatch):
+    """Without a race: the file as the build's first part leaves it (responses and counts), and a
+    build of it under way in this process. The Overview draws its cards from the responses and its
+    value tile waits; once the second part is stored, the next run fills the tile."""
+    from datetime import timedelta
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from cxdata import db, demo, first_start
+
+    path = tmp_path / "cx.duckdb"
+    con = db.connect(path)
+
+    def stop() -> None:  # leave the file between the two parts
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        demo.generate_demo(con, 3_000, 15_000, seed=11, responses_ready=stop)
+    hi = con.execute("select max(responded_at)::date from responses").fetchone()[0]
+    scores = [s for (s,) in con.execute(  # the Overview's default period: the last 90 days of data
+        "select nps from responses where nps is not null and responded_at::date between $lo and $hi",
+        {"lo": hi - timedelta(days=89), "hi": hi}).fetchall()]
+    con.close()
+    nps = 100 * (sum(s >= 9 for s in scores) - sum(s <= 6 for s in scores)) / len(scores)
+
+    build = first_start.DemoBuild(str(path))
+    build.responses_ready.set()
+    monkeypatch.setitem(first_start._BUILDS, str(path), build)  # its second part under way here
+    monkeypatch.setenv("CX_DB", str(path))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(e2e.APP_ROOT / "dashboard.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert [m.label for m in at.metric] == ["NPS", "CSAT", "CES"]
+    assert at.metric[0].value == f"{nps:+.0f}"
+    captions = " ".join(c.value for c in at.caption)
+    assert "Comes when the journey events are stored" in captions
+    assert not re.search(r"n = [\d,]+ customers", captions)
+
+    real = demo.generate_demo  # the second part, stored (here by the next start's rebuild)
+    monkeypatch.setattr(demo, "generate_demo", lambda con, **kw: real(con, 3_000, 15_000, seed=11, **kw))
+    demo.ensure_database(path)
+    build.finished.set()
+    at.run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Comes when the journey events are stored" not in captions
+    assert re.search(r"n = [\d,]+ customers", captions)
+    assert at.metric[0].value == f"{nps:+.0f}"  # the same responses, the same figure
+    st.cache_data.clear()
+
+
+def test_dashboard_py_first_start_builds_from_the_page(tmp_path, monkeypatch):
+    """``streamlit run dashboard.py`` has no lifespan hook: the first page run starts the build,
+    goes on to the Overview once the responses are stored, and a run after the build fills the
+    value tile; the file holds the default demo set."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from cxdata import first_start
+
+    path = tmp_path / "fresh" / "cx.duckdb"
+    monkeypatch.setenv("CX_DB", str(path))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(e2e.APP_ROOT / "dashboard.py"), default_timeout=180)
+    at.run()
+    assert not at.exception
+    build = first_start._BUILDS[str(path)]  # started by the page run
+    assert build.responses_ready.is_set() and [m.label for m in at.metric] == ["NPS", "CSAT", "CES"]
+    assert build.finished.wait(180) and build.error is None
+    at.run()
+    assert not at.exception
+    assert re.search(r"n = [\d,]+ customers", " ".join(c.value for c in at.caption))
+    st.cache_data.clear()
+    from cxdata.ui import state  # the process's connection (a second one with other settings is refused)
+    cur = state.connection(str(path)).cursor()
+    assert cur.execute("select (select count(*) from responses), (select count(*) from interactions)"
+                       ).fetchone() == (200_000, 1_000_000)

@@ -77,7 +77,7 @@ def _load_page_code() -> None:
     the progress; the code stays loaded for the session."""
     import plotly.graph_objects as go
 
-    st.html(f"<style>.st-key-{PRELOAD_KEY} {{display: none}}</style>")
+    st.html("<style>.st-key-cx-page-code {display: none}</style>")  # the container's class: its key
     with st.container(key=PRELOAD_KEY):
         key, off = f"{PRELOAD_KEY}-", {"disabled": True, "label_visibility": "collapsed"}
         st.date_input("-", key=key + "date", **off)
