@@ -75,59 +75,46 @@ def _demo_figures(db_path: Path) -> tuple[int, int, float]:
 
 
 def test_first_start_shows_the_build_with_progress_then_the_overview(browser, tmp_path):
-    """With ``app.py``, as the README starts it: its warm-up imports what the Overview needs while
-    the build runs, so the Overview's run after the responses takes a fraction of the journeys'
-    part (0.3-0.5 s against 3-4 s here). ``test_the_overview_draws_the_responses_while_the_journeys_
-    are_stored`` checks the same without a race; ``dashboard.py``'s first start (a page starts the
-    build) is ``test_dashboard_py_first_start_builds_from_the_page``."""
+    """``app.py``, as the README starts it (its build starts with the server). A page that reads the
+    journeys (the Funnel) waits for the whole build, so it shows the build's words and progress, in
+    its viewer's language. The Overview comes while the Funnel still waits, without a reload, and
+    its value tile fills in by itself. (The tile's waiting state without a race:
+    ``test_the_overview_draws_the_responses_while_the_journeys_are_stored``; a first start where a
+    page starts the build, ``dashboard.py``: ``test_dashboard_py_first_start_builds_from_the_page``.)"""
     db_path = tmp_path / "fresh" / "cx.duckdb"
     assert not db_path.exists()
     with served("app.py", db_path) as (base, _log), e2e.new_page(browser) as en, \
-            e2e.new_page(browser) as it, e2e.new_page(browser) as funnel:
+            e2e.new_page(browser) as it, e2e.new_page(browser) as overview:
         chart_code: list[float] = []  # when the browser asked for Streamlit's Plotly code
         en.on("request", lambda r: chart_code.append(time.time()) if "/PlotlyChart." in r.url else None)
-        en.goto(base)
-        it.goto(base + "?lang=it")  # a second viewer at the same time, in Italian: the same build
-        funnel.goto(base + "Funnel")  # a third, on a page of the journeys
+        en.goto(base + "Funnel")
+        it.goto(base + "Funnel?lang=it")  # a second viewer at the same time, in Italian: the same build
+        overview.goto(base)
         en.get_by_text(BUILD_EN).wait_for(timeout=60_000)  # the words come first, the data later
         it.get_by_text(BUILD_IT).wait_for(timeout=60_000)
-        # one element of each kind the Overview draws, there to load its code, and hidden
+        # one element of each kind the pages draw, there to load its code, and hidden
         assert en.locator(".st-key-cx-page-code").count() == 1
         assert en.locator('[data-testid="stMetric"]').count() == 1
         assert not en.locator('[data-testid="stMetric"]').is_visible()
         bar_read_at: list[float] = []
-        italian, english = _watch_progress(it, 0), _watch_progress(en, 6, bar_read_at)
+        italian, english = _watch_progress(it, 0), _watch_progress(en, 2, bar_read_at)
         # the chart code was loaded while the progress was shown, not after the build
         assert chart_code and chart_code[0] < bar_read_at[-1], (chart_code, bar_read_at)
         assert all(STEP_IT.match(text) for text, _v in italian), italian
         assert all(STEP_EN.match(text) for text, _v in english), english
         values = [v for _t, v in english]
         assert values == sorted(values) and 0 <= values[0] < 100
-        # the Overview comes without a reload once the responses are stored, before the journeys:
-        # its value tile says so, then fills in by itself
-        en.get_by_text(TILE_PENDING).wait_for(timeout=240_000)
-        assert en.query_selector(BAR) is None and en.locator(CHART).first.is_visible()
-        journeys_step = _watch_progress(funnel, 0)  # the Funnel waits for the journeys: still building
-        assert all(STEP_EN.match(text) for text, _v in journeys_step), journeys_step
-        assert funnel.get_by_text(BUILD_EN).is_visible()
-        # in Italian, the tile's line follows the build in Italian (it is redrawn on its own)
-        it.get_by_text("Arriva quando gli eventi dei percorsi sono salvati").wait_for(timeout=60_000)
-        filled_it = it.get_by_text(re.compile(r"n = [\d.]+ clienti"))
-        deadline = time.time() + 240
-        while not filled_it.is_visible():
-            assert not it.get_by_text(TILE_PENDING).is_visible(), "the Italian tile went English"
-            assert time.time() < deadline
-            time.sleep(0.1)
-        en.get_by_text(TILE_FILLED).wait_for(timeout=240_000)
-        assert not en.get_by_text(TILE_PENDING).is_visible()
-        funnel.wait_for_selector(CHART, timeout=240_000)
-        funnel.locator("h1", has_text="Where customers drop off along the journey").wait_for()
-        for page in (en, it):
+        # the Overview once the responses are stored: the Funnel still waits for the journeys then
+        overview.wait_for_selector(CHART, timeout=240_000)
+        assert en.query_selector(BAR) is not None, "the Overview waited for the journeys"
+        overview.locator("h1", has_text="Customer experience at a glance").wait_for()
+        for page in (en, it):  # the Funnel, without a reload
             page.wait_for_selector(CHART, timeout=240_000)
             assert page.query_selector(BAR) is None
-        en.locator("h1", has_text="Customer experience at a glance").wait_for()
-        assert not en.get_by_text(BUILD_EN).is_visible()
-        assert it.get_by_text("L'esperienza dei clienti in sintesi").is_visible()
+        en.locator("h1", has_text="Where customers drop off along the journey").wait_for()
+        it.locator("h1", has_text="Dove i clienti abbandonano lungo il percorso").wait_for()
+        overview.get_by_text(TILE_FILLED).wait_for(timeout=240_000)  # the value tile, by itself
+        assert not overview.get_by_text(TILE_PENDING).is_visible()
     # the default demo set, as docs/demo_stories.md describes it (overall NPS +28.8)
     assert _demo_figures(db_path) == (200_000, 1_000_000, 28.8)
 
@@ -256,3 +243,25 @@ def test_dashboard_py_first_start_builds_from_the_page(tmp_path, monkeypatch):
     cur = state.connection(str(path)).cursor()
     assert cur.execute("select (select count(*) from responses), (select count(*) from interactions)"
                        ).fetchone() == (200_000, 1_000_000)
+
+
+def test_the_tile_line_keeps_the_page_language_in_its_own_runs():
+    """The waiting tile's line is redrawn by a fragment on a timer; such a run does not run the
+    page's start, which sets the language (seen in Chromium: an Italian page's line in English).
+    The fragment carries the page's language: drawn here with another language current."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        from cxdata import i18n
+        from cxdata.first_start import DemoBuild
+        from cxdata.ui import startup
+
+        build = DemoBuild("unused.duckdb")
+        i18n.set_lang("en")  # what a fragment's own run may find: not the page's language
+        startup._while_building(build, lambda step: i18n._("Comes when the journey events are stored: {step}")
+                                .format(step=step), "it")
+
+    at = AppTest.from_function(script, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert re.fullmatch(r"Arriva quando gli eventi dei percorsi sono salvati: Avvio \(\d+ s\)", at.caption[0].value)
