@@ -269,12 +269,13 @@ def value_tile(view: View, slot=None, days: int = value_lib.DEFAULT_DAYS) -> Non
     link to the Journeys page with the same filters. On a large database it waits for a click."""
     box = (slot or st).container(border=True)
     big = response_count(view.db.cur, view.db.key, view.db.version) > TILE_ASKS_ABOVE
-    if building(view.db.key) is not None:  # a first start: the journey events are being stored
+    build = building(view.db.key)
+    if build is not None:  # a first start: the journey events are being stored
         box.markdown(_("**Value of experience** · promoters − detractors, revenue per customer in the "
                        "{days} days after their response").format(days=days))
         with box:
-            startup.journeys_pending(view.db.key, lambda step: _("Comes when the journey events are stored: {step}")
-                                     .format(step=step))
+            startup.follow_build(build, lambda step: _("Comes when the journey events are stored: {step}")
+                                 .format(step=step))
     elif big and not st.session_state.get("cx_value_tile"):
         box.markdown(_("**Value of experience** · promoters − detractors, revenue per customer in the "
                        "{days} days after their response").format(days=days))

@@ -100,7 +100,7 @@ def start(page: str, title: str, intro: str | None = None, filters: bool = True,
     sidebar, no share box, no filters in the caption. ``title`` and ``intro`` are English: they are
     translated here (the page marks them for the catalogue with ``N_``). ``journeys=False``: the
     page can be drawn from the responses alone while a first start stores the journey events
-    (the Overview: ``startup.journeys_pending`` for its parts that read them)."""
+    (the Overview: ``startup.follow_build`` for its parts that read them)."""
     url = _url_now()
     lang_params, lang_notice = language.start(url)  # before any text
     title = _(title)

@@ -6,7 +6,7 @@ the responses with their counts, then the journey events with the journey tables
 meanwhile draws what is being done, with a progress bar fed by the builder's progress callback
 (the step and the rows done), and goes on to its page when the data it reads is there: the
 Overview after the responses (its value tile, which reads the journeys, says so until they are
-there: ``journeys_pending``), every other page after the whole build.
+there: ``follow_build``), every other page after the whole build.
 
 Cold start: ``streamlit run app.py`` serves the same pages through Streamlit's ``st.App`` with a
 lifespan hook that starts the first build and then calls ``warm`` on a thread right after the
@@ -25,7 +25,7 @@ from datetime import date
 import streamlit as st
 
 from cxdata import i18n
-from cxdata.first_start import DemoBuild, building, start_demo
+from cxdata.first_start import DemoBuild, building, start_default, start_demo
 
 POLL_SECONDS = 0.25  # how often a waiting page run redraws the progress
 
@@ -51,15 +51,11 @@ def wait_for_demo(path: str, memory_limit: str | None, heading: str, journeys: b
         raise build.error
 
 
-def journeys_pending(path: str, say: Callable[[str], str]) -> bool:
-    """While the first start stores the journey events (the build's second part): True, a caption
+def follow_build(build: DemoBuild, say: Callable[[str], str]) -> None:
+    """While the first start stores the journey events (``first_start.building``): a caption
     ``say(step)`` that follows the build's step, and the page runs again by itself when the build
-    is done (a fragment that looks every ``POLL_SECONDS``). False once they are there."""
-    build = building(path)
-    if build is None:
-        return False
+    is done (a fragment that looks every ``POLL_SECONDS``)."""
     _while_building(build, say, i18n.get_lang())
-    return True
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -112,7 +108,7 @@ def warm() -> dict[str, float]:
     from cxdata.ui import state
 
     path = str(db.default_db_path())
-    build = None if state.read_only() else start_demo(path, state.memory_limit())  # app.py started it
+    build = start_default()  # app.py started it: the same build
     lap("start")
     # While a first build runs on its thread, this one imports what the pages need: the UI
     # modules, and statsmodels (scipy) that the Overview's movers load on first use.
